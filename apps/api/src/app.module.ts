@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, AppConfigModule, Clock, SystemClock } from '@app/common';
+import { LabsModule } from '@app/labs';
+import { WorkersModule } from '@app/workers';
+import { HealthController } from './health/health.controller';
+import { LabsController } from './labs/labs.controller';
+import { pinoHttpOptions } from './logging/pino-http.options';
+import { WorkersController } from './workers/workers.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config, clock),
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
+        MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 }),
+        CqrsModule.forRoot(),
+        ScheduleModule.forRoot(),
+        TerminusModule,
+        WorkersModule,
+        LabsModule,
+      ],
+      controllers: [WorkersController, LabsController, HealthController],
+    };
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * `npm run dev`: the service with embedded defaults on a fresh machine. Whatever is not
+ * configured is provided locally: FerretDB (when MONGODB_URI is unset), a seeded CML simulator
+ * registered as the worker "demo-cml", a persistent SECRETS_KEY under .data/, and AUTH_DISABLED.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ConfigValidationError, loadAppConfig } from '@app/common';
+import { findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
+import { startCmlSimulator } from '@app/cml-simulator';
+import { RefreshWorkerLabsCommand } from '@app/labs';
+import { ListWorkersQuery, RegisterWorkerCommand, UpdateWorkerCommand, WorkerView } from '@app/workers';
+import { createApiApp } from './create-api-app';
+
+const DEMO_WORKER = 'demo-cml';
+
+function devSecretsKey(dataDir: string): string {
+  const file = join(dataDir, 'dev-secrets-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function main(): Promise<void> {
+  const root = findRepoRoot();
+  const dataDir = join(root, '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+
+  if (!process.env.MONGODB_URI) {
+    const db = await startEmbeddedFerretDb({ dataDir: join(dataDir, 'dev-ferretdb'), repoRoot: root });
+    stops.push(() => db.stop());
+    process.env.MONGODB_URI = `${db.uri}cml_labs`;
+    console.warn(`embedded FerretDB on ${db.uri} (data in .data/dev-ferretdb)`);
+  }
+  process.env.SECRETS_KEY ??= devSecretsKey(dataDir);
+  if (!process.env.AUTH_JWT_SECRET && !process.env.AUTH_JWKS_URL && !process.env.AUTH_DISABLED) {
+    process.env.AUTH_DISABLED = 'true';
+  }
+
+  let config;
+  try {
+    config = loadAppConfig();
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (config.auth.disabled) {
+    console.warn(
+      '\n********************************************************************\n' +
+        '* WARNING: AUTH_DISABLED=true. Every /api route is open to anyone *\n' +
+        '* who can reach this port. Demo use only.                          *\n' +
+        '********************************************************************\n',
+    );
+  }
+
+  const simulator = await startCmlSimulator({
+    port: Number(process.env.SIM_PORT ?? 9443),
+    seedLabs: Number(process.env.SIM_SEED_LABS ?? 12),
+  });
+  stops.push(() => simulator.close());
+  console.warn(`demo CML simulator on ${simulator.url} (admin API under ${simulator.url}/_sim)`);
+
+  const app = await createApiApp(config);
+  await app.init();
+  await registerDemoWorker(app.get(CommandBus), app.get(QueryBus), simulator.url, simulator.caCertPem);
+  await app.listen(config.port);
+  console.warn(`cml-labs API on http://127.0.0.1:${config.port}/api (health: /health/ready)`);
+
+  let stopping = false;
+  const shutdown = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+/** The simulator's certificate is new on every start, so the demo worker is updated to trust it. */
+async function registerDemoWorker(commands: CommandBus, queries: QueryBus, url: string, ca: string): Promise<void> {
+  const page = await queries.execute(new ListWorkersQuery(500));
+  const existing = page.items.find((w: WorkerView) => w.name === DEMO_WORKER);
+  const settings = { endpoint: url, username: 'admin', password: 'admin-password', verifyTls: true, caCertPem: ca };
+  const worker = existing
+    ? await commands.execute(new UpdateWorkerCommand(existing.id, settings))
+    : await commands.execute(new RegisterWorkerCommand({ name: DEMO_WORKER, ...settings }));
+  const summary = await commands.execute(new RefreshWorkerLabsCommand(worker.id, 'manual'));
+  console.warn(`demo worker ${worker.id}: ${summary.created} labs created, ${summary.updated} updated`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

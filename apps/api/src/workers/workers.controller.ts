@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { InvalidInputError, Page, UuidParamPipe } from '@app/common';
+import {
+  GetWorkerQuery,
+  ListWorkersQuery,
+  RegisterWorkerCommand,
+  RemoveWorkerCommand,
+  UpdateWorkerCommand,
+  WorkerView,
+} from '@app/workers';
+import { PageQueryDto } from '../page-query.dto';
+import { CreateWorkerDto } from './create-worker.dto';
+import { UpdateWorkerDto } from './update-worker.dto';
+
+@Controller('api/workers')
+export class WorkersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  register(@Body() body: CreateWorkerDto): Promise<WorkerView> {
+    return this.commands.execute(new RegisterWorkerCommand(body));
+  }
+
+  @Get()
+  list(@Query() query: PageQueryDto): Promise<Page<WorkerView>> {
+    return this.queries.execute(new ListWorkersQuery(query.limit, query.cursor));
+  }
+
+  @Get(':workerId')
+  get(@Param('workerId', UuidParamPipe) workerId: string): Promise<WorkerView> {
+    return this.queries.execute(new GetWorkerQuery(workerId));
+  }
+
+  @Patch(':workerId')
+  update(@Param('workerId', UuidParamPipe) workerId: string, @Body() body: UpdateWorkerDto): Promise<WorkerView> {
+    if (Object.values(body).every((value) => value === undefined)) {
+      throw new InvalidInputError('The body names no field to change');
+    }
+    return this.commands.execute(new UpdateWorkerCommand(workerId, body));
+  }
+
+  @Delete(':workerId')
+  @HttpCode(204)
+  async remove(@Param('workerId', UuidParamPipe) workerId: string): Promise<void> {
+    await this.commands.execute(new RemoveWorkerCommand(workerId));
+  }
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int(`must be a whole number`).min(min).max(max).default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const secretsKey = optionalString.refine(
+  (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
+  'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+);
+
+const envSchema = z
+  .object({
+    PORT: intIn(0, 65535, 8080),
+    MONGODB_URI: z
+      .string({ error: 'is required (mongodb://host:port/db)' })
+      .regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URI'),
+    LABS_REFRESH_INTERVAL: intIn(0, 7 * 24 * 3600, 1800),
+    RECONCILE_CONCURRENCY: intIn(1, 256, 8),
+    RECONCILE_MAX_DELETE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
+    CML_TIMEOUT_MS: intIn(100, 600_000, 15_000),
+    CML_LAB_DETAIL_CONCURRENCY: intIn(1, 64, 8),
+    CLOUDEVENTS_SINK_URL: optionalString,
+    K_SINK: optionalString,
+    CLOUDEVENTS_SOURCE: z.string().min(1).default('/cml-labs'),
+    CLOUDEVENTS_TYPE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be lowercase letters, digits, dots and dashes')
+      .default('io.cml-labs'),
+    SECRETS_KEY: secretsKey,
+    AUTH_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+    AUTH_JWT_SECRET: optionalString,
+    AUTH_JWKS_URL: optionalString,
+    AUTH_ISSUER: optionalString,
+    AUTH_AUDIENCE: optionalString,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SECRETS_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRETS_KEY'],
+        message: 'is required: a 32-byte key, base64-encoded, that encrypts CML passwords at rest',
+      });
+    }
+    const authConfigured = !!env.AUTH_JWT_SECRET || !!env.AUTH_JWKS_URL;
+    if (!authConfigured && env.AUTH_DISABLED !== 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWT_SECRET'],
+        message: 'no authentication configured: set AUTH_JWT_SECRET, or AUTH_JWKS_URL + AUTH_ISSUER + AUTH_AUDIENCE, or AUTH_DISABLED=true for a demo',
+      });
+    }
+    if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_ISSUER'], message: 'AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE' });
+    }
+  });
+
+/** Validated configuration; also the DI token under which it is provided. */
+export class AppConfig {
+  readonly port!: number;
+  readonly mongodbUri!: string;
+  readonly labsRefreshIntervalSeconds!: number;
+  readonly reconcileConcurrency!: number;
+  readonly reconcileMaxDeleteRatio!: number;
+  readonly cmlTimeoutMs!: number;
+  readonly cmlLabDetailConcurrency!: number;
+  readonly cloudEventsSinks!: string[];
+  readonly cloudEventsSource!: string;
+  readonly cloudEventsTypePrefix!: string;
+  readonly secretsKey!: Buffer;
+  readonly auth!: {
+    disabled: boolean;
+    jwtSecret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  readonly logLevel!: string;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/**
+ * Reads and validates the environment once at start. Every wrong variable is reported in one
+ * message, so an operator fixes them all in one go instead of one per restart.
+ */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigValidationError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const sinks = (e.CLOUDEVENTS_SINK_URL ?? e.K_SINK ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return new AppConfig({
+    port: e.PORT,
+    mongodbUri: e.MONGODB_URI,
+    labsRefreshIntervalSeconds: e.LABS_REFRESH_INTERVAL,
+    reconcileConcurrency: e.RECONCILE_CONCURRENCY,
+    reconcileMaxDeleteRatio: e.RECONCILE_MAX_DELETE_RATIO,
+    cmlTimeoutMs: e.CML_TIMEOUT_MS,
+    cmlLabDetailConcurrency: e.CML_LAB_DETAIL_CONCURRENCY,
+    cloudEventsSinks: sinks,
+    cloudEventsSource: e.CLOUDEVENTS_SOURCE,
+    cloudEventsTypePrefix: e.CLOUDEVENTS_TYPE_PREFIX,
+    secretsKey: Buffer.from(e.SECRETS_KEY ?? '', 'base64'),
+    auth: {
+      disabled: e.AUTH_DISABLED === 'true',
+      jwtSecret: e.AUTH_JWT_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+    },
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,6 @@
+import { ApplicationError } from './application.error';
+
+export class ConflictError extends ApplicationError {
+  readonly status = 409;
+  readonly title = 'Conflict';
+}

@@ -1,0 +1,18 @@
+import { ApplicationError } from './application.error';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class InvalidInputError extends ApplicationError {
+  readonly status = 400;
+  readonly title = 'Bad Request';
+
+  constructor(
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,6 @@
+import { ApplicationError } from './application.error';
+
+export class NotFoundError extends ApplicationError {
+  readonly status = 404;
+  readonly title = 'Not Found';
+}

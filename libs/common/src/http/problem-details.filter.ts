@@ -1,0 +1,98 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import { ApplicationError } from '../errors/application.error';
+import { FieldError, InvalidInputError } from '../errors/invalid-input.error';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  errors?: FieldError[];
+}
+
+const PROBLEM_TYPE_BASE = 'https://cml-labs.dev/problems/';
+
+/**
+ * Turns every error that leaves a controller into RFC 9457 problem+json. Errors raised on
+ * purpose carry their status; body-parser errors carry theirs too; everything else is a 500 whose
+ * detail says nothing about internals (it is logged instead).
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const problem = this.toProblem(exception, req.originalUrl ?? req.url);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, status: problem.status, path: req.originalUrl }, 'request failed');
+    }
+    if (res.headersSent) return;
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown, instance: string): ProblemDetails {
+    if (exception instanceof InvalidInputError) {
+      return { ...this.base(400, exception.message, instance), errors: exception.errors };
+    }
+    if (exception instanceof ApplicationError) {
+      return { ...this.base(exception.status, exception.message, instance), title: exception.title };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return this.base(status, this.httpExceptionDetail(exception), instance);
+    }
+    const clientError = this.clientErrorOf(exception);
+    if (clientError) return this.base(clientError.status, clientError.detail, instance);
+    if (this.isDuplicateKey(exception)) {
+      return this.base(409, 'The resource conflicts with one that exists already', instance);
+    }
+    return this.base(500, 'The server could not complete the request', instance);
+  }
+
+  private base(status: number, detail: string, instance: string): ProblemDetails {
+    const title = STATUS_CODES[status] ?? 'Error';
+    return {
+      type: `${PROBLEM_TYPE_BASE}${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+      title,
+      status,
+      detail,
+      instance,
+    };
+  }
+
+  private httpExceptionDetail(exception: HttpException): string {
+    const body = exception.getResponse();
+    if (typeof body === 'string') return body;
+    const message = (body as { message?: unknown }).message;
+    if (Array.isArray(message)) return message.join('; ');
+    if (typeof message === 'string') return message;
+    return exception.message;
+  }
+
+  /** body-parser and express raise plain errors that carry a 4xx status (bad JSON, too large). */
+  private clientErrorOf(exception: unknown): { status: number; detail: string } | undefined {
+    if (typeof exception !== 'object' || exception === null) return undefined;
+    const e = exception as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
+    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : NaN;
+    if (!(status >= 400 && status < 500)) return undefined;
+    const detail =
+      e.type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON'
+        : e.type === 'entity.too.large'
+          ? 'The request body is too large'
+          : typeof e.message === 'string'
+            ? e.message
+            : (STATUS_CODES[status] ?? 'Bad request');
+    return { status: status === HttpStatus.PAYLOAD_TOO_LARGE ? 413 : status, detail };
+  }
+
+  private isDuplicateKey(exception: unknown): boolean {
+    return typeof exception === 'object' && exception !== null && (exception as { code?: unknown }).code === 11000;
+  }
+}

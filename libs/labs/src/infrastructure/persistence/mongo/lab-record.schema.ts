@@ -1,0 +1,64 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema } from 'mongoose';
+
+@Schema({ collection: 'lab_records', versionKey: false, _id: false })
+export class LabRecordDocument {
+  /** `${workerId}:${labId}`: the only filter FerretDB answers from an index. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true })
+  workerId!: string;
+
+  @Prop({ required: true })
+  labId!: string;
+
+  @Prop({ required: true })
+  title!: string;
+
+  @Prop({ default: '' })
+  description!: string;
+
+  @Prop({ default: '' })
+  notes!: string;
+
+  @Prop({ required: true })
+  state!: string;
+
+  @Prop({ default: '' })
+  owner!: string;
+
+  @Prop({ default: '' })
+  ownerUsername!: string;
+
+  @Prop({ default: '' })
+  ownerFullname!: string;
+
+  @Prop({ default: 0 })
+  nodeCount!: number;
+
+  @Prop({ default: 0 })
+  linkCount!: number;
+
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
+  groups!: unknown[];
+
+  @Prop({ type: String, default: null })
+  cmlCreatedAt!: string | null;
+
+  @Prop({ type: String, default: null })
+  cmlModifiedAt!: string | null;
+
+  @Prop({ required: true })
+  firstSeenAt!: Date;
+
+  @Prop({ required: true })
+  lastSyncedAt!: Date;
+
+  @Prop({ required: true })
+  version!: number;
+}
+
+export const LabRecordSchema = SchemaFactory.createForClass(LabRecordDocument);
+// On real MongoDB this serves the per-worker listing and paging; FerretDB creates it too.
+LabRecordSchema.index({ workerId: 1, labId: 1 }, { name: 'lab_worker_lab' });

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, mongo } from 'mongoose';
+import { Page } from '@app/common';
+import { LabListFilter, LabRecordRepository, LabWriteResult } from '../../../application/ports/lab-record.repository';
+import { LabRecord } from '../../../domain/lab-record.aggregate';
+import { labRecordFromDocument, labRecordToDocument } from './lab-record.mapper';
+import { LabRecordDocument } from './lab-record.schema';
+
+type Doc = LabRecordDocument;
+
+@Injectable()
+export class MongoLabRecordRepository extends LabRecordRepository {
+  constructor(@InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>) {
+    super();
+  }
+
+  async findByWorker(workerId: string): Promise<LabRecord[]> {
+    const docs = await this.model.collection.find<Doc>({ workerId }).toArray();
+    return docs.map(labRecordFromDocument);
+  }
+
+  async findOne(workerId: string, labId: string): Promise<LabRecord | null> {
+    const doc = await this.model.collection.findOne<Doc>({ _id: `${workerId}:${labId}` as never });
+    return doc ? labRecordFromDocument(doc) : null;
+  }
+
+  async page(workerId: string, filter: LabListFilter): Promise<Page<LabRecord>> {
+    const query: Record<string, unknown> = { workerId };
+    if (filter.afterLabId) query.labId = { $gt: filter.afterLabId };
+    if (filter.state) query.state = filter.state;
+    if (filter.owner) query.$or = [{ owner: filter.owner }, { ownerUsername: filter.owner }];
+    const docs = await this.model.collection
+      .find<Doc>(query)
+      .sort({ labId: 1 })
+      .limit(filter.limit + 1)
+      .toArray();
+    const items = docs.slice(0, filter.limit).map(labRecordFromDocument);
+    return { items, nextCursor: docs.length > filter.limit ? items[items.length - 1].labId : null };
+  }
+
+  async saveChanges(
+    created: LabRecord[],
+    updated: { record: LabRecord; expectedVersion: number }[],
+  ): Promise<LabWriteResult> {
+    const ops: mongo.AnyBulkWriteOperation[] = [];
+    const labIdOfOp: string[] = [];
+    for (const record of created) {
+      ops.push({ insertOne: { document: labRecordToDocument(record) as never } });
+      labIdOfOp.push(record.labId);
+    }
+    for (const { record, expectedVersion } of updated) {
+      const { _id, ...fields } = labRecordToDocument(record);
+      ops.push({
+        updateOne: {
+          filter: { _id, version: expectedVersion } as never,
+          update: { $set: { ...fields, version: expectedVersion + 1 } },
+        },
+      });
+      labIdOfOp.push(record.labId);
+    }
+    if (ops.length === 0) return { created: 0, updated: 0, conflicts: [] };
+
+    const failedOps = new Set<number>();
+    let inserted = 0;
+    let modified = 0;
+    try {
+      const result = await this.model.collection.bulkWrite(ops, { ordered: false });
+      inserted = result.insertedCount;
+      modified = result.matchedCount;
+    } catch (error) {
+      // Unordered: the other operations went through; a duplicate key means another writer created it first.
+      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      for (const e of writeErrors) {
+        if (e.code !== 11000) throw error;
+        failedOps.add(e.index);
+      }
+      inserted = error.result.insertedCount;
+      modified = error.result.matchedCount;
+    }
+    const conflicts = labIdOfOp.filter((_, i) => failedOps.has(i));
+    // An update whose filter matched nothing lost a race with a concurrent writer.
+    const updatesLost = updated.length - modified;
+    if (updatesLost > 0) {
+      const stillExpected = await this.model.collection
+        .find<Pick<Doc, '_id' | 'version'>>({ _id: { $in: updated.map((u) => u.record.id) } as never }, { projection: { version: 1 } })
+        .toArray();
+      const versionById = new Map(stillExpected.map((d) => [d._id, d.version]));
+      for (const { record, expectedVersion } of updated) {
+        if (versionById.get(record.id) !== expectedVersion + 1) conflicts.push(record.labId);
+      }
+    }
+    return { created: inserted, updated: modified, conflicts };
+  }
+
+  async removeAllForWorker(workerId: string): Promise<number> {
+    const result = await this.model.collection.deleteMany({ workerId });
+    return result.deletedCount;
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AppConfig } from '@app/common';
+import { RegisterWorkerHandler } from './application/commands/register-worker/register-worker.handler';
+import { RemoveWorkerHandler } from './application/commands/remove-worker/remove-worker.handler';
+import { UpdateWorkerHandler } from './application/commands/update-worker/update-worker.handler';
+import { SecretCipher } from './application/ports/secret-cipher';
+import { WorkerRepository } from './application/ports/worker.repository';
+import { GetWorkerHandler } from './application/queries/get-worker/get-worker.handler';
+import { ListWorkersHandler } from './application/queries/list-workers/list-workers.handler';
+import { WorkerDirectory } from './application/worker-directory';
+import { AesGcmSecretCipher } from './infrastructure/crypto/aes-gcm-secret-cipher';
+import { MongoWorkerRepository } from './infrastructure/persistence/mongo/mongo-worker.repository';
+import { WorkerDocument, WorkerSchema } from './infrastructure/persistence/mongo/worker.schema';
+
+/**
+ * The workers context: registered CML controllers and their credentials. Expects AppConfig and Clock to
+ * be provided globally (AppConfigModule), and a WorkerLabsCleaner to be bound by the labs context.
+ */
+@Module({
+  imports: [MongooseModule.forFeature([{ name: WorkerDocument.name, schema: WorkerSchema }])],
+  providers: [
+    { provide: WorkerRepository, useClass: MongoWorkerRepository },
+    { provide: SecretCipher, useFactory: (config: AppConfig) => new AesGcmSecretCipher(config.secretsKey), inject: [AppConfig] },
+    WorkerDirectory,
+    RegisterWorkerHandler,
+    UpdateWorkerHandler,
+    RemoveWorkerHandler,
+    GetWorkerHandler,
+    ListWorkersHandler,
+  ],
+  exports: [WorkerRepository, WorkerDirectory, SecretCipher],
+})
+export class WorkersModule {}

@@ -1,0 +1,70 @@
+import { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import mongoose, { Connection } from 'mongoose';
+import request from 'supertest';
+import { loadAppConfig } from '@app/common';
+import { RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { testDatabaseUri } from './test-database';
+
+export interface ApiHarness {
+  app: INestApplication;
+  http: () => ReturnType<typeof request>;
+  simulator: RunningCmlSimulator;
+  /** A direct connection to the test database, to look at what the service wrote. */
+  db: Connection;
+  /** Registers the simulator as a worker and returns its id. */
+  registerSimulatorWorker(name?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole service as production builds it, on its own FerretDB database, talking to an
+ * in-process CML simulator over real HTTPS with TLS verification on.
+ */
+export async function startApiHarness(
+  label: string,
+  env: Record<string, string> = {},
+  simulatorOptions: Parameters<typeof startCmlSimulator>[0] = {},
+): Promise<ApiHarness> {
+  const uri = testDatabaseUri(label);
+  const simulator = await startCmlSimulator(simulatorOptions);
+  const config = loadAppConfig({
+    MONGODB_URI: uri,
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    AUTH_DISABLED: 'true',
+    LOG_LEVEL: 'silent',
+    LABS_REFRESH_INTERVAL: '0',
+    CML_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  const app = await createApiApp(config);
+  await app.init();
+  const db = await mongoose.createConnection(uri).asPromise();
+  const server = app.getHttpServer();
+  return {
+    app,
+    simulator,
+    db,
+    http: () => request(server),
+    async registerSimulatorWorker(name = 'sim') {
+      const res = await request(server)
+        .post('/api/workers')
+        .send({
+          name,
+          endpoint: simulator.url,
+          username: 'admin',
+          password: 'admin-password',
+          caCertPem: simulator.caCertPem,
+        })
+        .expect(201);
+      return res.body.id as string;
+    },
+    async close() {
+      await app.close();
+      await db.dropDatabase().catch(() => undefined);
+      await db.close();
+      await simulator.close();
+    },
+  };
+}
