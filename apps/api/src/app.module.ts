@@ -20,7 +20,8 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config, clock),
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
-        MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 }),
+        // Command monitoring lets tests and benchmarks count the commands and writes a sync costs.
+        MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000, monitorCommands: true }),
         CqrsModule.forRoot(),
         ScheduleModule.forRoot(),
         TerminusModule,
