@@ -16,9 +16,16 @@ describe('Lab sync (e2e, FerretDB + CML simulator over HTTPS)', () => {
   const refresh = () => h.http().post(`/api/workers/${workerId}/labs/refresh`);
 
   beforeAll(async () => {
-    h = await startApiHarness('labs_sync_e2e', {}, {
-      users: [...DEFAULT_SIMULATOR_USERS, { username: 'bob', password: 'bob-password', admin: false, fullname: 'Bob' }],
-    });
+    h = await startApiHarness(
+      'labs_sync_e2e',
+      {},
+      {
+        users: [
+          ...DEFAULT_SIMULATOR_USERS,
+          { username: 'bob', password: 'bob-password', admin: false, fullname: 'Bob' },
+        ],
+      },
+    );
     workerId = await h.registerSimulatorWorker();
   });
   afterAll(() => h.close());
@@ -28,13 +35,25 @@ describe('Lab sync (e2e, FerretDB + CML simulator over HTTPS)', () => {
     h.simulator.state.seedLabs({ count: 5, state: 'STOPPED' });
     h.simulator.state.seedLabs({ count: 2, owner: 'bob', state: 'STARTED' });
     const first = await refresh().expect(200);
-    expect(first.body as Summary).toMatchObject({ status: 'succeeded', created: 7, updated: 0, unchanged: 0, workerId, trigger: 'manual' });
+    expect(first.body as Summary).toMatchObject({
+      status: 'succeeded',
+      created: 7,
+      updated: 0,
+      unchanged: 0,
+      workerId,
+      trigger: 'manual',
+    });
 
     const counter = new CommandCounter(h.app);
     h.simulator.state.resetStats();
     const second = await refresh().expect(200);
     counter.stop();
-    expect(second.body as Summary).toMatchObject({ status: 'succeeded', created: 0, updated: 0, unchanged: 7 });
+    expect(second.body as Summary).toMatchObject({
+      status: 'succeeded',
+      created: 0,
+      updated: 0,
+      unchanged: 7,
+    });
     // The one update allowed is the worker's lastReconcile; lab records are not written.
     expect(counter.commands.filter((c) => c === 'insert' || c === 'delete')).toEqual([]);
     expect(counter.commands.filter((c) => c === 'update')).toHaveLength(1);
@@ -59,14 +78,30 @@ describe('Lab sync (e2e, FerretDB + CML simulator over HTTPS)', () => {
     const res = await h.http().get(`/api/workers/${workerId}/labs/${lab.id}`).expect(200);
     expect(Object.keys(res.body).sort()).toEqual(
       [
-        'workerId', 'labId', 'title', 'description', 'notes', 'state', 'owner', 'ownerUsername', 'ownerFullname',
-        'nodeCount', 'linkCount', 'groups', 'cmlCreatedAt', 'cmlModifiedAt', 'firstSeenAt', 'lastSyncedAt',
+        'workerId',
+        'labId',
+        'title',
+        'description',
+        'notes',
+        'state',
+        'owner',
+        'ownerUsername',
+        'ownerFullname',
+        'nodeCount',
+        'linkCount',
+        'groups',
+        'cmlCreatedAt',
+        'cmlModifiedAt',
+        'firstSeenAt',
+        'lastSyncedAt',
       ].sort(),
     );
     expect(res.body.title).toBe(lab.lab_title);
     expect(res.body.ownerUsername).toBe(lab.owner_username);
     expect(res.body.nodeCount).toBe(lab.node_count);
-    expect(new Date(res.body.lastSyncedAt).getTime()).toBeGreaterThanOrEqual(new Date(res.body.firstSeenAt).getTime());
+    expect(new Date(res.body.lastSyncedAt).getTime()).toBeGreaterThanOrEqual(
+      new Date(res.body.firstSeenAt).getTime(),
+    );
   });
 
   it('filters by state and owner and pages with a cursor', async () => {
@@ -132,9 +167,19 @@ describe('Lab sync (e2e, FerretDB + CML simulator over HTTPS)', () => {
 
   it('skips a disabled or paused worker and writes nothing in observe mode', async () => {
     await h.http().patch(`/api/workers/${workerId}`).send({ enabled: false }).expect(200);
-    expect((await refresh().expect(200)).body).toMatchObject({ status: 'skipped', reason: 'worker is disabled' });
-    await h.http().patch(`/api/workers/${workerId}`).send({ enabled: true, reconcileMode: 'paused' }).expect(200);
-    expect((await refresh().expect(200)).body).toMatchObject({ status: 'skipped', reason: 'reconcileMode is paused' });
+    expect((await refresh().expect(200)).body).toMatchObject({
+      status: 'skipped',
+      reason: 'worker is disabled',
+    });
+    await h
+      .http()
+      .patch(`/api/workers/${workerId}`)
+      .send({ enabled: true, reconcileMode: 'paused' })
+      .expect(200);
+    expect((await refresh().expect(200)).body).toMatchObject({
+      status: 'skipped',
+      reason: 'reconcileMode is paused',
+    });
     await h.http().patch(`/api/workers/${workerId}`).send({ reconcileMode: 'observe' }).expect(200);
     h.simulator.state.seedLabs({ count: 2 });
     const before = await h.db.collection('lab_records').countDocuments({ workerId });

@@ -21,7 +21,10 @@ export class AppModule {
         AppConfigModule.forRoot(config, clock),
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
         // Command monitoring lets tests and benchmarks count the commands and writes a sync costs.
-        MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000, monitorCommands: true }),
+        MongooseModule.forRoot(config.mongodbUri, {
+          serverSelectionTimeoutMS: 10_000,
+          monitorCommands: true,
+        }),
         CqrsModule.forRoot(),
         ScheduleModule.forRoot(),
         TerminusModule,

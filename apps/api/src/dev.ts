@@ -84,10 +84,21 @@ async function main(): Promise<void> {
 }
 
 /** The simulator's certificate is new on every start, so the demo worker is updated to trust it. */
-async function registerDemoWorker(commands: CommandBus, queries: QueryBus, url: string, ca: string): Promise<void> {
+async function registerDemoWorker(
+  commands: CommandBus,
+  queries: QueryBus,
+  url: string,
+  ca: string,
+): Promise<void> {
   const page = await queries.execute(new ListWorkersQuery(500));
   const existing = page.items.find((w: WorkerView) => w.name === DEMO_WORKER);
-  const settings = { endpoint: url, username: 'admin', password: 'admin-password', verifyTls: true, caCertPem: ca };
+  const settings = {
+    endpoint: url,
+    username: 'admin',
+    password: 'admin-password',
+    verifyTls: true,
+    caCertPem: ca,
+  };
   const worker = existing
     ? await commands.execute(new UpdateWorkerCommand(existing.id, settings))
     : await commands.execute(new RegisterWorkerCommand({ name: DEMO_WORKER, ...settings }));

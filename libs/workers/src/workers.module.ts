@@ -21,7 +21,11 @@ import { WorkerDocument, WorkerSchema } from './infrastructure/persistence/mongo
   imports: [MongooseModule.forFeature([{ name: WorkerDocument.name, schema: WorkerSchema }])],
   providers: [
     { provide: WorkerRepository, useClass: MongoWorkerRepository },
-    { provide: SecretCipher, useFactory: (config: AppConfig) => new AesGcmSecretCipher(config.secretsKey), inject: [AppConfig] },
+    {
+      provide: SecretCipher,
+      useFactory: (config: AppConfig) => new AesGcmSecretCipher(config.secretsKey),
+      inject: [AppConfig],
+    },
     WorkerDirectory,
     RegisterWorkerHandler,
     UpdateWorkerHandler,

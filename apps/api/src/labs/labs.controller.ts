@@ -13,7 +13,10 @@ export class LabsController {
   ) {}
 
   @Get('labs')
-  list(@Param('workerId', UuidParamPipe) workerId: string, @Query() query: ListLabsQueryDto): Promise<Page<LabView>> {
+  list(
+    @Param('workerId', UuidParamPipe) workerId: string,
+    @Query() query: ListLabsQueryDto,
+  ): Promise<Page<LabView>> {
     return this.queries.execute(
       new ListWorkerLabsQuery(workerId, {
         state: query.state,

@@ -36,7 +36,10 @@ export class WorkersController {
   }
 
   @Patch(':workerId')
-  update(@Param('workerId', UuidParamPipe) workerId: string, @Body() body: UpdateWorkerDto): Promise<WorkerView> {
+  update(
+    @Param('workerId', UuidParamPipe) workerId: string,
+    @Body() body: UpdateWorkerDto,
+  ): Promise<WorkerView> {
     if (Object.values(body).every((value) => value === undefined)) {
       throw new InvalidInputError('The body names no field to change');
     }

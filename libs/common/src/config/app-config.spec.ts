@@ -18,29 +18,43 @@ describe('loadAppConfig', () => {
   });
 
   it('splits sinks and falls back to K_SINK', () => {
-    expect(loadAppConfig({ ...base, CLOUDEVENTS_SINK_URL: 'http://a/, http://b/' }).cloudEventsSinks).toEqual([
-      'http://a/',
-      'http://b/',
-    ]);
+    expect(loadAppConfig({ ...base, CLOUDEVENTS_SINK_URL: 'http://a/, http://b/' }).cloudEventsSinks).toEqual(
+      ['http://a/', 'http://b/'],
+    );
     expect(loadAppConfig({ ...base, K_SINK: 'http://k/' }).cloudEventsSinks).toEqual(['http://k/']);
   });
 
   it('reports every wrong variable at once, by name', () => {
     let error: unknown;
     try {
-      loadAppConfig({ PORT: 'eighty', LABS_REFRESH_INTERVAL: '-1', SECRETS_KEY: 'short', RECONCILE_MAX_DELETE_RATIO: '2' });
+      loadAppConfig({
+        PORT: 'eighty',
+        LABS_REFRESH_INTERVAL: '-1',
+        SECRETS_KEY: 'short',
+        RECONCILE_MAX_DELETE_RATIO: '2',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
     const problems = (error as ConfigValidationError).problems.join('\n');
-    for (const name of ['PORT', 'LABS_REFRESH_INTERVAL', 'SECRETS_KEY', 'RECONCILE_MAX_DELETE_RATIO', 'MONGODB_URI']) {
+    for (const name of [
+      'PORT',
+      'LABS_REFRESH_INTERVAL',
+      'SECRETS_KEY',
+      'RECONCILE_MAX_DELETE_RATIO',
+      'MONGODB_URI',
+    ]) {
       expect(problems).toContain(name);
     }
   });
 
   it('refuses to start without authentication unless AUTH_DISABLED=true', () => {
-    expect(() => loadAppConfig({ ...base, AUTH_DISABLED: undefined })).toThrow(/no authentication configured/);
-    expect(() => loadAppConfig({ ...base, AUTH_DISABLED: undefined, AUTH_JWT_SECRET: 's3cret' })).not.toThrow();
+    expect(() => loadAppConfig({ ...base, AUTH_DISABLED: undefined })).toThrow(
+      /no authentication configured/,
+    );
+    expect(() =>
+      loadAppConfig({ ...base, AUTH_DISABLED: undefined, AUTH_JWT_SECRET: 's3cret' }),
+    ).not.toThrow();
   });
 });

@@ -52,11 +52,16 @@ const envSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['AUTH_JWT_SECRET'],
-        message: 'no authentication configured: set AUTH_JWT_SECRET, or AUTH_JWKS_URL + AUTH_ISSUER + AUTH_AUDIENCE, or AUTH_DISABLED=true for a demo',
+        message:
+          'no authentication configured: set AUTH_JWT_SECRET, or AUTH_JWKS_URL + AUTH_ISSUER + AUTH_AUDIENCE, or AUTH_DISABLED=true for a demo',
       });
     }
     if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_ISSUER'], message: 'AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_ISSUER'],
+        message: 'AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE',
+      });
     }
   });
 

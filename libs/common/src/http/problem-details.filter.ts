@@ -79,7 +79,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private clientErrorOf(exception: unknown): { status: number; detail: string } | undefined {
     if (typeof exception !== 'object' || exception === null) return undefined;
     const e = exception as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
-    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : NaN;
+    const status =
+      typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : NaN;
     if (!(status >= 400 && status < 500)) return undefined;
     const detail =
       e.type === 'entity.parse.failed'
@@ -93,6 +94,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private isDuplicateKey(exception: unknown): boolean {
-    return typeof exception === 'object' && exception !== null && (exception as { code?: unknown }).code === 11000;
+    return (
+      typeof exception === 'object' && exception !== null && (exception as { code?: unknown }).code === 11000
+    );
   }
 }

@@ -29,6 +29,8 @@ export interface LabView {
 export function toLabView(record: LabRecord, workerLastSuccessfulSyncAt: Date | null): LabView {
   const { version: _version, lastSyncedAt, firstSeenAt, ...rest } = record.toProps();
   const synced =
-    workerLastSuccessfulSyncAt && workerLastSuccessfulSyncAt > lastSyncedAt ? workerLastSuccessfulSyncAt : lastSyncedAt;
+    workerLastSuccessfulSyncAt && workerLastSuccessfulSyncAt > lastSyncedAt
+      ? workerLastSuccessfulSyncAt
+      : lastSyncedAt;
   return { ...rest, firstSeenAt: firstSeenAt.toISOString(), lastSyncedAt: synced.toISOString() };
 }

@@ -29,7 +29,12 @@ describe('planLabSync', () => {
   it('creates records for labs seen the first time', () => {
     const plan = planLabSync(W, [], [snap('a'), snap('b')], t0);
     expect(plan.toCreate.map((r) => r.labId)).toEqual(['a', 'b']);
-    expect(plan.toCreate[0].toProps()).toMatchObject({ workerId: W, firstSeenAt: t0, version: 0, title: 'Lab a' });
+    expect(plan.toCreate[0].toProps()).toMatchObject({
+      workerId: W,
+      firstSeenAt: t0,
+      version: 0,
+      title: 'Lab a',
+    });
     expect(plan.toUpdate).toHaveLength(0);
   });
 
@@ -46,12 +51,22 @@ describe('planLabSync', () => {
     const plan = planLabSync(W, existing, [snap('a', { state: 'STARTED', nodeCount: 5 })], t1);
     expect(plan.toUpdate).toHaveLength(1);
     expect(plan.toUpdate[0].expectedVersion).toBe(4);
-    expect(plan.toUpdate[0].record.toProps()).toMatchObject({ state: 'STARTED', nodeCount: 5, lastSyncedAt: t1, firstSeenAt: t0 });
+    expect(plan.toUpdate[0].record.toProps()).toMatchObject({
+      state: 'STARTED',
+      nodeCount: 5,
+      lastSyncedAt: t1,
+      firstSeenAt: t0,
+    });
   });
 
   it('treats a group change as a change', () => {
     const existing = [LabRecord.discovered(W, snap('a'), t0)];
-    const plan = planLabSync(W, existing, [snap('a', { groups: [{ id: 'g', permission: 'read_only' }] })], t1);
+    const plan = planLabSync(
+      W,
+      existing,
+      [snap('a', { groups: [{ id: 'g', permission: 'read_only' }] })],
+      t1,
+    );
     expect(plan.toUpdate).toHaveLength(1);
   });
 
@@ -67,7 +82,16 @@ describe('planLabSync', () => {
   });
 
   it('maps transitional CML states onto the three of the contract', () => {
-    const plan = planLabSync(W, [], [snap('q', { state: 'QUEUED' }), snap('b', { state: 'BOOTED' }), snap('d', { state: 'DEFINED_ON_CORE' })], t0);
+    const plan = planLabSync(
+      W,
+      [],
+      [
+        snap('q', { state: 'QUEUED' }),
+        snap('b', { state: 'BOOTED' }),
+        snap('d', { state: 'DEFINED_ON_CORE' }),
+      ],
+      t0,
+    );
     expect(plan.toCreate.map((r) => r.toProps().state)).toEqual(['STARTED', 'STARTED', 'DEFINED_ON_CORE']);
   });
 });

@@ -41,7 +41,20 @@ const PEM = /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/;
 export class Worker {
   private constructor(private props: WorkerProps) {}
 
-  static register(input: Omit<WorkerProps, 'createdAt' | 'updatedAt' | 'lastReconcile' | 'lastSuccessfulSyncAt' | 'version' | 'enabled' | 'reconcileMode'> & Partial<Pick<WorkerProps, 'enabled' | 'reconcileMode'>>, now: Date): Worker {
+  static register(
+    input: Omit<
+      WorkerProps,
+      | 'createdAt'
+      | 'updatedAt'
+      | 'lastReconcile'
+      | 'lastSuccessfulSyncAt'
+      | 'version'
+      | 'enabled'
+      | 'reconcileMode'
+    > &
+      Partial<Pick<WorkerProps, 'enabled' | 'reconcileMode'>>,
+    now: Date,
+  ): Worker {
     return new Worker({
       ...input,
       name: Worker.validName(input.name),
@@ -110,7 +123,9 @@ export class Worker {
   private static validName(name: string): string {
     const trimmed = name.trim();
     if (trimmed.length < 1 || trimmed.length > 100) {
-      throw new InvalidInputError('name must be 1 to 100 characters', [{ field: 'name', message: 'must be 1 to 100 characters' }]);
+      throw new InvalidInputError('name must be 1 to 100 characters', [
+        { field: 'name', message: 'must be 1 to 100 characters' },
+      ]);
     }
     return trimmed;
   }

@@ -13,5 +13,9 @@ export abstract class WorkerRepository {
   abstract save(worker: Worker): Promise<boolean>;
   abstract remove(id: string): Promise<boolean>;
   /** Records the outcome of a reconciliation without touching the worker's settings. */
-  abstract recordReconcile(id: string, summary: ReconcileSummary, successfulSyncAt: Date | null): Promise<void>;
+  abstract recordReconcile(
+    id: string,
+    summary: ReconcileSummary,
+    successfulSyncAt: Date | null,
+  ): Promise<void>;
 }

@@ -11,7 +11,10 @@ import { upstreamErrorOf } from '../../cml-failure';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { RefreshWorkerLabsCommand } from './refresh-worker-labs.command';
 
-type Counts = Pick<ReconcileSummary, 'created' | 'updated' | 'unchanged' | 'orphansRemoved' | 'orphansPending'>;
+type Counts = Pick<
+  ReconcileSummary,
+  'created' | 'updated' | 'unchanged' | 'orphansRemoved' | 'orphansPending'
+>;
 const ZERO: Counts = { created: 0, updated: 0, unchanged: 0, orphansRemoved: 0, orphansPending: 0 };
 
 /**
@@ -92,7 +95,9 @@ export class RefreshWorkerLabsHandler implements ICommandHandler<RefreshWorkerLa
       notes.push('observe mode: nothing was written');
     }
     if (unreadable.length > 0) {
-      notes.push(`details of ${unreadable.length} labs could not be read; their records are kept as they were`);
+      notes.push(
+        `details of ${unreadable.length} labs could not be read; their records are kept as they were`,
+      );
     }
     return finish(
       'succeeded',
@@ -102,7 +107,10 @@ export class RefreshWorkerLabsHandler implements ICommandHandler<RefreshWorkerLa
   }
 
   private clientFor(worker: Worker): CmlClient {
-    return this.cml.forWorker({ ...this.directory.connectionOf(worker), timeoutMs: this.config.cmlTimeoutMs });
+    return this.cml.forWorker({
+      ...this.directory.connectionOf(worker),
+      timeoutMs: this.config.cmlTimeoutMs,
+    });
   }
 
   /** A lab deleted between the list and its detail call is simply gone; other failures are remembered. */
@@ -122,7 +130,10 @@ export class RefreshWorkerLabsHandler implements ICommandHandler<RefreshWorkerLa
           } catch (error) {
             if (!(error instanceof CmlNotFoundError)) {
               unreadable.push(labId);
-              this.logger.warn({ workerId, labId, reconciliationId, err: (error as Error).message }, 'lab details unreadable');
+              this.logger.warn(
+                { workerId, labId, reconciliationId, err: (error as Error).message },
+                'lab details unreadable',
+              );
             }
             return null;
           }

@@ -57,6 +57,10 @@ export class LabRecordDocument {
 
   @Prop({ required: true })
   version!: number;
+
+  /** Which bulk write last wrote this document (see MongoLabRecordRepository.saveChanges). */
+  @Prop({ type: String })
+  writeId?: string;
 }
 
 export const LabRecordSchema = SchemaFactory.createForClass(LabRecordDocument);

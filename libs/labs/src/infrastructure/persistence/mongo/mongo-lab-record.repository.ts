@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { Page } from '@app/common';
-import { LabListFilter, LabRecordRepository, LabWriteResult } from '../../../application/ports/lab-record.repository';
+import {
+  LabListFilter,
+  LabRecordRepository,
+  LabWriteResult,
+} from '../../../application/ports/lab-record.repository';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { labRecordFromDocument, labRecordToDocument } from './lab-record.mapper';
 import { LabRecordDocument } from './lab-record.schema';
@@ -16,7 +21,8 @@ export class MongoLabRecordRepository extends LabRecordRepository {
   }
 
   async findByWorker(workerId: string): Promise<LabRecord[]> {
-    const docs = await this.model.collection.find<Doc>({ workerId }).toArray();
+    // One round trip for a worker's records, not one per 101 documents.
+    const docs = await this.model.collection.find<Doc>({ workerId }, { batchSize: 100_000 }).toArray();
     return docs.map(labRecordFromDocument);
   }
 
@@ -43,10 +49,13 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     created: LabRecord[],
     updated: { record: LabRecord; expectedVersion: number }[],
   ): Promise<LabWriteResult> {
+    // Tags the documents this call writes, so that an update that matched nothing can be told apart
+    // from one that went through when it is time to name the records that lost a race.
+    const writeId = randomUUID();
     const ops: mongo.AnyBulkWriteOperation[] = [];
     const labIdOfOp: string[] = [];
     for (const record of created) {
-      ops.push({ insertOne: { document: labRecordToDocument(record) as never } });
+      ops.push({ insertOne: { document: { ...labRecordToDocument(record), writeId } as never } });
       labIdOfOp.push(record.labId);
     }
     for (const { record, expectedVersion } of updated) {
@@ -54,7 +63,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       ops.push({
         updateOne: {
           filter: { _id, version: expectedVersion } as never,
-          update: { $set: { ...fields, version: expectedVersion + 1 } },
+          update: { $set: { ...fields, version: expectedVersion + 1, writeId } },
         },
       });
       labIdOfOp.push(record.labId);
@@ -81,15 +90,14 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     }
     const conflicts = labIdOfOp.filter((_, i) => failedOps.has(i));
     // An update whose filter matched nothing lost a race with a concurrent writer.
-    const updatesLost = updated.length - modified;
-    if (updatesLost > 0) {
-      const stillExpected = await this.model.collection
-        .find<Pick<Doc, '_id' | 'version'>>({ _id: { $in: updated.map((u) => u.record.id) } as never }, { projection: { version: 1 } })
+    if (updated.length - modified > 0) {
+      const written = await this.model.collection
+        .find<Pick<Doc, '_id'>>({ _id: { $in: updated.map((u) => u.record.id) }, writeId } as never, {
+          projection: { _id: 1 },
+        })
         .toArray();
-      const versionById = new Map(stillExpected.map((d) => [d._id, d.version]));
-      for (const { record, expectedVersion } of updated) {
-        if (versionById.get(record.id) !== expectedVersion + 1) conflicts.push(record.labId);
-      }
+      const ok = new Set(written.map((d) => d._id));
+      for (const { record } of updated) if (!ok.has(record.id)) conflicts.push(record.labId);
     }
     return { created: inserted, updated: modified, conflicts };
   }

@@ -44,7 +44,10 @@ export class MongoWorkerRepository extends WorkerRepository {
     const doc = workerToDocument(worker);
     const { _id, version, ...rest } = doc;
     const result = await this.mapDuplicates(
-      this.model.collection.updateOne({ _id: _id as never, version }, { $set: { ...rest, version: version + 1 } }),
+      this.model.collection.updateOne(
+        { _id: _id as never, version },
+        { $set: { ...rest, version: version + 1 } },
+      ),
     );
     return result.matchedCount === 1;
   }

@@ -1,0 +1,17 @@
+export type { CmlSimulatorOptions } from './cml-simulator-options';
+export { startCmlSimulator } from './start-cml-simulator';
+export type { RunningCmlSimulator } from './start-cml-simulator';
+export { SimulatorState } from './simulator-state';
+export { DEFAULT_SIMULATOR_USERS } from './simulator-user';
+export type { SimulatorUser } from './simulator-user';
+export type { SeedLabsRequest, PatchLabRequest } from './admin-request-schemas';
+export { FAULT_KINDS } from './simulated-fault';
+export type { FaultSpec, FaultKind, ActiveFault, BadBodyFormat } from './simulated-fault';
+export { PUBLIC_ROUTE_NAMES } from './public-route-name';
+export type { PublicRouteName } from './public-route-name';
+export type { LabState, LabView } from './simulated-lab';
+export type { RequestStatsSnapshot } from './request-stats';
+export { generateSelfSignedCertificate } from './self-signed-certificate';
+export type { TlsMaterial } from './self-signed-certificate';
+export { UNAUTHORIZED_DESCRIPTIONS } from './token-issuer';
+export { AUTHENTICATION_FAILED, SIMULATED_CML_VERSION } from './public-api-router';

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSimulatorEnvConfig } from './simulator-env-config';
+
+describe('readSimulatorEnvConfig', () => {
+  it('defaults to 127.0.0.1:9443 with the default users and a generated certificate', () => {
+    expect(readSimulatorEnvConfig({})).toEqual({
+      options: {
+        port: 9443,
+        host: '127.0.0.1',
+        seedLabs: undefined,
+        latencyMs: undefined,
+        tokenTtlSeconds: undefined,
+      },
+      caOutFile: undefined,
+    });
+  });
+
+  it('reads port, host, user, seed count, latency and CA output file', () => {
+    const config = readSimulatorEnvConfig({
+      SIM_PORT: '0',
+      SIM_HOST: '0.0.0.0',
+      SIM_USERNAME: 'bench',
+      SIM_PASSWORD: 'secret',
+      SIM_SEED_LABS: '500',
+      SIM_LATENCY_MS: '20',
+      SIM_CA_OUT_FILE: '/tmp/ca.pem',
+    });
+    expect(config.options).toMatchObject({ port: 0, host: '0.0.0.0', seedLabs: 500, latencyMs: 20 });
+    expect(config.options.users).toEqual([
+      { username: 'bench', password: 'secret', admin: true, fullname: 'Administrator' },
+    ]);
+    expect(config.caOutFile).toBe('/tmp/ca.pem');
+  });
+
+  it('reads the TLS files and insists on both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cml-sim-'));
+    try {
+      writeFileSync(join(dir, 'cert.pem'), 'CERT');
+      writeFileSync(join(dir, 'key.pem'), 'KEY');
+      const config = readSimulatorEnvConfig({
+        SIM_TLS_CERT_FILE: join(dir, 'cert.pem'),
+        SIM_TLS_KEY_FILE: join(dir, 'key.pem'),
+      });
+      expect(config.options.tls).toEqual({ cert: 'CERT', key: 'KEY' });
+      expect(() => readSimulatorEnvConfig({ SIM_TLS_CERT_FILE: join(dir, 'cert.pem') })).toThrow(/together/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses values that are not non-negative integers', () => {
+    expect(() => readSimulatorEnvConfig({ SIM_PORT: 'https' })).toThrow(/SIM_PORT/);
+    expect(() => readSimulatorEnvConfig({ SIM_LATENCY_MS: '-5' })).toThrow(/SIM_LATENCY_MS/);
+  });
+});

@@ -1,0 +1,131 @@
+import mongoose, { Connection } from 'mongoose';
+import { testDatabaseUri } from '../../../../../../test/support/test-database';
+import { CmlLabSnapshot } from '../../../domain/cml-lab-snapshot';
+import { LabRecord } from '../../../domain/lab-record.aggregate';
+import { planLabSync } from '../../../domain/lab-sync-plan';
+import { LabRecordDocument, LabRecordSchema } from './lab-record.schema';
+import { MongoLabRecordRepository } from './mongo-lab-record.repository';
+
+const W = '6f1c1b8e-2a44-4a4e-8d0b-3b9f4f1d2c01';
+const OTHER = '9d0e7c55-1111-4a4e-8d0b-3b9f4f1d2c02';
+const t0 = new Date('2026-01-01T00:00:00Z');
+
+function snap(i: number, over: Partial<CmlLabSnapshot> = {}): CmlLabSnapshot {
+  return {
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    state: i % 3 === 0 ? 'STARTED' : 'STOPPED',
+    created: '2025-12-01T10:00:00Z',
+    modified: '2025-12-02T10:00:00Z',
+    title: `Lab ${i}`,
+    description: 'd',
+    notes: '',
+    owner: i % 2 === 0 ? 'u-alice' : 'u-bob',
+    ownerUsername: i % 2 === 0 ? 'alice' : 'bob',
+    ownerFullname: '',
+    nodeCount: i % 7,
+    linkCount: 1,
+    groups: [],
+    ...over,
+  };
+}
+
+describe('MongoLabRecordRepository (real FerretDB)', () => {
+  let connection: Connection;
+  let repo: MongoLabRecordRepository;
+  const commands: string[] = [];
+
+  beforeAll(async () => {
+    connection = await mongoose
+      .createConnection(testDatabaseUri('lab_repo'), { monitorCommands: true })
+      .asPromise();
+    connection.getClient().on('commandStarted', (e) => commands.push(e.commandName));
+    const model = connection.model(LabRecordDocument.name, LabRecordSchema);
+    await model.init();
+    repo = new MongoLabRecordRepository(model);
+  });
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  const snapshots = Array.from({ length: 1000 }, (_, i) => snap(i));
+
+  it('writes 1,000 new labs in one bulk command, and a second sync writes nothing', async () => {
+    const first = planLabSync(W, await repo.findByWorker(W), snapshots, t0);
+    commands.length = 0;
+    const result = await repo.saveChanges(first.toCreate, first.toUpdate);
+    expect(result).toEqual({ created: 1000, updated: 0, conflicts: [] });
+    expect(commands).toEqual(['insert']);
+
+    commands.length = 0;
+    const existing = await repo.findByWorker(W);
+    expect(existing).toHaveLength(1000);
+    expect(commands).toEqual(['find']);
+
+    const second = planLabSync(W, existing, snapshots, new Date());
+    expect(second.unchanged).toBe(1000);
+    commands.length = 0;
+    expect(await repo.saveChanges(second.toCreate, second.toUpdate)).toEqual({
+      created: 0,
+      updated: 0,
+      conflicts: [],
+    });
+    expect(commands).toEqual([]);
+  });
+
+  it('updates 150 changed labs in one bulk update (the FerretDB bulk-update fix) with version checks', async () => {
+    const changed = snapshots.map((s, i) => (i < 150 ? { ...s, title: `${s.title} v2` } : s));
+    const plan = planLabSync(W, await repo.findByWorker(W), changed, new Date());
+    expect(plan.toUpdate).toHaveLength(150);
+    commands.length = 0;
+    const result = await repo.saveChanges([], plan.toUpdate);
+    expect(result).toEqual({ created: 0, updated: 150, conflicts: [] });
+    expect(commands).toEqual(['update']);
+    const one = await repo.findOne(W, snapshots[0].id);
+    expect(one?.toProps()).toMatchObject({ title: 'Lab 0 v2', version: 1 });
+  });
+
+  it('reports lost races instead of overwriting: stale version and concurrent create', async () => {
+    const [record] = await repo.findByWorker(W);
+    const stale = LabRecord.restore({ ...record.toProps() });
+    // Somebody else writes first.
+    const mine = LabRecord.restore({ ...record.toProps() });
+    mine.syncWith({ ...snap(0), id: record.labId, title: 'writer A' }, new Date());
+    expect(await repo.saveChanges([], [{ record: mine, expectedVersion: record.version }])).toMatchObject({
+      updated: 1,
+    });
+    stale.syncWith({ ...snap(0), id: record.labId, title: 'writer B' }, new Date());
+    const lost = await repo.saveChanges([], [{ record: stale, expectedVersion: record.version }]);
+    expect(lost).toEqual({ created: 0, updated: 0, conflicts: [record.labId] });
+    expect((await repo.findOne(W, record.labId))?.toProps().title).toBe('writer A');
+
+    const duplicate = LabRecord.discovered(W, snap(1), new Date());
+    const fresh = LabRecord.discovered(W, snap(5000), new Date());
+    const mixed = await repo.saveChanges([duplicate, fresh], []);
+    expect(mixed.created).toBe(1);
+    expect(mixed.conflicts).toEqual([duplicate.labId]);
+  });
+
+  it('pages one worker by lab id with state and owner filters', async () => {
+    await repo.saveChanges([LabRecord.discovered(OTHER, snap(1), t0)], []);
+    const page1 = await repo.page(W, { limit: 10 });
+    expect(page1.items).toHaveLength(10);
+    expect(page1.items.every((r) => r.workerId === W)).toBe(true);
+    const page2 = await repo.page(W, { limit: 10, afterLabId: page1.nextCursor! });
+    expect(page2.items[0].labId > page1.items[9].labId).toBe(true);
+    const started = await repo.page(W, { limit: 1000, state: 'STARTED', owner: 'alice' });
+    expect(started.items.length).toBeGreaterThan(0);
+    expect(
+      started.items.every((r) => r.toProps().state === 'STARTED' && r.toProps().ownerUsername === 'alice'),
+    ).toBe(true);
+    const byOwnerId = await repo.page(W, { limit: 1000, owner: 'u-bob' });
+    expect(byOwnerId.items.every((r) => r.toProps().ownerUsername === 'bob')).toBe(true);
+  });
+
+  it('removes all records of one worker only', async () => {
+    const removed = await repo.removeAllForWorker(W);
+    expect(removed).toBe(1001);
+    expect(await repo.findByWorker(W)).toEqual([]);
+    expect(await repo.findByWorker(OTHER)).toHaveLength(1);
+  });
+});
