@@ -1,0 +1,303 @@
+import axios, { type AxiosInstance } from 'axios';
+import type * as http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { ZodType } from 'zod';
+import { createCmlHttpAgent } from './cml-http-agent.factory';
+import type { CmlConnectionSettings } from './cml-connection-settings.interface';
+import { parseCmlEndpoint } from './cml-endpoint.parser';
+import type { CmlLab } from './cml-lab.interface';
+import { encodeCmlLabId } from './cml-lab-id.encoder';
+import type { CmlRequestContext } from './cml-request-context.interface';
+import { CmlRequestObserver } from './cml-request-observer';
+import type { CmlRequestOutcome } from './cml-request-outcome.type';
+import type { CmlRoute } from './cml-route.type';
+import { scrubSecrets } from './cml-secret-scrubber';
+import { mapCmlStatusError } from './cml-status-error.mapper';
+import type { CmlSystemInformation } from './cml-system-information.interface';
+import { CmlTokenCache } from './cml-token-cache';
+import { mapCmlTransportError } from './cml-transport-error.mapper';
+import { CmlBadResponseError } from './errors/cml-bad-response.error';
+import { CmlError } from './errors/cml.error';
+import { CmlInvalidSettingsError } from './errors/cml-invalid-settings.error';
+import { CmlUnauthorizedError } from './errors/cml-unauthorized.error';
+import { NoopCmlRequestObserver } from './noop-cml-request-observer';
+import { parseCmlErrorBody } from './responses/cml-error-body.parser';
+import { parseCmlJsonBody } from './responses/cml-json-body.parser';
+import { cmlLabIdListSchema } from './responses/cml-lab-id-list.schema';
+import { cmlLabSchema } from './responses/cml-lab.schema';
+import { cmlSystemInformationSchema } from './responses/cml-system-information.schema';
+import { cmlTokenSchema } from './responses/cml-token.schema';
+
+// The largest legitimate answer is a lab id list; 32 MiB is orders of magnitude above that and
+// still protects us from a misbehaving endpoint streaming forever.
+const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+interface CmlRequestSpec<T> {
+  route: CmlRoute;
+  method: HttpMethod;
+  path: string;
+  params?: Record<string, string>;
+  data?: unknown;
+  /** Turns a 2xx body into the result; throws {@link CmlBadResponseError} on garbage. */
+  read: (body: unknown, ctx: CmlRequestContext, status: number) => T;
+}
+
+/**
+ * HTTP client for the REST API (`/api/v0`) of one Cisco Modeling Labs 2.x controller.
+ *
+ * - Logs in lazily, caches the token, shares one login between concurrent calls, and on a 401
+ *   logs in again once and retries once.
+ * - Every request has a hard deadline (`timeoutMs`) and is reported once to the
+ *   {@link CmlRequestObserver}.
+ * - Failures are thrown as {@link CmlError} subclasses whose messages are safe to show to users.
+ *
+ * Obtain instances from `CmlClientFactory`, which caches one per worker.
+ */
+export class CmlClient {
+  /** Worker this client talks to. */
+  readonly workerId: string;
+  readonly #username: string;
+  readonly #password: string;
+  readonly #timeoutMs: number;
+  readonly #http: AxiosInstance;
+  readonly #agent: http.Agent;
+  readonly #observer: CmlRequestObserver;
+  readonly #tokens: CmlTokenCache;
+  #inFlight = 0;
+  #disposed = false;
+
+  /**
+   * @throws CmlInvalidSettingsError when the endpoint or timeout cannot work.
+   */
+  constructor(settings: CmlConnectionSettings, observer: CmlRequestObserver = new NoopCmlRequestObserver()) {
+    this.workerId = settings.workerId;
+    if (!Number.isFinite(settings.timeoutMs) || settings.timeoutMs <= 0) {
+      throw new CmlInvalidSettingsError(settings.workerId, 'timeoutMs', 'must be a positive number');
+    }
+    const location = parseCmlEndpoint(settings.workerId, settings.endpoint);
+    this.#username = settings.username;
+    this.#password = settings.password;
+    this.#timeoutMs = settings.timeoutMs;
+    this.#observer = observer;
+    this.#agent = createCmlHttpAgent(location.protocol, settings);
+    this.#http = axios.create({
+      baseURL: location.baseUrl,
+      timeout: settings.timeoutMs,
+      httpAgent: this.#agent,
+      httpsAgent: this.#agent,
+      // Env proxies would bypass the per-worker TLS settings of our agent.
+      proxy: false,
+      // A redirect would replay the bearer token to wherever CML points us; CML never redirects.
+      maxRedirects: 0,
+      maxContentLength: MAX_RESPONSE_BYTES,
+      // We classify every status ourselves, and parse JSON ourselves so HTML is not taken as a string.
+      validateStatus: () => true,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      headers: { Accept: 'application/json' },
+    });
+    this.#tokens = new CmlTokenCache(() => this.#authenticate());
+  }
+
+  // Public methods are async so that argument errors (a bad lab id) surface as rejections, like
+  // every other failure, instead of synchronous throws.
+
+  /** `GET /system_information` (no login needed): controller version and readiness. */
+  async systemInformation(): Promise<CmlSystemInformation> {
+    return this.#send(
+      {
+        route: 'system_information',
+        method: 'GET',
+        path: '/system_information',
+        read: (body, ctx, status) => this.#validate(ctx, status, body, cmlSystemInformationSchema),
+      },
+      undefined,
+    );
+  }
+
+  /**
+   * `GET /labs`: ids of the labs on the controller.
+   *
+   * @param opts.showAll list labs of all users, not only the API user's (default true; needs admin).
+   * @throws CmlBadResponseError unless the body is an array of strings.
+   */
+  async listLabIds(opts: { showAll?: boolean } = {}): Promise<string[]> {
+    return this.#authorized({
+      route: 'labs.list',
+      method: 'GET',
+      path: '/labs',
+      params: { show_all: String(opts.showAll ?? true) },
+      read: (body, ctx, status) => this.#validate(ctx, status, body, cmlLabIdListSchema),
+    });
+  }
+
+  /**
+   * `GET /labs/{id}`: lab metadata, validated and converted to camelCase.
+   *
+   * @throws CmlNotFoundError when the lab does not exist.
+   * @throws CmlBadResponseError when the body is malformed or describes another lab.
+   */
+  async getLab(labId: string): Promise<CmlLab> {
+    return this.#authorized({
+      route: 'labs.get',
+      method: 'GET',
+      path: `/labs/${encodeCmlLabId(labId)}`,
+      read: (body, ctx, status) => {
+        const lab = this.#validate(ctx, status, body, cmlLabSchema);
+        if (lab.id !== labId) {
+          throw new CmlBadResponseError(
+            `CML worker "${this.workerId}" answered ${ctx.route} with a different lab than requested`,
+            { workerId: this.workerId, route: ctx.route, status },
+          );
+        }
+        return lab;
+      },
+    });
+  }
+
+  /** `PUT /labs/{id}/start`. @throws CmlConflictError when CML refuses in the current state. */
+  async startLab(labId: string): Promise<void> {
+    return this.#labAction('labs.start', 'PUT', `/labs/${encodeCmlLabId(labId)}/start`);
+  }
+
+  /** `PUT /labs/{id}/stop`. @throws CmlConflictError when CML refuses in the current state. */
+  async stopLab(labId: string): Promise<void> {
+    return this.#labAction('labs.stop', 'PUT', `/labs/${encodeCmlLabId(labId)}/stop`);
+  }
+
+  /** `PUT /labs/{id}/wipe`. @throws CmlConflictError when the lab is still running. */
+  async wipeLab(labId: string): Promise<void> {
+    return this.#labAction('labs.wipe', 'PUT', `/labs/${encodeCmlLabId(labId)}/wipe`);
+  }
+
+  /** `DELETE /labs/{id}`. @throws CmlConflictError unless the lab is stopped and wiped (CML answers 400). */
+  async deleteLab(labId: string): Promise<void> {
+    return this.#labAction('labs.delete', 'DELETE', `/labs/${encodeCmlLabId(labId)}`);
+  }
+
+  /**
+   * Releases the connection pool and forgets the token. Requests already running finish first,
+   * because the factory disposes a replaced client while callers may still hold it.
+   */
+  dispose(): void {
+    this.#disposed = true;
+    this.#tokens.clear();
+    this.#releaseAgentIfIdle();
+  }
+
+  #labAction(route: CmlRoute, method: HttpMethod, path: string): Promise<void> {
+    // CML answers 204; the body, if any, carries nothing we need.
+    return this.#authorized({ route, method, path, read: () => undefined });
+  }
+
+  #authenticate(): Promise<string> {
+    return this.#send(
+      {
+        route: 'authenticate',
+        method: 'POST',
+        path: '/authenticate',
+        data: { username: this.#username, password: this.#password },
+        read: (body, ctx, status) => this.#validate(ctx, status, body, cmlTokenSchema),
+      },
+      undefined,
+    );
+  }
+
+  async #authorized<T>(spec: CmlRequestSpec<T>): Promise<T> {
+    const token = await this.#tokens.get();
+    try {
+      return await this.#send(spec, token);
+    } catch (error) {
+      // Only a 401 means "token expired"; a second 401 right after a fresh login propagates.
+      if (!(error instanceof CmlUnauthorizedError && error.status === 401)) {
+        throw error;
+      }
+    }
+    const fresh = await this.#tokens.renew(token);
+    return this.#send(spec, fresh);
+  }
+
+  async #send<T>(spec: CmlRequestSpec<T>, token: string | undefined): Promise<T> {
+    const ctx: CmlRequestContext = {
+      workerId: this.workerId,
+      route: spec.route,
+      stateChanging: spec.method === 'PUT' || spec.method === 'DELETE',
+    };
+    const started = performance.now();
+    let status: number | undefined;
+    let outcome: CmlRequestOutcome = 'ok';
+    this.#inFlight += 1;
+    try {
+      let response;
+      try {
+        response = await this.#http.request({
+          method: spec.method,
+          url: spec.path,
+          params: spec.params,
+          data: spec.data,
+          headers: token === undefined ? undefined : { Authorization: `Bearer ${token}` },
+          // axios' timeout only covers idle sockets; this also bounds a server that trickles bytes.
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        });
+      } catch (error) {
+        throw mapCmlTransportError(ctx, error, this.#timeoutMs);
+      }
+      status = response.status;
+      if (status < 200 || status > 299) {
+        const body = parseCmlErrorBody(response.data);
+        if (body.cmlDescription !== undefined) {
+          body.cmlDescription = scrubSecrets(body.cmlDescription, [this.#password, token]);
+        }
+        throw mapCmlStatusError(ctx, status, body);
+      }
+      return spec.read(response.data, ctx, status);
+    } catch (error) {
+      outcome = error instanceof CmlError ? error.outcome : 'bad_response';
+      throw error;
+    } finally {
+      this.#inFlight -= 1;
+      this.#report({
+        workerId: this.workerId,
+        route: spec.route,
+        method: spec.method,
+        status,
+        outcome,
+        durationMs: performance.now() - started,
+      });
+      this.#releaseAgentIfIdle();
+    }
+  }
+
+  #validate<T>(ctx: CmlRequestContext, status: number, raw: unknown, schema: ZodType<T>): T {
+    const details = { workerId: this.workerId, route: ctx.route, status };
+    const prefix = `CML worker "${this.workerId}" sent an invalid answer to ${ctx.route}`;
+    const json = parseCmlJsonBody(raw);
+    if (!json.ok) {
+      throw new CmlBadResponseError(`${prefix}: ${json.problem}`, details);
+    }
+    const result = schema.safeParse(json.value);
+    if (!result.success) {
+      // The path only names our schema's fields (or array indexes), never server-chosen text.
+      const issue = result.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `field "${issue.path.join('.')}"` : 'body';
+      throw new CmlBadResponseError(`${prefix}: ${where} has an unexpected type or value`, details);
+    }
+    return result.data;
+  }
+
+  #report(event: Parameters<CmlRequestObserver['observe']>[0]): void {
+    try {
+      this.#observer.observe(event);
+    } catch {
+      // Telemetry must never turn a successful CML call into a failure.
+    }
+  }
+
+  #releaseAgentIfIdle(): void {
+    if (this.#disposed && this.#inFlight === 0) {
+      this.#agent.destroy();
+    }
+  }
+}

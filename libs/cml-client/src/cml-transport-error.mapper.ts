@@ -1,0 +1,72 @@
+import { isAxiosError, isCancel } from 'axios';
+import type { CmlRequestContext } from './cml-request-context.interface';
+import { CmlBadResponseError } from './errors/cml-bad-response.error';
+import type { CmlError } from './errors/cml.error';
+import { CmlTimeoutError } from './errors/cml-timeout.error';
+import { CmlUnavailableError, type CmlUnavailableReason } from './errors/cml-unavailable.error';
+
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED', 'ABORT_ERR']);
+
+const REASONS: ReadonlyArray<[CmlUnavailableReason, string, (code: string) => boolean]> = [
+  ['connection_refused', 'connection refused', (code) => code === 'ECONNREFUSED'],
+  [
+    'connection_reset',
+    'connection reset',
+    (code) => ['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code),
+  ],
+  [
+    'dns_failure',
+    'DNS lookup failed',
+    (code) => ['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME'].includes(code),
+  ],
+  [
+    'host_unreachable',
+    'host unreachable',
+    (code) => ['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN'].includes(code),
+  ],
+  // OpenSSL reports certificate problems under many names; they share these fragments.
+  ['tls_failure', 'TLS handshake failed', (code) => /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_|EPROTO/.test(code)],
+];
+
+/**
+ * Maps a failure without an HTTP status (network, TLS, timeout, abort) to a {@link CmlError}.
+ * The original error is deliberately not attached as `cause`: axios errors carry the request
+ * config, i.e. the Authorization header and the login body with the password.
+ */
+export function mapCmlTransportError(ctx: CmlRequestContext, error: unknown, timeoutMs: number): CmlError {
+  const details = { workerId: ctx.workerId, route: ctx.route };
+  const worker = `CML worker "${ctx.workerId}"`;
+  const code = errorCode(error);
+
+  if (isCancel(error) || TIMEOUT_CODES.has(code)) {
+    return new CmlTimeoutError(`${worker} did not answer ${ctx.route} within ${timeoutMs} ms`, details);
+  }
+  if (code === 'ERR_BAD_RESPONSE') {
+    // Axios uses this for bodies over maxContentLength and undecodable responses.
+    return new CmlBadResponseError(
+      `${worker} sent an unreadable or oversized answer to ${ctx.route}`,
+      details,
+    );
+  }
+  const match = REASONS.find(([, , test]) => test(code));
+  const [reason, label] = match ?? ['network_error', 'network error'];
+  const shown = code ? ` (${code})` : '';
+  return new CmlUnavailableError(`${worker} is unavailable: ${label} on ${ctx.route}${shown}`, {
+    ...details,
+    reason,
+  });
+}
+
+function errorCode(error: unknown): string {
+  const direct = isAxiosError(error) ? error.code : codeOf(error);
+  if (direct && direct !== 'ERR_NETWORK') {
+    return direct;
+  }
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return codeOf(cause) ?? direct ?? '';
+}
+
+function codeOf(value: unknown): string | undefined {
+  const code = (value as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
