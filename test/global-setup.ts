@@ -9,6 +9,7 @@ import {
   type EmbeddedFerretDb,
   ensureFerretDbInstalled,
   findRepoRoot,
+  killOrphanedFerretDb,
   startEmbeddedFerretDb,
 } from '../libs/dev-infra/src';
 
@@ -31,7 +32,7 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as TestFerretDbGlobal).__cmlTestFerretDb = ferretDb;
 }
 
-/** Data dirs left by runs that were killed before their teardown (their pid is gone). */
+/** Data dirs (and FerretDB processes) left by runs killed before their teardown, e.g. by SIGKILL. */
 function removeStaleDataDirs(dataRoot: string): void {
   let entries: string[];
   try {
@@ -42,7 +43,9 @@ function removeStaleDataDirs(dataRoot: string): void {
   for (const entry of entries) {
     const pid = /^test-ferretdb-(\d+)$/.exec(entry)?.[1];
     if (pid && Number(pid) !== process.pid && !isAlive(Number(pid))) {
-      rmSync(path.join(dataRoot, entry), { recursive: true, force: true });
+      const dir = path.join(dataRoot, entry);
+      killOrphanedFerretDb(dir);
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 }

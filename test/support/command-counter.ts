@@ -7,18 +7,28 @@ const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify']);
 /** Counts the database commands the app's own connection sends (MongoDB driver command monitoring). */
 export class CommandCounter {
   readonly commands: string[] = [];
-  private readonly listener = (event: { commandName: string }) => this.commands.push(event.commandName);
+  /** `commandName:collection`, e.g. `update:lab_records`. */
+  readonly targets: string[] = [];
+  private readonly listener = (event: { commandName: string; command: Record<string, unknown> }) => {
+    this.commands.push(event.commandName);
+    this.targets.push(`${event.commandName}:${String(event.command[event.commandName])}`);
+  };
 
   constructor(private readonly app: INestApplication) {
     this.connection().getClient().on('commandStarted', this.listener);
   }
 
-  get writes(): number {
-    return this.commands.filter((c) => WRITE_COMMANDS.has(c)).length;
+  /** Write commands sent to one collection. */
+  writesTo(collection: string): string[] {
+    return this.targets.filter((t) => {
+      const [name, target] = t.split(':');
+      return WRITE_COMMANDS.has(name) && target === collection;
+    });
   }
 
   reset(): void {
     this.commands.length = 0;
+    this.targets.length = 0;
   }
 
   stop(): void {

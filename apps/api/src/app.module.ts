@@ -9,6 +9,7 @@ import { LabsModule } from '@app/labs';
 import { WorkersModule } from '@app/workers';
 import { HealthController } from './health/health.controller';
 import { LabsController } from './labs/labs.controller';
+import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { pinoHttpOptions } from './logging/pino-http.options';
 import { WorkersController } from './workers/workers.controller';
 
@@ -31,7 +32,7 @@ export class AppModule {
         WorkersModule,
         LabsModule,
       ],
-      controllers: [WorkersController, LabsController, HealthController],
+      controllers: [WorkersController, LabsController, ReconciliationsController, HealthController],
     };
   }
 }

@@ -2,12 +2,33 @@ import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CmlClientModule } from '@app/cml-client';
 import { WorkerLabsCleaner, WorkersModule } from '@app/workers';
+import { ApproveOrphansHandler } from './application/commands/approve-orphans/approve-orphans.handler';
+import { DeleteLabHandler } from './application/commands/delete-lab/delete-lab.handler';
 import { RefreshWorkerLabsHandler } from './application/commands/refresh-worker-labs/refresh-worker-labs.handler';
+import { StartReconciliationHandler } from './application/commands/start-reconciliation/start-reconciliation.handler';
+import { LabsRefreshJob } from './application/jobs/labs-refresh.job';
 import { LabRecordRepository } from './application/ports/lab-record.repository';
+import { ReconcileLeaseRepository } from './application/ports/reconcile-lease.repository';
+import { ReconciliationRunRepository } from './application/ports/reconciliation-run.repository';
+import { GetReconciliationHandler } from './application/queries/get-reconciliation/get-reconciliation.handler';
 import { GetWorkerLabHandler } from './application/queries/get-worker-lab/get-worker-lab.handler';
+import { ListPendingOrphansHandler } from './application/queries/list-pending-orphans/list-pending-orphans.handler';
+import { ListReconciliationsHandler } from './application/queries/list-reconciliations/list-reconciliations.handler';
 import { ListWorkerLabsHandler } from './application/queries/list-worker-labs/list-worker-labs.handler';
+import { ReconciliationRunner } from './application/reconciliation/reconciliation-runner';
+import { WorkerLabsReconciler } from './application/reconciliation/worker-labs-reconciler';
 import { LabRecordDocument, LabRecordSchema } from './infrastructure/persistence/mongo/lab-record.schema';
 import { MongoLabRecordRepository } from './infrastructure/persistence/mongo/mongo-lab-record.repository';
+import { MongoReconcileLeaseRepository } from './infrastructure/persistence/mongo/mongo-reconcile-lease.repository';
+import { MongoReconciliationRunRepository } from './infrastructure/persistence/mongo/mongo-reconciliation-run.repository';
+import {
+  ReconcileLeaseDocument,
+  ReconcileLeaseSchema,
+} from './infrastructure/persistence/mongo/reconcile-lease.schema';
+import {
+  ReconciliationRunDocument,
+  ReconciliationRunSchema,
+} from './infrastructure/persistence/mongo/reconciliation-run.schema';
 
 /**
  * The labs context. Global only so that the workers context can reach the WorkerLabsCleaner it
@@ -18,15 +39,36 @@ import { MongoLabRecordRepository } from './infrastructure/persistence/mongo/mon
   imports: [
     WorkersModule,
     CmlClientModule.forRoot(),
-    MongooseModule.forFeature([{ name: LabRecordDocument.name, schema: LabRecordSchema }]),
+    MongooseModule.forFeature([
+      { name: LabRecordDocument.name, schema: LabRecordSchema },
+      { name: ReconcileLeaseDocument.name, schema: ReconcileLeaseSchema },
+      { name: ReconciliationRunDocument.name, schema: ReconciliationRunSchema },
+    ]),
   ],
   providers: [
     { provide: LabRecordRepository, useClass: MongoLabRecordRepository },
+    { provide: ReconcileLeaseRepository, useClass: MongoReconcileLeaseRepository },
+    { provide: ReconciliationRunRepository, useClass: MongoReconciliationRunRepository },
     { provide: WorkerLabsCleaner, useExisting: LabRecordRepository },
+    WorkerLabsReconciler,
+    ReconciliationRunner,
+    LabsRefreshJob,
+    DeleteLabHandler,
     RefreshWorkerLabsHandler,
+    ApproveOrphansHandler,
+    StartReconciliationHandler,
     ListWorkerLabsHandler,
     GetWorkerLabHandler,
+    ListPendingOrphansHandler,
+    ListReconciliationsHandler,
+    GetReconciliationHandler,
   ],
-  exports: [LabRecordRepository, WorkerLabsCleaner],
+  exports: [
+    LabRecordRepository,
+    WorkerLabsCleaner,
+    ReconcileLeaseRepository,
+    ReconciliationRunner,
+    WorkerLabsReconciler,
+  ],
 })
 export class LabsModule {}

@@ -27,10 +27,27 @@ export interface LabView {
  * two is when this lab was last known to match CML.
  */
 export function toLabView(record: LabRecord, workerLastSuccessfulSyncAt: Date | null): LabView {
-  const { version: _version, lastSyncedAt, firstSeenAt, ...rest } = record.toProps();
+  const p = record.toProps();
   const synced =
-    workerLastSuccessfulSyncAt && workerLastSuccessfulSyncAt > lastSyncedAt
+    workerLastSuccessfulSyncAt && workerLastSuccessfulSyncAt > p.lastSyncedAt
       ? workerLastSuccessfulSyncAt
-      : lastSyncedAt;
-  return { ...rest, firstSeenAt: firstSeenAt.toISOString(), lastSyncedAt: synced.toISOString() };
+      : p.lastSyncedAt;
+  return {
+    workerId: p.workerId,
+    labId: p.labId,
+    title: p.title,
+    description: p.description,
+    notes: p.notes,
+    state: p.state,
+    owner: p.owner,
+    ownerUsername: p.ownerUsername,
+    ownerFullname: p.ownerFullname,
+    nodeCount: p.nodeCount,
+    linkCount: p.linkCount,
+    groups: p.groups,
+    cmlCreatedAt: p.cmlCreatedAt,
+    cmlModifiedAt: p.cmlModifiedAt,
+    firstSeenAt: p.firstSeenAt.toISOString(),
+    lastSyncedAt: synced.toISOString(),
+  };
 }

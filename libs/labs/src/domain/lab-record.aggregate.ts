@@ -1,6 +1,27 @@
 import { AggregateRoot } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
 import { CmlLabSnapshot } from './cml-lab-snapshot';
+import { LabDeletedEvent } from './events/lab-deleted.event';
+import { LabOrphanRemovedEvent, OrphanEvidence } from './events/lab-orphan-removed.event';
 import { LabState, normalizeLabState } from './lab-state';
+
+export type LabRemovalEvent = LabDeletedEvent | LabOrphanRemovedEvent;
+
+/**
+ * Why and when a record was removed. A removed record stays as a tombstone: it is absent from
+ * every read, a stale CML list cannot bring it back, and it carries the removal event so that the
+ * event is stored by the very write that removes the record.
+ */
+export interface LabRemoval {
+  kind: LabRemovalEvent['type'];
+  at: Date;
+  event: LabRemovalEvent;
+}
+
+export interface PendingOrphan {
+  detectedAt: Date;
+  lastConfirmedAt: Date;
+}
 
 /** The lab fields we copy from CML; a record is rewritten only when one of them changed. */
 export interface LabContent {
@@ -26,6 +47,11 @@ export interface LabRecordProps extends LabContent {
   lastSyncedAt: Date;
   /** Incremented on every write; removals and updates are conditional on it. */
   version: number;
+  removal: LabRemoval | null;
+  /** Confirmed gone from CML but held back by the delete-ratio guard until an admin approves. */
+  pendingOrphan: PendingOrphan | null;
+  /** Epoch of the reconciliation lease that last wrote the record (fencing). */
+  fence: number;
 }
 
 /** Deterministic document id: one record per lab per worker, found without an index scan. */
@@ -81,6 +107,9 @@ export class LabRecord extends AggregateRoot {
       firstSeenAt: now,
       lastSyncedAt: now,
       version: 0,
+      removal: null,
+      pendingOrphan: null,
+      fence: 0,
     });
   }
 
@@ -100,12 +129,85 @@ export class LabRecord extends AggregateRoot {
   get version(): number {
     return this.props.version;
   }
+  get title(): string {
+    return this.props.title;
+  }
+  get isRemoved(): boolean {
+    return this.props.removal !== null;
+  }
+  get removal(): LabRemoval | null {
+    return this.props.removal;
+  }
+  get pendingOrphan(): PendingOrphan | null {
+    return this.props.pendingOrphan;
+  }
 
-  /** Copies CML's view into the record; false (and no change) when nothing differs. */
+  /** Phase 1: the lab was deleted in CML (or CML no longer had it). */
+  markDeleted(input: { deletedBy: string; alreadyAbsentInCml: boolean; now: Date }): LabDeletedEvent {
+    this.assertLive();
+    const event = new LabDeletedEvent(
+      randomUUID(),
+      this.props.workerId,
+      this.props.labId,
+      this.props.title,
+      this.props.ownerUsername || this.props.owner,
+      input.deletedBy,
+      input.alreadyAbsentInCml,
+      input.now.toISOString(),
+    );
+    this.props = { ...this.props, removal: { kind: event.type, at: input.now, event }, pendingOrphan: null };
+    this.apply(event);
+    return event;
+  }
+
+  /** Phase 2: the lab is gone from CML, confirmed by the evidence given. */
+  markOrphanRemoved(input: {
+    trigger: 'manual' | 'scheduled';
+    reconciliationId: string;
+    lastSeenAt: Date;
+    evidence: OrphanEvidence;
+    now: Date;
+  }): LabOrphanRemovedEvent {
+    this.assertLive();
+    const event = new LabOrphanRemovedEvent(
+      randomUUID(),
+      this.props.workerId,
+      this.props.labId,
+      this.props.title,
+      this.props.ownerUsername || this.props.owner,
+      input.trigger,
+      input.reconciliationId,
+      input.lastSeenAt.toISOString(),
+      input.evidence,
+      input.now.toISOString(),
+    );
+    this.props = { ...this.props, removal: { kind: event.type, at: input.now, event }, pendingOrphan: null };
+    this.apply(event);
+    return event;
+  }
+
+  /** Held back by the delete-ratio guard; keeps the first detection time. */
+  markPendingOrphan(now: Date): void {
+    this.assertLive();
+    this.props = {
+      ...this.props,
+      pendingOrphan: { detectedAt: this.props.pendingOrphan?.detectedAt ?? now, lastConfirmedAt: now },
+    };
+  }
+
+  private assertLive(): void {
+    if (this.props.removal) throw new Error(`Lab record ${this.id} was removed already`);
+  }
+
+  /**
+   * Copies CML's view into the record; false (and no change) when nothing differs. A pending
+   * orphan that CML lists again is no orphan: that is a change too.
+   */
   syncWith(snapshot: CmlLabSnapshot, now: Date): boolean {
+    this.assertLive();
     const next = contentOf(snapshot);
-    if (sameContent(this.props, next)) return false;
-    this.props = { ...this.props, ...next, lastSyncedAt: now };
+    if (sameContent(this.props, next) && this.props.pendingOrphan === null) return false;
+    this.props = { ...this.props, ...next, lastSyncedAt: now, pendingOrphan: null };
     return true;
   }
 

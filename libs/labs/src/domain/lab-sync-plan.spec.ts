@@ -94,4 +94,21 @@ describe('planLabSync', () => {
     );
     expect(plan.toCreate.map((r) => r.toProps().state)).toEqual(['STARTED', 'STARTED', 'DEFINED_ON_CORE']);
   });
+
+  it('never brings back a removed lab, whatever the list says', () => {
+    const removed = LabRecord.discovered(W, snap('gone'), t0);
+    removed.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: t0 });
+    const plan = planLabSync(W, [removed], [snap('gone', { title: 'stale' })], t1);
+    expect(plan.toCreate).toHaveLength(0);
+    expect(plan.toUpdate).toHaveLength(0);
+    expect(plan.notInSnapshot).toHaveLength(0);
+  });
+
+  it('clears a pending orphan that CML lists again', () => {
+    const record = LabRecord.discovered(W, snap('back'), t0);
+    record.markPendingOrphan(t0);
+    const plan = planLabSync(W, [record], [snap('back')], t1);
+    expect(plan.toUpdate).toHaveLength(1);
+    expect(record.pendingOrphan).toBeNull();
+  });
 });

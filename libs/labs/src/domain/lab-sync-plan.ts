@@ -29,6 +29,8 @@ export function planLabSync(
     if (seen.has(snapshot.id)) continue;
     seen.add(snapshot.id);
     const record = byLabId.get(snapshot.id);
+    // A tombstone wins over any list: the lab was deleted, so a listing of it is stale.
+    if (record?.isRemoved) continue;
     if (!record) {
       plan.toCreate.push(LabRecord.discovered(workerId, snapshot, now));
       continue;
@@ -37,6 +39,7 @@ export function planLabSync(
     if (record.syncWith(snapshot, now)) plan.toUpdate.push({ record, expectedVersion });
     else plan.unchanged++;
   }
-  for (const record of existing) if (!seen.has(record.labId)) plan.notInSnapshot.push(record);
+  for (const record of existing)
+    if (!record.isRemoved && !seen.has(record.labId)) plan.notInSnapshot.push(record);
   return plan;
 }

@@ -25,10 +25,22 @@ export abstract class LabRecordRepository {
   abstract findByWorker(workerId: string): Promise<LabRecord[]>;
   abstract findOne(workerId: string, labId: string): Promise<LabRecord | null>;
   abstract page(workerId: string, filter: LabListFilter): Promise<Page<LabRecord>>;
-  /** Inserts new records and updates changed ones (only if still at `expectedVersion`), in one bulk write. */
+  /**
+   * Inserts new records and writes changed ones (content, pending-orphan marks, orphan removals)
+   * in one bulk write. Each update applies only if the record is still at `expectedVersion`, not
+   * removed, and, when `fence` is given, not written by a newer lease epoch; each is a
+   * single-document write, so a removal and its event land together or not at all.
+   */
   abstract saveChanges(
     created: LabRecord[],
     updated: { record: LabRecord; expectedVersion: number }[],
+    fence?: number,
   ): Promise<LabWriteResult>;
+  /**
+   * Phase 1: stores the tombstone (and its event) of a deleted lab unless the record was removed
+   * already. Not conditional on the version: the delete in CML happened, whatever synced since.
+   * Returns false when another removal won.
+   */
+  abstract saveDeletion(record: LabRecord, isNew: boolean): Promise<boolean>;
   abstract removeAllForWorker(workerId: string): Promise<number>;
 }

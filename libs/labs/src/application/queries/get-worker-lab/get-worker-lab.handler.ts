@@ -15,7 +15,7 @@ export class GetWorkerLabHandler implements IQueryHandler<GetWorkerLabQuery, Lab
   async execute({ workerId, labId }: GetWorkerLabQuery): Promise<LabView> {
     const worker = await this.directory.require(workerId);
     const record = await this.labs.findOne(workerId, labId);
-    if (!record) throw new NotFoundError(`Lab ${labId} not found on worker ${workerId}`);
+    if (!record || record.isRemoved) throw new NotFoundError(`Lab ${labId} not found on worker ${workerId}`);
     return toLabView(record, worker.toProps().lastSuccessfulSyncAt);
   }
 }

@@ -1,10 +1,52 @@
-import { LabRecord, labRecordId } from '../../../domain/lab-record.aggregate';
+import { LabDeletedEvent } from '../../../domain/events/lab-deleted.event';
+import { LabOrphanRemovedEvent } from '../../../domain/events/lab-orphan-removed.event';
+import { LabRecord, labRecordId, LabRemoval, LabRemovalEvent } from '../../../domain/lab-record.aggregate';
 import { LabState } from '../../../domain/lab-state';
 import { LabRecordDocument } from './lab-record.schema';
 
+export function removalEventToData(event: LabRemovalEvent): Record<string, unknown> {
+  return { ...event };
+}
+
+export function removalEventFromData(data: Record<string, unknown>): LabRemovalEvent {
+  const d = data as Record<string, never>;
+  if (d.type === 'lab.deleted') {
+    return new LabDeletedEvent(
+      d.eventId,
+      d.workerId,
+      d.labId,
+      d.labTitle,
+      d.owner,
+      d.deletedBy,
+      d.alreadyAbsentInCml,
+      d.occurredAt,
+    );
+  }
+  return new LabOrphanRemovedEvent(
+    d.eventId,
+    d.workerId,
+    d.labId,
+    d.labTitle,
+    d.owner,
+    d.trigger,
+    d.reconciliationId,
+    d.lastSeenAt,
+    d.evidence,
+    d.occurredAt,
+  );
+}
+
+export function removalToDocument(removal: LabRemoval): NonNullable<LabRecordDocument['removal']> {
+  return { kind: removal.kind, at: removal.at, event: removalEventToData(removal.event) };
+}
+
 export function labRecordToDocument(record: LabRecord): LabRecordDocument {
   const p = record.toProps();
-  return { _id: labRecordId(p.workerId, p.labId), ...p };
+  return {
+    _id: labRecordId(p.workerId, p.labId),
+    ...p,
+    removal: p.removal ? removalToDocument(p.removal) : null,
+  };
 }
 
 export function labRecordFromDocument(doc: LabRecordDocument): LabRecord {
@@ -26,5 +68,19 @@ export function labRecordFromDocument(doc: LabRecordDocument): LabRecord {
     firstSeenAt: new Date(doc.firstSeenAt),
     lastSyncedAt: new Date(doc.lastSyncedAt),
     version: doc.version,
+    removal: doc.removal
+      ? {
+          kind: doc.removal.kind as LabRemoval['kind'],
+          at: new Date(doc.removal.at),
+          event: removalEventFromData(doc.removal.event),
+        }
+      : null,
+    pendingOrphan: doc.pendingOrphan
+      ? {
+          detectedAt: new Date(doc.pendingOrphan.detectedAt),
+          lastConfirmedAt: new Date(doc.pendingOrphan.lastConfirmedAt),
+        }
+      : null,
+    fence: doc.fence ?? 0,
   });
 }

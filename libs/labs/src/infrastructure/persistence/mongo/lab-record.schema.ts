@@ -58,6 +58,17 @@ export class LabRecordDocument {
   @Prop({ required: true })
   version!: number;
 
+  /** Tombstone: set by the single write that removes the record, with the removal event in it. */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
+  removal!: { kind: string; at: Date; event: Record<string, unknown> } | null;
+
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
+  pendingOrphan!: { detectedAt: Date; lastConfirmedAt: Date } | null;
+
+  /** Lease epoch of the reconciliation that last wrote this document; older epochs may not write. */
+  @Prop({ default: 0 })
+  fence!: number;
+
   /** Which bulk write last wrote this document (see MongoLabRecordRepository.saveChanges). */
   @Prop({ type: String })
   writeId?: string;

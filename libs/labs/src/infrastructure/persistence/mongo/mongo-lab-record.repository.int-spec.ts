@@ -39,7 +39,7 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
       .createConnection(testDatabaseUri('lab_repo'), { monitorCommands: true })
       .asPromise();
     connection.getClient().on('commandStarted', (e) => commands.push(e.commandName));
-    const model = connection.model(LabRecordDocument.name, LabRecordSchema);
+    const model = connection.model<LabRecordDocument>(LabRecordDocument.name, LabRecordSchema);
     await model.init();
     repo = new MongoLabRecordRepository(model);
   });

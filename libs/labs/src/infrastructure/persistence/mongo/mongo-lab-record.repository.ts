@@ -32,7 +32,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
   }
 
   async page(workerId: string, filter: LabListFilter): Promise<Page<LabRecord>> {
-    const query: Record<string, unknown> = { workerId };
+    const query: Record<string, unknown> = { workerId, removal: null };
     if (filter.afterLabId) query.labId = { $gt: filter.afterLabId };
     if (filter.state) query.state = filter.state;
     if (filter.owner) query.$or = [{ owner: filter.owner }, { ownerUsername: filter.owner }];
@@ -48,6 +48,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
   async saveChanges(
     created: LabRecord[],
     updated: { record: LabRecord; expectedVersion: number }[],
+    fence?: number,
   ): Promise<LabWriteResult> {
     // Tags the documents this call writes, so that an update that matched nothing can be told apart
     // from one that went through when it is time to name the records that lost a race.
@@ -55,15 +56,26 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     const ops: mongo.AnyBulkWriteOperation[] = [];
     const labIdOfOp: string[] = [];
     for (const record of created) {
-      ops.push({ insertOne: { document: { ...labRecordToDocument(record), writeId } as never } });
+      const doc = labRecordToDocument(record);
+      ops.push({ insertOne: { document: { ...doc, fence: fence ?? doc.fence, writeId } as never } });
       labIdOfOp.push(record.labId);
     }
     for (const { record, expectedVersion } of updated) {
       const { _id, ...fields } = labRecordToDocument(record);
+      // Never write over a tombstone, a newer version, or a record a newer lease holder wrote.
+      const filter: Record<string, unknown> = { _id, version: expectedVersion, removal: null };
+      if (fence !== undefined) filter.fence = { $lte: fence };
       ops.push({
         updateOne: {
-          filter: { _id, version: expectedVersion } as never,
-          update: { $set: { ...fields, version: expectedVersion + 1, writeId } },
+          filter: filter as never,
+          update: {
+            $set: {
+              ...fields,
+              version: expectedVersion + 1,
+              writeId,
+              ...(fence !== undefined ? { fence } : {}),
+            },
+          },
         },
       });
       labIdOfOp.push(record.labId);
@@ -100,6 +112,23 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       for (const { record } of updated) if (!ok.has(record.id)) conflicts.push(record.labId);
     }
     return { created: inserted, updated: modified, conflicts };
+  }
+
+  async saveDeletion(record: LabRecord, isNew: boolean): Promise<boolean> {
+    const doc = labRecordToDocument(record);
+    if (isNew) {
+      try {
+        await this.model.collection.insertOne(doc as never);
+        return true;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 11000) return false;
+        throw error;
+      }
+    }
+    const result = await this.model.collection.updateOne({ _id: doc._id, removal: null } as never, {
+      $set: { removal: doc.removal, pendingOrphan: null, version: record.version + 1 },
+    });
+    return result.modifiedCount === 1;
   }
 
   async removeAllForWorker(workerId: string): Promise<number> {

@@ -1,0 +1,33 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { UuidParamPipe } from '@app/common';
+import {
+  GetReconciliationQuery,
+  ListReconciliationsQuery,
+  ReconciliationRun,
+  StartReconciliationCommand,
+} from '@app/labs';
+
+@Controller('api/reconciliations')
+export class ReconciliationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  start(): Promise<{ reconciliationId: string }> {
+    return this.commands.execute(new StartReconciliationCommand('manual'));
+  }
+
+  @Get()
+  list(): Promise<{ items: ReconciliationRun[] }> {
+    return this.queries.execute(new ListReconciliationsQuery(50));
+  }
+
+  @Get(':id')
+  get(@Param('id', UuidParamPipe) id: string): Promise<ReconciliationRun> {
+    return this.queries.execute(new GetReconciliationQuery(id));
+  }
+}

@@ -1,0 +1,135 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { CmlClient, CmlClientFactory, CmlConflictError, CmlLab, CmlNotFoundError } from '@app/cml-client';
+import { AppConfig, Clock, ConflictError, NotFoundError } from '@app/common';
+import { WorkerDirectory } from '@app/workers';
+import { LabRecord } from '../../../domain/lab-record.aggregate';
+import { upstreamErrorOf } from '../../cml-failure';
+import { LabRecordRepository } from '../../ports/lab-record.repository';
+import { DeleteLabCommand, DeleteLabResult } from './delete-lab.command';
+
+/**
+ * Phase 1 of the two-phase delete: delete the lab in CML, then remove the local record at once
+ * with one single-document write that stores the tombstone and the LabDeleted event together.
+ * A CML failure changes nothing locally; a local failure after CML succeeded is reported and left
+ * to Phase 2, which will find the record orphaned.
+ */
+@CommandHandler(DeleteLabCommand)
+export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, DeleteLabResult> {
+  private readonly logger = new Logger(DeleteLabHandler.name);
+
+  constructor(
+    private readonly directory: WorkerDirectory,
+    private readonly labs: LabRecordRepository,
+    private readonly cml: CmlClientFactory,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly eventBus: EventBus,
+  ) {}
+
+  async execute({ workerId, labId, force, deletedBy }: DeleteLabCommand): Promise<DeleteLabResult> {
+    const worker = await this.directory.require(workerId);
+    if (!worker.enabled) throw new ConflictError(`Worker ${workerId} is disabled; enable it to delete labs`);
+    const client = this.cml.forWorker({
+      ...this.directory.connectionOf(worker),
+      timeoutMs: this.config.cmlTimeoutMs,
+    });
+    const log = { workerId, labId, deletedBy };
+    this.logger.log(log, `Deleting lab ${labId} from worker ${workerId}`);
+
+    const cmlLab = await this.deleteInCml(client, labId, force);
+    const alreadyAbsentInCml = cmlLab === null;
+    if (alreadyAbsentInCml) {
+      this.logger.log(log, `Lab ${labId} was already absent in CML on worker ${workerId}`);
+    } else {
+      this.logger.log(log, `Lab ${labId} deleted from CML on worker ${workerId}`);
+    }
+
+    let local: LabRecord | null;
+    try {
+      local = await this.labs.findOne(workerId, labId);
+    } catch (error) {
+      return this.localFailure(workerId, labId, alreadyAbsentInCml, error);
+    }
+    if (alreadyAbsentInCml && (!local || local.isRemoved)) {
+      throw new NotFoundError(`Lab ${labId} exists neither in CML nor locally on worker ${workerId}`);
+    }
+    if (local?.isRemoved) {
+      // Phase 2 (or another delete) removed it first and emitted its own event: one event per removal.
+      this.logger.log(log, `Lab record ${labId} had been removed already`);
+      return this.result(workerId, labId, alreadyAbsentInCml, false);
+    }
+
+    const now = this.clock.now();
+    const record = local ?? LabRecord.discovered(workerId, cmlLab!, now);
+    if (!local)
+      this.logger.warn(log, `Lab record ${labId} not found in database (may not have been synced yet)`);
+    record.markDeleted({ deletedBy, alreadyAbsentInCml, now });
+    let removed: boolean;
+    try {
+      removed = await this.labs.saveDeletion(record, local === null);
+    } catch (error) {
+      return this.localFailure(workerId, labId, alreadyAbsentInCml, error);
+    }
+    if (removed) {
+      this.eventBus.publishAll(record.getUncommittedEvents());
+      record.uncommit();
+      this.logger.log(log, `Lab record ${labId} removed from database`);
+    }
+    this.logger.log(log, `Successfully deleted lab ${labId} from worker ${workerId}`);
+    return this.result(workerId, labId, alreadyAbsentInCml, removed);
+  }
+
+  /** Returns CML's view of the lab before the delete, or null when CML did not have it. */
+  private async deleteInCml(client: CmlClient, labId: string, force: boolean): Promise<CmlLab | null> {
+    let lab: CmlLab;
+    try {
+      lab = await client.getLab(labId);
+    } catch (error) {
+      if (error instanceof CmlNotFoundError) return null;
+      throw upstreamErrorOf(error, `reading lab ${labId}`);
+    }
+    try {
+      if (lab.state !== 'DEFINED_ON_CORE') {
+        if (!force) {
+          throw new ConflictError(
+            `Lab ${labId} is ${lab.state}; it must be stopped and wiped before it can be deleted (or use force=true)`,
+          );
+        }
+        if (lab.state !== 'STOPPED') await client.stopLab(labId);
+        await client.wipeLab(labId);
+      }
+      await client.deleteLab(labId);
+      return lab;
+    } catch (error) {
+      if (error instanceof ConflictError) throw error;
+      if (error instanceof CmlNotFoundError) return null;
+      if (error instanceof CmlConflictError) {
+        throw new ConflictError(`CML refused to delete lab ${labId}: ${error.message}`);
+      }
+      throw upstreamErrorOf(error, `deleting lab ${labId}`);
+    }
+  }
+
+  private localFailure(
+    workerId: string,
+    labId: string,
+    alreadyAbsentInCml: boolean,
+    error: unknown,
+  ): DeleteLabResult {
+    this.logger.error(
+      { workerId, labId, err: (error as Error).message },
+      `Lab ${labId} is gone from CML but its record could not be removed; reconciliation will remove it`,
+    );
+    return this.result(workerId, labId, alreadyAbsentInCml, false);
+  }
+
+  private result(
+    workerId: string,
+    labId: string,
+    alreadyAbsentInCml: boolean,
+    localRecordRemoved: boolean,
+  ): DeleteLabResult {
+    return { workerId, labId, message: 'Lab deleted successfully', alreadyAbsentInCml, localRecordRemoved };
+  }
+}

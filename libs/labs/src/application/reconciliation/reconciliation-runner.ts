@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
+import { AppConfig, Clock } from '@app/common';
+import { ReconcileSummary, ReconcileTrigger, WorkerDirectory } from '@app/workers';
+import { RefreshWorkerLabsCommand } from '../commands/refresh-worker-labs/refresh-worker-labs.command';
+import { ReconciliationRunRepository } from '../ports/reconciliation-run.repository';
+
+/**
+ * Runs Phase 2 for every enabled worker, RECONCILE_CONCURRENCY at a time, and keeps the history.
+ * One run at a time per process: a run asked for while one is going joins it instead of starting a
+ * second one (across replicas, the per-worker lease does the same job).
+ */
+@Injectable()
+export class ReconciliationRunner {
+  private readonly logger = new Logger(ReconciliationRunner.name);
+  private current: { id: string; done: Promise<void> } | null = null;
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly directory: WorkerDirectory,
+    private readonly runs: ReconciliationRunRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  /** Starts a run (or joins the one going) and returns its id at once. */
+  async start(trigger: ReconcileTrigger): Promise<{ reconciliationId: string; joined: boolean }> {
+    if (this.current) return { reconciliationId: this.current.id, joined: true };
+    const id = randomUUID();
+    const slot: { id: string; done: Promise<void> } = { id, done: Promise.resolve() };
+    this.current = slot;
+    try {
+      await this.runs.create({
+        id,
+        trigger,
+        startedAt: this.clock.now().toISOString(),
+        finishedAt: null,
+        workers: [],
+      });
+    } catch (error) {
+      this.current = null;
+      throw error;
+    }
+    slot.done = this.runAll(id, trigger)
+      .catch((error: unknown) =>
+        this.logger.error({ reconciliationId: id, err: (error as Error).message }, 'run failed'),
+      )
+      .finally(() => {
+        this.current = null;
+      });
+    return { reconciliationId: id, joined: false };
+  }
+
+  /** Resolves when no run is going (for shutdown and tests). */
+  async whenIdle(): Promise<void> {
+    while (this.current) await this.current.done;
+  }
+
+  private async runAll(id: string, trigger: ReconcileTrigger): Promise<void> {
+    const workers = (await this.directory.all()).filter((w) => w.enabled);
+    const limit = pLimit(this.config.reconcileConcurrency);
+    this.logger.log({ reconciliationId: id, trigger, workers: workers.length }, 'reconciliation run started');
+    await Promise.all(
+      workers.map((worker) =>
+        limit(async () => {
+          let summary: ReconcileSummary;
+          try {
+            summary = await this.commands.execute(new RefreshWorkerLabsCommand(worker.id, trigger, id));
+          } catch (error) {
+            // A worker removed during the run, or a database error: the run goes on with the others.
+            this.logger.error(
+              { reconciliationId: id, workerId: worker.id, err: (error as Error).message },
+              'worker reconciliation failed',
+            );
+            const now = this.clock.now().toISOString();
+            summary = {
+              reconciliationId: id,
+              workerId: worker.id,
+              trigger,
+              status: 'failed',
+              reason: (error as Error).message,
+              created: 0,
+              updated: 0,
+              unchanged: 0,
+              orphansRemoved: 0,
+              orphansPending: 0,
+              startedAt: now,
+              finishedAt: now,
+              durationMs: 0,
+            };
+          }
+          await this.runs.appendSummary(id, summary);
+        }),
+      ),
+    );
+    await this.runs.finish(id, this.clock.now());
+    this.logger.log({ reconciliationId: id, trigger }, 'reconciliation run finished');
+  }
+}

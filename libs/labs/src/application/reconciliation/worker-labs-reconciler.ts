@@ -1,0 +1,391 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import pLimit from 'p-limit';
+import { CmlClient, CmlClientFactory, CmlNotFoundError } from '@app/cml-client';
+import { AppConfig, Clock } from '@app/common';
+import { ReconcileSummary, ReconcileTrigger, Worker, WorkerDirectory, WorkerRepository } from '@app/workers';
+import { CmlLabSnapshot } from '../../domain/cml-lab-snapshot';
+import { LabRecord } from '../../domain/lab-record.aggregate';
+import { planLabSync } from '../../domain/lab-sync-plan';
+import { upstreamErrorOf } from '../cml-failure';
+import { LabRecordRepository } from '../ports/lab-record.repository';
+import { ReconcileLease, ReconcileLeaseRepository } from '../ports/reconcile-lease.repository';
+
+type Counts = Pick<
+  ReconcileSummary,
+  'created' | 'updated' | 'unchanged' | 'orphansRemoved' | 'orphansPending'
+>;
+const ZERO: Counts = { created: 0, updated: 0, unchanged: 0, orphansRemoved: 0, orphansPending: 0 };
+
+/** The summary, and for a run that could not trust CML, the error a manual caller answers with. */
+export interface ReconcileOutcome {
+  summary: ReconcileSummary;
+  upstreamError?: Error;
+}
+
+type Lookup =
+  { kind: 'gone' } | { kind: 'present'; lab: CmlLabSnapshot } | { kind: 'unknown'; error: string };
+
+/**
+ * Phase 2: compares one worker's CML controller with its records and repairs the difference.
+ *
+ * It never removes a record on weak evidence. The CML list is trusted only when the call
+ * succeeded with a list of ids, asked for every user's labs (show_all) and CML said it is ready;
+ * even then a missing lab is only a candidate until GET /labs/{id} answers 404. Records are read
+ * before the list, and every write is conditional on the version read, so a record created or
+ * changed during the run is never removed by it. A lease per worker (with a fencing epoch that
+ * every write checks) keeps two replicas from reconciling one worker at once.
+ */
+@Injectable()
+export class WorkerLabsReconciler implements OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerLabsReconciler.name);
+  /** Lease holder name of this process. */
+  readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** The lease lets its holder in again, so runs of this process need their own exclusion. */
+  private readonly inProgress = new Set<string>();
+
+  constructor(
+    private readonly directory: WorkerDirectory,
+    private readonly workers: WorkerRepository,
+    private readonly labs: LabRecordRepository,
+    private readonly leases: ReconcileLeaseRepository,
+    private readonly cml: CmlClientFactory,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly eventBus: EventBus,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    const released = await this.leases.releaseAllHeldBy(this.instanceId).catch(() => 0);
+    if (released > 0) this.logger.log({ released }, 'reconciliation leases released');
+  }
+
+  async reconcile(
+    workerId: string,
+    trigger: ReconcileTrigger,
+    reconciliationId: string,
+  ): Promise<ReconcileOutcome> {
+    const worker = await this.directory.require(workerId);
+    const run = this.startRun(worker, trigger, reconciliationId);
+    if (!worker.enabled) return run.finish('skipped', ZERO, 'worker is disabled');
+    if (worker.reconcileMode === 'paused') return run.finish('skipped', ZERO, 'reconcileMode is paused');
+
+    return this.exclusively(worker.id, run, (lease) => this.reconcileUnderLease(worker, lease, run));
+  }
+
+  /** Runs `work` holding this worker's lease, unless this or another instance is at it already. */
+  private async exclusively(
+    workerId: string,
+    run: Run,
+    work: (lease: ReconcileLease) => Promise<ReconcileOutcome>,
+  ): Promise<ReconcileOutcome> {
+    if (this.inProgress.has(workerId))
+      return run.finish('skipped', ZERO, 'this worker is being reconciled already');
+    this.inProgress.add(workerId);
+    try {
+      const lease = await this.leases.acquire(workerId, this.instanceId, this.leaseTtlMs(), this.clock.now());
+      if (!lease) return run.finish('skipped', ZERO, 'another instance is reconciling this worker');
+      try {
+        return await work(lease);
+      } finally {
+        await this.leases.release(lease).catch(() => undefined);
+      }
+    } finally {
+      this.inProgress.delete(workerId);
+    }
+  }
+
+  private async reconcileUnderLease(
+    worker: Worker,
+    lease: ReconcileLease,
+    run: Run,
+  ): Promise<ReconcileOutcome> {
+    const ctx = { workerId: worker.id, reconciliationId: run.reconciliationId };
+    const client = this.clientFor(worker);
+
+    const untrusted = await this.untrustedReason(client);
+    if (untrusted) return run.finish(untrusted.status, ZERO, untrusted.reason, untrusted.error);
+
+    // Records first, list second: a record created after this read is no candidate for removal.
+    const records = await this.labs.findByWorker(worker.id);
+    const listedAt = this.clock.now();
+    let listed: string[];
+    try {
+      listed = await client.listLabIds({ showAll: true });
+    } catch (error) {
+      const upstream = upstreamErrorOf(error, 'listing labs');
+      return run.finish('failed', ZERO, `CML list not trusted: ${upstream.message}`, upstream);
+    }
+
+    const removedIds = new Set(records.filter((r) => r.isRemoved).map((r) => r.labId));
+    const toFetch = [...new Set(listed)].filter((id) => !removedIds.has(id));
+    const lookups = await this.lookUp(client, toFetch);
+    const snapshots = [...lookups.values()].flatMap((l) => (l.kind === 'present' ? [l.lab] : []));
+    const unreadable = [...lookups.values()].filter((l) => l.kind === 'unknown').length;
+    const plan = planLabSync(worker.id, records, snapshots, this.clock.now());
+
+    // Candidates: live records CML did not list, and listed labs whose details answered 404.
+    const listedSet = new Set(listed);
+    const candidates = plan.notInSnapshot.filter(
+      (r) => !listedSet.has(r.labId) || lookups.get(r.labId)?.kind === 'gone',
+    );
+    const unconfirmed = candidates.filter((r) => !lookups.has(r.labId));
+    const confirmations = await this.lookUp(
+      client,
+      unconfirmed.map((r) => r.labId),
+    );
+    const confirmed = candidates.filter(
+      (r) => (lookups.get(r.labId) ?? confirmations.get(r.labId))?.kind === 'gone',
+    );
+    const keptByLookup = candidates.length - confirmed.length;
+    if (confirmed.length > 0) {
+      this.logger.log(
+        { ...ctx, labIds: confirmed.map((r) => r.labId) },
+        `Found ${confirmed.length} orphaned lab records for worker ${worker.id}: ${JSON.stringify(confirmed.map((r) => r.labId))}`,
+      );
+    }
+
+    const live = records.filter((r) => !r.isRemoved).length;
+    const heldBack = confirmed.length > 0 && confirmed.length > this.config.reconcileMaxDeleteRatio * live;
+    const now = this.clock.now();
+    const orphanWrites = confirmed.map((record) => {
+      const expectedVersion = record.version;
+      if (heldBack) record.markPendingOrphan(now);
+      else {
+        record.markOrphanRemoved({
+          trigger: run.trigger,
+          reconciliationId: run.reconciliationId,
+          lastSeenAt: this.lastSeenAt(worker, record),
+          evidence: { listedAt: listedAt.toISOString(), confirmedBy: 'lookup-404' },
+          now,
+        });
+      }
+      return { record, expectedVersion };
+    });
+
+    const notes: string[] = [];
+    if (heldBack) {
+      notes.push(
+        `${confirmed.length} of ${live} records are orphans, above RECONCILE_MAX_DELETE_RATIO ${this.config.reconcileMaxDeleteRatio}: they wait for approval`,
+      );
+    }
+    if (unreadable > 0)
+      notes.push(`details of ${unreadable} labs could not be read; their records are kept as they were`);
+    if (keptByLookup > 0)
+      notes.push(`${keptByLookup} labs missing from the list still exist or could not be checked; kept`);
+
+    if (worker.reconcileMode === 'observe') {
+      notes.push('observe mode: nothing was written');
+      return run.finish(
+        'succeeded',
+        {
+          created: plan.toCreate.length,
+          updated: plan.toUpdate.length,
+          unchanged: plan.unchanged,
+          orphansRemoved: heldBack ? 0 : confirmed.length,
+          orphansPending: heldBack ? confirmed.length : 0,
+        },
+        notes.join('; '),
+      );
+    }
+
+    const renewed = await this.leases.renew(lease, this.leaseTtlMs(), this.clock.now());
+    if (!renewed)
+      return run.finish('skipped', ZERO, 'the reconciliation lease was lost; nothing was written');
+    const result = await this.labs.saveChanges(
+      plan.toCreate,
+      [...plan.toUpdate, ...orphanWrites],
+      lease.epoch,
+    );
+    const lost = new Set(result.conflicts);
+    if (lost.size > 0) notes.push(`${lost.size} records changed concurrently and are left for the next run`);
+
+    let orphansRemoved = 0;
+    let orphansPending = 0;
+    for (const { record } of orphanWrites) {
+      if (lost.has(record.labId)) continue;
+      if (record.isRemoved) {
+        orphansRemoved++;
+        this.eventBus.publishAll(record.getUncommittedEvents());
+        record.uncommit();
+        this.logger.log({ ...ctx, labId: record.labId }, `Removed orphaned lab record: ${record.labId}`);
+      } else orphansPending++;
+    }
+    const updatedContent = plan.toUpdate.filter(({ record }) => !lost.has(record.labId)).length;
+    return run.finish(
+      'succeeded',
+      {
+        created: result.created,
+        updated: updatedContent,
+        unchanged: plan.unchanged,
+        orphansRemoved,
+        orphansPending,
+      },
+      notes.length > 0 ? notes.join('; ') : undefined,
+    );
+  }
+
+  /** POST .../orphans/approve: each pending orphan is confirmed absent in CML again, then removed. */
+  async approveOrphans(
+    workerId: string,
+    labIds: string[] | undefined,
+    reconciliationId: string,
+  ): Promise<ReconcileOutcome> {
+    const worker = await this.directory.require(workerId);
+    const run = this.startRun(worker, 'manual', reconciliationId);
+    return this.exclusively(workerId, run, async (lease) => {
+      const client = this.clientFor(worker);
+      const untrusted = await this.untrustedReason(client);
+      if (untrusted) return run.finish(untrusted.status, ZERO, untrusted.reason, untrusted.error);
+      const wanted = labIds ? new Set(labIds) : null;
+      const pending = (await this.labs.findByWorker(workerId)).filter(
+        (r) => !r.isRemoved && r.pendingOrphan && (!wanted || wanted.has(r.labId)),
+      );
+      const checkedAt = this.clock.now();
+      const lookups = await this.lookUp(
+        client,
+        pending.map((r) => r.labId),
+      );
+      const writes: { record: LabRecord; expectedVersion: number }[] = [];
+      let stillPending = 0;
+      for (const record of pending) {
+        const lookup = lookups.get(record.labId)!;
+        const expectedVersion = record.version;
+        if (lookup.kind === 'gone') {
+          record.markOrphanRemoved({
+            trigger: 'manual',
+            reconciliationId,
+            lastSeenAt: this.lastSeenAt(worker, record),
+            evidence: { listedAt: checkedAt.toISOString(), confirmedBy: 'lookup-404' },
+            now: this.clock.now(),
+          });
+          writes.push({ record, expectedVersion });
+        } else if (lookup.kind === 'present') {
+          record.syncWith(lookup.lab, this.clock.now());
+          writes.push({ record, expectedVersion });
+        } else stillPending++;
+      }
+      const result = await this.labs.saveChanges([], writes, lease.epoch);
+      const lost = new Set(result.conflicts);
+      let removed = 0;
+      for (const { record } of writes) {
+        if (lost.has(record.labId) || !record.isRemoved) continue;
+        removed++;
+        this.eventBus.publishAll(record.getUncommittedEvents());
+        record.uncommit();
+        this.logger.log(
+          { workerId, reconciliationId, labId: record.labId },
+          `Removed orphaned lab record: ${record.labId}`,
+        );
+      }
+      const restored = writes.filter(({ record }) => !record.isRemoved && !lost.has(record.labId)).length;
+      return run.finish(
+        'succeeded',
+        { ...ZERO, updated: restored, orphansRemoved: removed, orphansPending: stillPending },
+        restored > 0 ? `${restored} pending orphans exist in CML after all and were kept` : undefined,
+      );
+    });
+  }
+
+  /** A list is not trusted from a controller that cannot say it is ready. */
+  private async untrustedReason(
+    client: CmlClient,
+  ): Promise<{ status: 'failed' | 'skipped'; reason: string; error?: Error } | null> {
+    try {
+      const info = await client.systemInformation();
+      if (!info.ready)
+        return { status: 'skipped', reason: 'CML reports it is not ready; nothing was changed' };
+      return null;
+    } catch (error) {
+      const upstream = upstreamErrorOf(error, 'reading system information');
+      return { status: 'failed', reason: `CML not trusted: ${upstream.message}`, error: upstream };
+    }
+  }
+
+  private async lookUp(client: CmlClient, labIds: string[]): Promise<Map<string, Lookup>> {
+    const limit = pLimit(this.config.cmlLabDetailConcurrency);
+    const entries = await Promise.all(
+      labIds.map((labId) =>
+        limit(async (): Promise<[string, Lookup]> => {
+          try {
+            return [labId, { kind: 'present', lab: await client.getLab(labId) }];
+          } catch (error) {
+            if (error instanceof CmlNotFoundError) return [labId, { kind: 'gone' }];
+            return [labId, { kind: 'unknown', error: (error as Error).message }];
+          }
+        }),
+      ),
+    );
+    return new Map(entries);
+  }
+
+  private lastSeenAt(worker: Worker, record: LabRecord): Date {
+    const synced = worker.toProps().lastSuccessfulSyncAt;
+    const own = record.toProps().lastSyncedAt;
+    return synced && synced > own ? synced : own;
+  }
+
+  private clientFor(worker: Worker): CmlClient {
+    return this.cml.forWorker({
+      ...this.directory.connectionOf(worker),
+      timeoutMs: this.config.cmlTimeoutMs,
+    });
+  }
+
+  /** Long enough for a slow worker's whole run; renewed before the writes. */
+  private leaseTtlMs(): number {
+    return Math.max(5 * 60_000, 20 * this.config.cmlTimeoutMs);
+  }
+
+  private startRun(worker: Worker, trigger: ReconcileTrigger, reconciliationId: string): Run {
+    return new Run(worker, trigger, reconciliationId, this.clock, this.workers, this.logger);
+  }
+}
+
+/** Timing and bookkeeping of one worker's reconciliation. */
+class Run {
+  private readonly startedAt: Date;
+
+  constructor(
+    private readonly worker: Worker,
+    readonly trigger: ReconcileTrigger,
+    readonly reconciliationId: string,
+    private readonly clock: Clock,
+    private readonly workers: WorkerRepository,
+    private readonly logger: Logger,
+  ) {
+    this.startedAt = clock.now();
+  }
+
+  async finish(
+    status: ReconcileSummary['status'],
+    counts: Counts,
+    reason?: string,
+    upstreamError?: Error,
+  ): Promise<ReconcileOutcome> {
+    const finishedAt = this.clock.now();
+    const summary: ReconcileSummary = {
+      reconciliationId: this.reconciliationId,
+      workerId: this.worker.id,
+      trigger: this.trigger,
+      status,
+      ...(reason ? { reason } : {}),
+      ...counts,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - this.startedAt.getTime(),
+    };
+    await this.workers.recordReconcile(
+      this.worker.id,
+      summary,
+      status === 'succeeded' ? this.startedAt : null,
+    );
+    const line = { ...summary };
+    if (status === 'failed')
+      this.logger.error(line, `Reconciliation of worker ${this.worker.id} failed: ${reason}`);
+    else this.logger.log(line, `Reconciliation of worker ${this.worker.id} ${status}`);
+    return { summary, upstreamError };
+  }
+}

@@ -1,0 +1,16 @@
+/** Phase 1 removed a lab: the CML delete succeeded, or CML no longer knew it. */
+export class LabDeletedEvent {
+  readonly type = 'lab.deleted' as const;
+
+  constructor(
+    /** Stable across redeliveries: the CloudEvent id. */
+    readonly eventId: string,
+    readonly workerId: string,
+    readonly labId: string,
+    readonly labTitle: string,
+    readonly owner: string,
+    readonly deletedBy: string,
+    readonly alreadyAbsentInCml: boolean,
+    readonly occurredAt: string,
+  ) {}
+}

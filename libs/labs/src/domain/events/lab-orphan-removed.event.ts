@@ -1,0 +1,20 @@
+export type OrphanEvidence = { listedAt: string; confirmedBy: 'lookup-404' | 'two-observations' };
+
+/** Phase 2 removed a record whose lab is gone from CML. */
+export class LabOrphanRemovedEvent {
+  readonly type = 'lab.orphan_removed' as const;
+
+  constructor(
+    /** Stable across redeliveries: the CloudEvent id. */
+    readonly eventId: string,
+    readonly workerId: string,
+    readonly labId: string,
+    readonly labTitle: string,
+    readonly owner: string,
+    readonly trigger: 'manual' | 'scheduled',
+    readonly reconciliationId: string,
+    readonly lastSeenAt: string,
+    readonly evidence: OrphanEvidence,
+    readonly occurredAt: string,
+  ) {}
+}

@@ -1,0 +1,27 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+/**
+ * One document per worker, kept after release so that its epoch only ever grows. No TTL index: FerretDB has
+ * none, and a deleted lease would restart the epoch at 1.
+ */
+@Schema({ collection: 'reconcile_leases', versionKey: false, _id: false })
+export class ReconcileLeaseDocument {
+  /** The worker id: a lone `{_id}` filter is the only one FerretDB answers from an index. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  holder!: string;
+
+  @Prop({ type: Number, required: true })
+  epoch!: number;
+
+  /** `new Date(0)` once released, so any replica may take it at once. */
+  @Prop({ type: Date, required: true })
+  expiresAt!: Date;
+
+  @Prop({ type: Date, required: true })
+  acquiredAt!: Date;
+}
+
+export const ReconcileLeaseSchema = SchemaFactory.createForClass(ReconcileLeaseDocument);
