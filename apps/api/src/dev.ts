@@ -11,7 +11,7 @@ import { ConfigValidationError, loadAppConfig } from '@app/common';
 import { findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
 import { startCmlSimulator } from '@app/cml-simulator';
 import { RefreshWorkerLabsCommand } from '@app/labs';
-import { ListWorkersQuery, RegisterWorkerCommand, UpdateWorkerCommand, WorkerView } from '@app/workers';
+import { ListWorkersQuery, RegisterWorkerCommand, RemoveWorkerCommand, WorkerView } from '@app/workers';
 import { createApiApp } from './create-api-app';
 
 const DEMO_WORKER = 'demo-cml';
@@ -58,10 +58,13 @@ async function main(): Promise<void> {
     );
   }
 
-  const simulator = await startCmlSimulator({
-    port: Number(process.env.SIM_PORT ?? 9443),
-    seedLabs: Number(process.env.SIM_SEED_LABS ?? 12),
-  });
+  const simulator = await startCmlSimulator({ port: Number(process.env.SIM_PORT ?? 9443) });
+  const demoLabs = Number(process.env.SIM_SEED_LABS ?? 12);
+  // A mix of states, so that the demo shows both a plain delete and one that needs force=true.
+  const started = Math.floor(demoLabs / 4);
+  simulator.state.seedLabs({ count: demoLabs - 2 * started, titlePrefix: 'Demo lab' });
+  simulator.state.seedLabs({ count: started, state: 'STARTED', titlePrefix: 'Running demo lab' });
+  simulator.state.seedLabs({ count: started, state: 'STOPPED', titlePrefix: 'Stopped demo lab' });
   stops.push(() => simulator.close());
   console.warn(`demo CML simulator on ${simulator.url} (admin API under ${simulator.url}/_sim)`);
 
@@ -83,7 +86,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown());
 }
 
-/** The simulator's certificate is new on every start, so the demo worker is updated to trust it. */
+/**
+ * The demo simulator starts empty with new lab ids and a new certificate every time, so the demo
+ * worker of a previous start (and its records, which would all be orphans now) is replaced.
+ */
 async function registerDemoWorker(
   commands: CommandBus,
   queries: QueryBus,
@@ -99,9 +105,8 @@ async function registerDemoWorker(
     verifyTls: true,
     caCertPem: ca,
   };
-  const worker = existing
-    ? await commands.execute(new UpdateWorkerCommand(existing.id, settings))
-    : await commands.execute(new RegisterWorkerCommand({ name: DEMO_WORKER, ...settings }));
+  if (existing) await commands.execute(new RemoveWorkerCommand(existing.id));
+  const worker = await commands.execute(new RegisterWorkerCommand({ name: DEMO_WORKER, ...settings }));
   const summary = await commands.execute(new RefreshWorkerLabsCommand(worker.id, 'manual'));
   console.warn(`demo worker ${worker.id}: ${summary.created} labs created, ${summary.updated} updated`);
 }
