@@ -1,0 +1,225 @@
+import { EventBus } from '@nestjs/cqrs';
+import {
+  CmlClient,
+  CmlClientFactory,
+  CmlLab,
+  CmlNotFoundError,
+  CmlTimeoutError,
+  CmlUnavailableError,
+} from '@app/cml-client';
+import {
+  AppConfig,
+  Clock,
+  ConflictError,
+  NotFoundError,
+  Page,
+  UpstreamFailureError,
+  UpstreamTimeoutError,
+} from '@app/common';
+import { Worker, WorkerDirectory } from '@app/workers';
+import { LabRecord } from '../../../domain/lab-record.aggregate';
+import { LabListFilter, LabRecordRepository, LabWriteResult } from '../../ports/lab-record.repository';
+import { DeleteLabCommand } from './delete-lab.command';
+import { DeleteLabHandler } from './delete-lab.handler';
+
+const W = '11111111-1111-4111-8111-111111111111';
+const L = '22222222-2222-4222-8222-222222222222';
+const now = new Date('2026-03-01T00:00:00Z');
+
+class InMemoryLabs extends LabRecordRepository {
+  records = new Map<string, LabRecord>();
+  failWrites = false;
+  async findByWorker(workerId: string) {
+    return [...this.records.values()].filter((r) => r.workerId === workerId);
+  }
+  async findOne(workerId: string, labId: string) {
+    const r = this.records.get(`${workerId}:${labId}`);
+    return r ? LabRecord.restore(r.toProps()) : null;
+  }
+  async page(_w: string, _f: LabListFilter): Promise<Page<LabRecord>> {
+    return { items: [], nextCursor: null };
+  }
+  async saveChanges(): Promise<LabWriteResult> {
+    return { created: 0, updated: 0, conflicts: [] };
+  }
+  async saveDeletion(record: LabRecord): Promise<boolean> {
+    if (this.failWrites) throw new Error('database down');
+    const current = this.records.get(record.id);
+    if (current?.isRemoved) return false;
+    this.records.set(record.id, LabRecord.restore(record.toProps()));
+    return true;
+  }
+  async removeAllForWorker() {
+    return 0;
+  }
+}
+
+function cmlLab(state: string): CmlLab {
+  return {
+    id: L,
+    state,
+    created: '2026-01-01T00:00:00Z',
+    modified: '2026-01-01T00:00:00Z',
+    title: 'OSPF lab',
+    description: '',
+    notes: '',
+    owner: 'u-1',
+    ownerUsername: 'alice',
+    ownerFullname: 'Alice',
+    nodeCount: 2,
+    linkCount: 1,
+    groups: [],
+  };
+}
+
+describe('DeleteLabHandler', () => {
+  let labs: InMemoryLabs;
+  let client: jest.Mocked<Pick<CmlClient, 'getLab' | 'stopLab' | 'wipeLab' | 'deleteLab'>>;
+  let published: unknown[];
+  let worker: Worker;
+  let handler: DeleteLabHandler;
+
+  beforeEach(() => {
+    labs = new InMemoryLabs();
+    published = [];
+    worker = Worker.register(
+      {
+        id: W,
+        name: 'w',
+        endpoint: 'https://cml.example.com',
+        username: 'u',
+        passwordCiphertext: 'x',
+        verifyTls: true,
+        caCertPem: null,
+      },
+      now,
+    );
+    client = {
+      getLab: jest.fn().mockResolvedValue(cmlLab('DEFINED_ON_CORE')),
+      stopLab: jest.fn().mockResolvedValue(undefined),
+      wipeLab: jest.fn().mockResolvedValue(undefined),
+      deleteLab: jest.fn().mockResolvedValue(undefined),
+    };
+    const directory = {
+      require: async (id: string) => {
+        if (id !== W) throw new NotFoundError('no');
+        return worker;
+      },
+      connectionOf: () => ({
+        workerId: W,
+        endpoint: 'https://cml.example.com',
+        username: 'u',
+        password: 'p',
+        verifyTls: true,
+        caCertPem: null,
+      }),
+    } as unknown as WorkerDirectory;
+    const factory = { forWorker: () => client } as unknown as CmlClientFactory;
+    const clock: Clock = { now: () => now };
+    const eventBus = { publishAll: (events: unknown[]) => published.push(...events) } as unknown as EventBus;
+    handler = new DeleteLabHandler(
+      directory,
+      labs,
+      factory,
+      { cmlTimeoutMs: 1000 } as AppConfig,
+      clock,
+      eventBus,
+    );
+    labs.records.set(`${W}:${L}`, LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
+  });
+
+  const run = (force = false) => handler.execute(new DeleteLabCommand(W, L, force, 'bob'));
+
+  it('deletes in CML, then tombstones the record and publishes LabDeleted once', async () => {
+    await expect(run()).resolves.toEqual({
+      workerId: W,
+      labId: L,
+      message: 'Lab deleted successfully',
+      alreadyAbsentInCml: false,
+      localRecordRemoved: true,
+    });
+    expect(client.deleteLab).toHaveBeenCalledWith(L);
+    expect(labs.records.get(`${W}:${L}`)?.removal?.kind).toBe('lab.deleted');
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ type: 'lab.deleted', deletedBy: 'bob', labTitle: 'OSPF lab' });
+  });
+
+  it('refuses a started lab without force and changes nothing', async () => {
+    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    await expect(run()).rejects.toBeInstanceOf(ConflictError);
+    expect(client.deleteLab).not.toHaveBeenCalled();
+    expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
+  });
+
+  it('with force stops, wipes, then deletes a started lab', async () => {
+    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    await run(true);
+    const order = [client.stopLab, client.wipeLab, client.deleteLab].map(
+      (m) => m.mock.invocationCallOrder[0],
+    );
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('counts a CML 404 as deleted', async () => {
+    client.getLab.mockRejectedValue(
+      new CmlNotFoundError('Lab not found', { workerId: W, route: 'labs.get', status: 404 }),
+    );
+    await expect(run()).resolves.toMatchObject({ alreadyAbsentInCml: true, localRecordRemoved: true });
+    expect(published[0]).toMatchObject({ alreadyAbsentInCml: true });
+  });
+
+  it('is a 404 when the lab is absent in CML and locally', async () => {
+    labs.records.clear();
+    client.getLab.mockRejectedValue(
+      new CmlNotFoundError('Lab not found', { workerId: W, route: 'labs.get', status: 404 }),
+    );
+    await expect(run()).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('maps CML failures to 502 and timeouts to 504 without touching the record', async () => {
+    client.deleteLab.mockRejectedValueOnce(
+      new CmlUnavailableError('CML answered 500', {
+        workerId: W,
+        route: 'labs.delete',
+        status: 500,
+        reason: 'server_error' as never,
+      }),
+    );
+    await expect(run()).rejects.toBeInstanceOf(UpstreamFailureError);
+    client.deleteLab.mockRejectedValueOnce(
+      new CmlTimeoutError('no answer', { workerId: W, route: 'labs.delete' }),
+    );
+    await expect(run()).rejects.toBeInstanceOf(UpstreamTimeoutError);
+    expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
+    expect(published).toHaveLength(0);
+  });
+
+  it('reports a failed local write instead of failing: Phase 2 completes the removal', async () => {
+    labs.failWrites = true;
+    await expect(run()).resolves.toMatchObject({ localRecordRemoved: false, alreadyAbsentInCml: false });
+    expect(client.deleteLab).toHaveBeenCalled();
+    expect(published).toHaveLength(0);
+  });
+
+  it('emits nothing when the record was removed first by another phase', async () => {
+    const record = labs.records.get(`${W}:${L}`)!;
+    record.markOrphanRemoved({
+      trigger: 'scheduled',
+      reconciliationId: 'r',
+      lastSeenAt: now,
+      evidence: { listedAt: now.toISOString(), confirmedBy: 'lookup-404' },
+      now,
+    });
+    client.getLab.mockRejectedValue(
+      new CmlNotFoundError('Lab not found', { workerId: W, route: 'labs.get', status: 404 }),
+    );
+    await expect(run()).rejects.toBeInstanceOf(NotFoundError);
+    expect(published).toHaveLength(0);
+  });
+
+  it('refuses a disabled worker', async () => {
+    worker.apply({ enabled: false }, now);
+    await expect(run()).rejects.toBeInstanceOf(ConflictError);
+    expect(client.getLab).not.toHaveBeenCalled();
+  });
+});
