@@ -33,7 +33,13 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
     if (before && before.holder !== holder && before.expiresAt.getTime() > now.getTime()) return null;
     const epoch = (before?.epoch ?? 0) + 1;
     try {
-      await this.claims().insertOne({ _id: `${workerId}#${epoch}`, workerId, epoch, holder, claimedAt: now } as never);
+      await this.claims().insertOne({
+        _id: `${workerId}#${epoch}`,
+        workerId,
+        epoch,
+        holder,
+        claimedAt: now,
+      } as never);
     } catch (error) {
       if (isDuplicateKey(error)) return null;
       throw error;
