@@ -28,6 +28,8 @@ export default async function globalSetup(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 
   const ferretDb = await startEmbeddedFerretDb({ dataDir, repoRoot });
+  // Interrupted runs (Ctrl-C) skip the teardown; the FerretDB child is killed on exit by dev-infra itself.
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   process.env.MONGODB_URI = ferretDb.uri;
   (globalThis as TestFerretDbGlobal).__cmlTestFerretDb = ferretDb;
 }

@@ -9,6 +9,7 @@ import { LabsModule } from '@app/labs';
 import { WorkersModule } from '@app/workers';
 import { HealthController } from './health/health.controller';
 import { LabsController } from './labs/labs.controller';
+import { OutboxController } from './outbox/outbox.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { pinoHttpOptions } from './logging/pino-http.options';
 import { WorkersController } from './workers/workers.controller';
@@ -32,7 +33,13 @@ export class AppModule {
         WorkersModule,
         LabsModule,
       ],
-      controllers: [WorkersController, LabsController, ReconciliationsController, HealthController],
+      controllers: [
+        WorkersController,
+        LabsController,
+        ReconciliationsController,
+        OutboxController,
+        HealthController,
+      ],
     };
   }
 }

@@ -141,7 +141,8 @@ async function startOnce(
   let stopping = false;
   let exitInfo: string | undefined;
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
+    // 'close' rather than 'exit': it comes after the last stdout/stderr data, which the error messages need.
+    child.once('close', (code, signal) => {
       exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
       untrack(child);
       resolve();
@@ -163,7 +164,7 @@ async function startOnce(
 
   const uri = `mongodb://127.0.0.1:${port}/`;
   try {
-    await waitUntilReady(port, uri, () => exitInfo);
+    await waitUntilReady(port, uri, () => exitInfo, exited);
   } catch (err) {
     if (exitInfo === undefined) {
       child.kill('SIGKILL');
@@ -216,12 +217,22 @@ async function startOnce(
  * Polls the port every 100 ms (a refused TCP connect is instant, a MongoClient server selection is not), then
  * sends `ping` with the driver; both retried until READY_TIMEOUT_MS.
  */
-async function waitUntilReady(port: number, uri: string, exitInfo: () => string | undefined): Promise<void> {
+async function waitUntilReady(
+  port: number,
+  uri: string,
+  exitInfo: () => string | undefined,
+  exited: Promise<void>,
+): Promise<void> {
+  // Something else may own the port (FerretDB then exits at once): stop waiting for an answer as soon as it exits.
+  const exitedEarly = exited.then(() => {
+    throw new Error(`it exited early (${exitInfo()})`);
+  });
+  exitedEarly.catch(() => undefined);
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastError: unknown;
   for (;;) {
-    const exited = exitInfo();
-    if (exited !== undefined) throw new Error(`it exited early (${exited})`);
+    const exitedWith = exitInfo();
+    if (exitedWith !== undefined) throw new Error(`it exited early (${exitedWith})`);
     if (await acceptsTcp(port)) {
       const client = new MongoClient(uri, {
         directConnection: true,
@@ -229,8 +240,10 @@ async function waitUntilReady(port: number, uri: string, exitInfo: () => string 
         maxPoolSize: 1,
       });
       try {
-        await client.connect();
-        await client.db('admin').command({ ping: 1 });
+        await Promise.race([
+          client.connect().then(() => client.db('admin').command({ ping: 1 })),
+          exitedEarly,
+        ]);
         return;
       } catch (err) {
         lastError = err;

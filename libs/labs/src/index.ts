@@ -22,3 +22,10 @@ export * from './application/queries/list-reconciliations/list-reconciliations.q
 export * from './application/queries/get-reconciliation/get-reconciliation.query';
 export * from './infrastructure/persistence/mongo/lab-record.schema';
 export * from './labs.module';
+export * from './application/ports/lab-event-outbox';
+export * from './application/outbox/lab-cloud-event';
+export * from './application/outbox/lab-event-deliverer';
+export * from './application/jobs/outbox-relay.job';
+export * from './application/commands/deliver-lab-event/deliver-lab-event.command';
+export * from './application/commands/retry-outbox-event/retry-outbox-event.command';
+export * from './application/queries/list-outbox/list-outbox.query';

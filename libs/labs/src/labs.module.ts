@@ -1,8 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CmlClientModule } from '@app/cml-client';
+import { HttpCloudEventSender } from '@app/cloud-events';
 import { WorkerLabsCleaner, WorkersModule } from '@app/workers';
 import { ApproveOrphansHandler } from './application/commands/approve-orphans/approve-orphans.handler';
+import { DeliverLabEventHandler } from './application/commands/deliver-lab-event/deliver-lab-event.handler';
+import { RetryOutboxEventHandler } from './application/commands/retry-outbox-event/retry-outbox-event.handler';
+import { OutboxRelayJob } from './application/jobs/outbox-relay.job';
+import { LabEventDeliverer } from './application/outbox/lab-event-deliverer';
+import { LabEventOutbox } from './application/ports/lab-event-outbox';
+import { ListOutboxHandler } from './application/queries/list-outbox/list-outbox.handler';
+import { LabAuditSaga } from './application/sagas/lab-audit.saga';
+import { MongoLabEventOutbox } from './infrastructure/persistence/mongo/mongo-lab-event-outbox';
 import { DeleteLabHandler } from './application/commands/delete-lab/delete-lab.handler';
 import { RefreshWorkerLabsHandler } from './application/commands/refresh-worker-labs/refresh-worker-labs.handler';
 import { StartReconciliationHandler } from './application/commands/start-reconciliation/start-reconciliation.handler';
@@ -50,6 +59,14 @@ import {
     { provide: ReconcileLeaseRepository, useClass: MongoReconcileLeaseRepository },
     { provide: ReconciliationRunRepository, useClass: MongoReconciliationRunRepository },
     { provide: WorkerLabsCleaner, useExisting: LabRecordRepository },
+    { provide: LabEventOutbox, useClass: MongoLabEventOutbox },
+    HttpCloudEventSender,
+    LabEventDeliverer,
+    LabAuditSaga,
+    OutboxRelayJob,
+    DeliverLabEventHandler,
+    RetryOutboxEventHandler,
+    ListOutboxHandler,
     WorkerLabsReconciler,
     ReconciliationRunner,
     LabsRefreshJob,

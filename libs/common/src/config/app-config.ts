@@ -24,13 +24,22 @@ const envSchema = z
     RECONCILE_MAX_DELETE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
     CML_TIMEOUT_MS: intIn(100, 600_000, 15_000),
     CML_LAB_DETAIL_CONCURRENCY: intIn(1, 64, 8),
-    CLOUDEVENTS_SINK_URL: optionalString,
+    CLOUDEVENTS_SINK_URL: optionalString.refine(
+      (v) =>
+        v === undefined || v.split(',').every((u) => u.trim() === '' || /^https?:\/\/[^\s]+$/.test(u.trim())),
+      'must be comma-separated http(s) URLs',
+    ),
     K_SINK: optionalString,
     CLOUDEVENTS_SOURCE: z.string().min(1).default('/cml-labs'),
     CLOUDEVENTS_TYPE_PREFIX: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be lowercase letters, digits, dots and dashes')
       .default('io.cml-labs'),
+    OUTBOX_MAX_ATTEMPTS: intIn(1, 100, 8),
+    OUTBOX_RETRY_BASE_MS: intIn(10, 3_600_000, 1000),
+    OUTBOX_RELAY_INTERVAL_MS: intIn(100, 3_600_000, 10_000),
+    OUTBOX_SEND_TIMEOUT_MS: intIn(100, 120_000, 5000),
+    TOMBSTONE_RETENTION_SECONDS: intIn(0, 10 * 365 * 24 * 3600, 30 * 24 * 3600),
     SECRETS_KEY: secretsKey,
     AUTH_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
     AUTH_JWT_SECRET: optionalString,
@@ -77,6 +86,13 @@ export class AppConfig {
   readonly cloudEventsSinks!: string[];
   readonly cloudEventsSource!: string;
   readonly cloudEventsTypePrefix!: string;
+  readonly outbox!: {
+    maxAttempts: number;
+    retryBaseMs: number;
+    relayIntervalMs: number;
+    sendTimeoutMs: number;
+  };
+  readonly tombstoneRetentionSeconds!: number;
   readonly secretsKey!: Buffer;
   readonly auth!: {
     disabled: boolean;
@@ -126,6 +142,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cloudEventsSinks: sinks,
     cloudEventsSource: e.CLOUDEVENTS_SOURCE,
     cloudEventsTypePrefix: e.CLOUDEVENTS_TYPE_PREFIX,
+    outbox: {
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      retryBaseMs: e.OUTBOX_RETRY_BASE_MS,
+      relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS,
+      sendTimeoutMs: e.OUTBOX_SEND_TIMEOUT_MS,
+    },
+    tombstoneRetentionSeconds: e.TOMBSTONE_RETENTION_SECONDS,
     secretsKey: Buffer.from(e.SECRETS_KEY ?? '', 'base64'),
     auth: {
       disabled: e.AUTH_DISABLED === 'true',

@@ -36,16 +36,34 @@ export function removalEventFromData(data: Record<string, unknown>): LabRemovalE
   );
 }
 
-export function removalToDocument(removal: LabRemoval): NonNullable<LabRecordDocument['removal']> {
-  return { kind: removal.kind, at: removal.at, event: removalEventToData(removal.event) };
+/** The removal with its outbox: one pending delivery per configured sink, written together. */
+export function removalToDocument(
+  removal: LabRemoval,
+  sinks: readonly string[],
+): NonNullable<LabRecordDocument['removal']> {
+  return {
+    kind: removal.kind,
+    at: removal.at,
+    event: removalEventToData(removal.event),
+    deliveries: sinks.map((sink) => ({
+      sink,
+      status: 'pending',
+      attempts: 0,
+      replays: 0,
+      nextAttemptAt: removal.at,
+      lastError: null,
+      deliveredAt: null,
+    })),
+  };
 }
 
-export function labRecordToDocument(record: LabRecord): LabRecordDocument {
+export function labRecordToDocument(record: LabRecord, sinks: readonly string[] = []): LabRecordDocument {
   const p = record.toProps();
   return {
     _id: labRecordId(p.workerId, p.labId),
     ...p,
-    removal: p.removal ? removalToDocument(p.removal) : null,
+    removal: p.removal ? removalToDocument(p.removal, sinks) : null,
+    outboxDue: p.removal && sinks.length > 0 ? p.removal.at : null,
   };
 }
 

@@ -60,7 +60,20 @@ export class LabRecordDocument {
 
   /** Tombstone: set by the single write that removes the record, with the removal event in it. */
   @Prop({ type: MongooseSchema.Types.Mixed, default: null })
-  removal!: { kind: string; at: Date; event: Record<string, unknown> } | null;
+  removal!: {
+    kind: string;
+    at: Date;
+    event: Record<string, unknown>;
+    deliveries?: Record<string, unknown>[];
+  } | null;
+
+  /** Outbox: when the removal event next needs the relay; null when every delivery is settled. */
+  @Prop({ type: Date, default: null })
+  outboxDue!: Date | null;
+
+  /** Outbox: some delivery of the removal event is dead (GET /api/outbox?status=dead). */
+  @Prop({ type: Boolean })
+  outboxHasDead?: boolean;
 
   @Prop({ type: MongooseSchema.Types.Mixed, default: null })
   pendingOrphan!: { detectedAt: Date; lastConfirmedAt: Date } | null;

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
-import { Page } from '@app/common';
+import { AppConfig, Page } from '@app/common';
 import {
   LabListFilter,
   LabRecordRepository,
@@ -16,8 +16,14 @@ type Doc = LabRecordDocument;
 
 @Injectable()
 export class MongoLabRecordRepository extends LabRecordRepository {
-  constructor(@InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>) {
+  private readonly sinks: readonly string[];
+
+  constructor(
+    @InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>,
+    @Optional() config?: AppConfig,
+  ) {
     super();
+    this.sinks = config?.cloudEventsSinks ?? [];
   }
 
   async findByWorker(workerId: string): Promise<LabRecord[]> {
@@ -56,12 +62,12 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     const ops: mongo.AnyBulkWriteOperation[] = [];
     const labIdOfOp: string[] = [];
     for (const record of created) {
-      const doc = labRecordToDocument(record);
+      const doc = labRecordToDocument(record, this.sinks);
       ops.push({ insertOne: { document: { ...doc, fence: fence ?? doc.fence, writeId } as never } });
       labIdOfOp.push(record.labId);
     }
     for (const { record, expectedVersion } of updated) {
-      const { _id, ...fields } = labRecordToDocument(record);
+      const { _id, ...fields } = labRecordToDocument(record, this.sinks);
       // Never write over a tombstone, a newer version, or a record a newer lease holder wrote.
       const filter: Record<string, unknown> = { _id, version: expectedVersion, removal: null };
       if (fence !== undefined) filter.fence = { $lte: fence };
@@ -115,7 +121,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
   }
 
   async saveDeletion(record: LabRecord, isNew: boolean): Promise<boolean> {
-    const doc = labRecordToDocument(record);
+    const doc = labRecordToDocument(record, this.sinks);
     if (isNew) {
       try {
         await this.model.collection.insertOne(doc as never);
@@ -126,7 +132,12 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       }
     }
     const result = await this.model.collection.updateOne({ _id: doc._id, removal: null } as never, {
-      $set: { removal: doc.removal, pendingOrphan: null, version: record.version + 1 },
+      $set: {
+        removal: doc.removal,
+        outboxDue: doc.outboxDue,
+        pendingOrphan: null,
+        version: record.version + 1,
+      },
     });
     return result.modifiedCount === 1;
   }

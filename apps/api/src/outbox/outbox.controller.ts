@@ -1,0 +1,25 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { UuidParamPipe } from '@app/common';
+import { ListOutboxQuery, OutboxItemView, RetryOutboxEventCommand } from '@app/labs';
+import { OutboxQueryDto } from './outbox-query.dto';
+
+@Controller('api/outbox')
+export class OutboxController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  /** Undelivered events per sink: `pending` (the backlog, the default) or `dead`. */
+  @Get()
+  list(@Query() query: OutboxQueryDto): Promise<{ items: OutboxItemView[] }> {
+    return this.queries.execute(new ListOutboxQuery(query.status ?? 'pending'));
+  }
+
+  @Post(':eventId/retry')
+  @HttpCode(202)
+  async retry(@Param('eventId', UuidParamPipe) eventId: string): Promise<void> {
+    await this.commands.execute(new RetryOutboxEventCommand(eventId));
+  }
+}

@@ -1,0 +1,3 @@
+export * from './domain/retry-backoff';
+export * from './domain/outgoing-cloud-event';
+export * from './infrastructure/http-cloud-event-sender';

@@ -1,0 +1,70 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import pLimit from 'p-limit';
+import { AppConfig, Clock } from '@app/common';
+import { LabEventDeliverer } from '../outbox/lab-event-deliverer';
+import { LabEventOutbox } from '../ports/lab-event-outbox';
+
+const JOB = 'outbox-relay';
+const PURGE_EVERY_TICKS = 360;
+
+/**
+ * Sweeps the outbox every OUTBOX_RELAY_INTERVAL_MS: whatever the fast path did not deliver (sink
+ * down, process killed between the write and the send) is sent from here. Also purges tombstones
+ * whose events are settled, once their retention has passed.
+ */
+@Injectable()
+export class OutboxRelayJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelayJob.name);
+  private running: Promise<void> | null = null;
+  private ticks = 0;
+
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    private readonly outbox: LabEventOutbox,
+    private readonly deliverer: LabEventDeliverer,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.cloudEventsSinks.length === 0) {
+      this.logger.warn(
+        'no CloudEvents sink configured (CLOUDEVENTS_SINK_URL / K_SINK): removal events are stored, not sent',
+      );
+    }
+    const timer = setInterval(() => void this.tick(), this.config.outbox.relayIntervalMs);
+    timer.unref();
+    this.registry.addInterval(JOB, timer);
+  }
+
+  /** One sweep; a tick while the previous sweep runs is skipped. */
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.sweep()
+      .catch((error: unknown) => this.logger.error({ err: (error as Error).message }, 'outbox sweep failed'))
+      .finally(() => {
+        this.running = null;
+      });
+    await this.running;
+  }
+
+  private async sweep(): Promise<void> {
+    const due = await this.outbox.findDue(this.clock.now(), 500);
+    if (due.length > 0) {
+      const limit = pLimit(8);
+      await Promise.all(due.map((entry) => limit(() => this.deliverer.deliver(entry))));
+    }
+    if (++this.ticks % PURGE_EVERY_TICKS === 1) {
+      const before = new Date(this.clock.now().getTime() - this.config.tombstoneRetentionSeconds * 1000);
+      const purged = await this.outbox.purgeTombstones(before);
+      if (purged > 0) this.logger.log({ purged }, 'settled tombstones purged');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.registry.doesExist('interval', JOB)) this.registry.deleteInterval(JOB);
+    if (this.running) await this.running;
+    await this.deliverer.flush();
+  }
+}

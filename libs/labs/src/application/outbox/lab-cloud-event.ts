@@ -1,0 +1,24 @@
+import { OutgoingCloudEvent } from '@app/cloud-events';
+import { LabRemovalEvent } from '../../domain/lab-record.aggregate';
+
+/** The CloudEvent of a removal event, per the CloudEvents contract (v1). */
+export function labCloudEvent(
+  event: LabRemovalEvent,
+  settings: { source: string; typePrefix: string },
+  traceparent?: string,
+): OutgoingCloudEvent {
+  const { eventId, type, ...data } = event;
+  return {
+    id: eventId,
+    source: `${settings.source}/workers/${event.workerId}`,
+    type: `${settings.typePrefix}.${type}.v1`,
+    subject: `labs/${event.labId}`,
+    time: event.occurredAt,
+    data: { ...data },
+    extensions: {
+      workerid: event.workerId,
+      labid: event.labId,
+      ...(traceparent ? { traceparent } : {}),
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { HttpCloudEventSender, retryDelayMs } from '@app/cloud-events';
+import { AppConfig, Clock } from '@app/common';
+import { LabEventOutbox, OutboxDelivery, OutboxEntry } from '../ports/lab-event-outbox';
+import { labCloudEvent } from './lab-cloud-event';
+
+/**
+ * Sends the due deliveries of one outbox entry, one sink at a time per claim, all sinks in
+ * parallel. Failures are retried with exponential backoff and jitter until OUTBOX_MAX_ATTEMPTS,
+ * then the delivery is dead (replayable through POST /api/outbox/:eventId/retry).
+ */
+@Injectable()
+export class LabEventDeliverer {
+  private readonly logger = new Logger(LabEventDeliverer.name);
+  private inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly outbox: LabEventOutbox,
+    private readonly sender: HttpCloudEventSender,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async deliver(entry: OutboxEntry): Promise<void> {
+    const work = this.deliverAll(entry);
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  /** Resolves when no delivery is in flight (graceful shutdown). */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async deliverAll(entry: OutboxEntry): Promise<void> {
+    const view = entry.deliveries.map((d) => ({ ...d }));
+    const now = this.clock.now();
+    const claimTtlMs = 2 * this.config.outbox.sendTimeoutMs + 5000;
+    // Sends run in parallel (a slow sink holds back no other); the writes to the one document run
+    // one after the other, since FerretDB would let concurrent updates of one document overwrite
+    // each other.
+    let writes = Promise.resolve();
+    await Promise.all(
+      view.map(async (delivery, index) => {
+        if (delivery.status !== 'pending' || delivery.nextAttemptAt > now) return;
+        const claimKey = `${entry.event.eventId}#${index}#${delivery.replays}#${delivery.attempts}`;
+        if (!(await this.outbox.claim(claimKey, now, claimTtlMs))) return;
+        const outcome = await this.attempt(entry, delivery);
+        writes = writes.then(async () => {
+          view[index] = outcome;
+          await this.outbox.recordAttempt(entry.recordId, index, outcome, this.dueOf(view));
+        });
+        await writes;
+      }),
+    );
+  }
+
+  private async attempt(entry: OutboxEntry, delivery: OutboxDelivery): Promise<OutboxDelivery> {
+    const { event } = entry;
+    const log = { eventId: event.eventId, workerId: event.workerId, labId: event.labId, sink: delivery.sink };
+    const cloudEvent = labCloudEvent(event, {
+      source: this.config.cloudEventsSource,
+      typePrefix: this.config.cloudEventsTypePrefix,
+    });
+    const attempts = delivery.attempts + 1;
+    try {
+      await this.sender.send(delivery.sink, cloudEvent, this.config.outbox.sendTimeoutMs);
+      this.logger.log({ ...log, attempts, type: cloudEvent.type }, 'CloudEvent delivered');
+      return { ...delivery, status: 'delivered', attempts, lastError: null, deliveredAt: this.clock.now() };
+    } catch (error) {
+      const lastError = (error as Error).message;
+      if (attempts >= this.config.outbox.maxAttempts) {
+        this.logger.error(
+          { ...log, attempts, err: lastError },
+          'CloudEvent delivery failed for good; kept as dead',
+        );
+        return { ...delivery, status: 'dead', attempts, lastError };
+      }
+      const delay = retryDelayMs(attempts, this.config.outbox.retryBaseMs);
+      this.logger.warn(
+        { ...log, attempts, retryInMs: delay, err: lastError },
+        'CloudEvent delivery failed; will retry',
+      );
+      return {
+        ...delivery,
+        attempts,
+        lastError,
+        nextAttemptAt: new Date(this.clock.now().getTime() + delay),
+      };
+    }
+  }
+
+  private dueOf(deliveries: OutboxDelivery[]): Date | null {
+    const pending = deliveries.filter((d) => d.status === 'pending').map((d) => d.nextAttemptAt.getTime());
+    return pending.length > 0 ? new Date(Math.min(...pending)) : null;
+  }
+}

@@ -1,0 +1,52 @@
+import { LabRemovalEvent } from '../../domain/lab-record.aggregate';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+/** Delivery state of one event to one sink; kept per sink so one dead sink never holds back another. */
+export interface OutboxDelivery {
+  sink: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** How often an admin replayed it after it was dead; part of the claim key of each attempt. */
+  replays: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
+
+/** A removal event stored in its tombstone, with where it has to go. */
+export interface OutboxEntry {
+  recordId: string;
+  event: LabRemovalEvent;
+  deliveries: OutboxDelivery[];
+}
+
+/**
+ * The outbox inside the lab record documents: the removal write stores the event and one pending
+ * delivery per configured sink; this port finds what is due and records each attempt.
+ */
+export abstract class LabEventOutbox {
+  /** Entries with a delivery due at `now`, oldest first. */
+  abstract findDue(now: Date, limit: number): Promise<OutboxEntry[]>;
+  abstract findByRecordId(recordId: string): Promise<OutboxEntry | null>;
+  abstract findByEventId(eventId: string): Promise<OutboxEntry | null>;
+  /**
+   * Claims one attempt (`eventId#sinkIndex#replays#attempts`). Exactly one caller wins a
+   * claim, across replicas, so an event is never sent to one sink by two senders at once. A claim
+   * older than `ttlMs` whose attempt was never recorded (its sender died) may be taken again.
+   */
+  abstract claim(claimKey: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Stores the outcome of an attempt; `due` is when the entry next needs the relay (null: never). */
+  abstract recordAttempt(
+    recordId: string,
+    sinkIndex: number,
+    delivery: OutboxDelivery,
+    due: Date | null,
+  ): Promise<void>;
+  /** Every delivery with this status, for GET /api/outbox. */
+  abstract list(status: 'pending' | 'dead', limit: number): Promise<OutboxEntry[]>;
+  /** Puts the dead deliveries of an event back to pending; false when no such event. */
+  abstract retry(eventId: string, now: Date): Promise<boolean>;
+  /** Deletes tombstones removed before `before` whose deliveries are all delivered or dead. */
+  abstract purgeTombstones(before: Date): Promise<number>;
+}
