@@ -141,6 +141,24 @@ describe('Audit trail: LabDeleted / LabOrphanRemoved CloudEvents through the out
     });
   });
 
+  it('the saga sends at once, without waiting for the relay', async () => {
+    const sink = await new TestSink().start();
+    const h = await startApiHarness('outbox_fast_e2e', {
+      ...FAST_OUTBOX,
+      OUTBOX_RELAY_INTERVAL_MS: '600000',
+      CLOUDEVENTS_SINK_URL: sink.url,
+    });
+    try {
+      const workerId = await h.registerSimulatorWorker();
+      const labId = await deleteOneLab(h, workerId);
+      await waitFor(() => sink.delivered.length === 1, 2000, 'fast-path delivery');
+      expect(sink.delivered[0].headers['ce-labid']).toBe(labId);
+    } finally {
+      await h.close();
+      await sink.stop();
+    }
+  });
+
   it('sink down, then up: every event delivered, none twice', async () => {
     const sink = await new TestSink().start();
     await sink.stop();
