@@ -24,6 +24,12 @@ const envSchema = z
     RECONCILE_MAX_DELETE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
     CML_TIMEOUT_MS: intIn(100, 600_000, 15_000),
     CML_LAB_DETAIL_CONCURRENCY: intIn(1, 64, 8),
+    CML_ALLOW_PRIVATE_ENDPOINTS: optionalString.refine(
+      (v) =>
+        v === undefined ||
+        v.split(',').every((c) => c.trim() === '' || /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c.trim())),
+      'must be comma-separated CIDR ranges, e.g. 127.0.0.0/8,10.0.0.0/8',
+    ),
     CLOUDEVENTS_SINK_URL: optionalString.refine(
       (v) =>
         v === undefined || v.split(',').every((u) => u.trim() === '' || /^https?:\/\/[^\s]+$/.test(u.trim())),
@@ -83,6 +89,8 @@ export class AppConfig {
   readonly reconcileMaxDeleteRatio!: number;
   readonly cmlTimeoutMs!: number;
   readonly cmlLabDetailConcurrency!: number;
+  /** CIDR ranges that worker endpoints may resolve to although private, loopback or link-local. */
+  readonly cmlAllowPrivateEndpoints!: string[];
   readonly cloudEventsSinks!: string[];
   readonly cloudEventsSource!: string;
   readonly cloudEventsTypePrefix!: string;
@@ -139,6 +147,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reconcileMaxDeleteRatio: e.RECONCILE_MAX_DELETE_RATIO,
     cmlTimeoutMs: e.CML_TIMEOUT_MS,
     cmlLabDetailConcurrency: e.CML_LAB_DETAIL_CONCURRENCY,
+    cmlAllowPrivateEndpoints: (e.CML_ALLOW_PRIVATE_ENDPOINTS ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c.length > 0),
     cloudEventsSinks: sinks,
     cloudEventsSource: e.CLOUDEVENTS_SOURCE,
     cloudEventsTypePrefix: e.CLOUDEVENTS_TYPE_PREFIX,
