@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -7,6 +8,9 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppConfigModule, Clock, SystemClock } from '@app/common';
 import { LabsModule } from '@app/labs';
 import { WorkersModule } from '@app/workers';
+import { AuthGuard } from './auth/auth.guard';
+import { JwtTokenVerifier } from './auth/jwt-token-verifier';
+import { TokenVerifier } from './auth/token-verifier';
 import { HealthController } from './health/health.controller';
 import { LabsController } from './labs/labs.controller';
 import { OutboxController } from './outbox/outbox.controller';
@@ -32,6 +36,10 @@ export class AppModule {
         TerminusModule,
         WorkersModule,
         LabsModule,
+      ],
+      providers: [
+        { provide: TokenVerifier, useFactory: () => new JwtTokenVerifier(config.auth) },
+        { provide: APP_GUARD, useClass: AuthGuard },
       ],
       controllers: [
         WorkersController,

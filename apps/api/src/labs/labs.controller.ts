@@ -13,6 +13,9 @@ import {
   RefreshWorkerLabsCommand,
 } from '@app/labs';
 import { ReconcileSummary } from '@app/workers';
+import { AuthenticatedUser } from '../auth/authenticated-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { RequireRole } from '../auth/require-role.decorator';
 import { ApproveOrphansDto } from './approve-orphans.dto';
 import { DeleteLabQueryDto } from './delete-lab-query.dto';
 import { ListLabsQueryDto } from './list-labs-query.dto';
@@ -25,6 +28,7 @@ export class LabsController {
   ) {}
 
   @Get('labs')
+  @RequireRole('viewer')
   list(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Query() query: ListLabsQueryDto,
@@ -40,6 +44,7 @@ export class LabsController {
   }
 
   @Get('labs/:labId')
+  @RequireRole('viewer')
   get(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Param('labId', UuidParamPipe) labId: string,
@@ -48,22 +53,25 @@ export class LabsController {
   }
 
   @Post('labs/refresh')
+  @RequireRole('operator')
   @HttpCode(200)
   refresh(@Param('workerId', UuidParamPipe) workerId: string): Promise<ReconcileSummary> {
     return this.commands.execute(new RefreshWorkerLabsCommand(workerId, 'manual'));
   }
 
   @Delete('labs/:labId')
+  @RequireRole('operator')
   deleteLab(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Param('labId', UuidParamPipe) labId: string,
     @Query() query: DeleteLabQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
   ): Promise<DeleteLabResult> {
-    // deletedBy becomes the token subject once authentication is in place.
-    return this.commands.execute(new DeleteLabCommand(workerId, labId, query.force ?? false, 'anonymous'));
+    return this.commands.execute(new DeleteLabCommand(workerId, labId, query.force ?? false, user.subject));
   }
 
   @Get('orphans')
+  @RequireRole('viewer')
   pendingOrphans(
     @Param('workerId', UuidParamPipe) workerId: string,
   ): Promise<{ items: PendingOrphanView[] }> {
@@ -71,6 +79,7 @@ export class LabsController {
   }
 
   @Post('orphans/approve')
+  @RequireRole('admin')
   @HttpCode(200)
   approveOrphans(
     @Param('workerId', UuidParamPipe) workerId: string,

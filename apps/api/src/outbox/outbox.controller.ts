@@ -2,9 +2,11 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { UuidParamPipe } from '@app/common';
 import { ListOutboxQuery, OutboxItemView, RetryOutboxEventCommand } from '@app/labs';
+import { RequireRole } from '../auth/require-role.decorator';
 import { OutboxQueryDto } from './outbox-query.dto';
 
 @Controller('api/outbox')
+@RequireRole('admin')
 export class OutboxController {
   constructor(
     private readonly commands: CommandBus,

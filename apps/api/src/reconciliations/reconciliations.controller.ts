@@ -7,6 +7,7 @@ import {
   ReconciliationRun,
   StartReconciliationCommand,
 } from '@app/labs';
+import { RequireRole } from '../auth/require-role.decorator';
 
 @Controller('api/reconciliations')
 export class ReconciliationsController {
@@ -16,17 +17,20 @@ export class ReconciliationsController {
   ) {}
 
   @Post()
+  @RequireRole('admin')
   @HttpCode(202)
   start(): Promise<{ reconciliationId: string }> {
     return this.commands.execute(new StartReconciliationCommand('manual'));
   }
 
   @Get()
+  @RequireRole('viewer')
   list(): Promise<{ items: ReconciliationRun[] }> {
     return this.queries.execute(new ListReconciliationsQuery(50));
   }
 
   @Get(':id')
+  @RequireRole('viewer')
   get(@Param('id', UuidParamPipe) id: string): Promise<ReconciliationRun> {
     return this.queries.execute(new GetReconciliationQuery(id));
   }

@@ -9,6 +9,7 @@ import {
   UpdateWorkerCommand,
   WorkerView,
 } from '@app/workers';
+import { RequireRole } from '../auth/require-role.decorator';
 import { PageQueryDto } from '../page-query.dto';
 import { CreateWorkerDto } from './create-worker.dto';
 import { UpdateWorkerDto } from './update-worker.dto';
@@ -21,21 +22,25 @@ export class WorkersController {
   ) {}
 
   @Post()
+  @RequireRole('admin')
   register(@Body() body: CreateWorkerDto): Promise<WorkerView> {
     return this.commands.execute(new RegisterWorkerCommand(body));
   }
 
   @Get()
+  @RequireRole('viewer')
   list(@Query() query: PageQueryDto): Promise<Page<WorkerView>> {
     return this.queries.execute(new ListWorkersQuery(query.limit, query.cursor));
   }
 
   @Get(':workerId')
+  @RequireRole('viewer')
   get(@Param('workerId', UuidParamPipe) workerId: string): Promise<WorkerView> {
     return this.queries.execute(new GetWorkerQuery(workerId));
   }
 
   @Patch(':workerId')
+  @RequireRole('admin')
   update(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Body() body: UpdateWorkerDto,
@@ -47,6 +52,7 @@ export class WorkersController {
   }
 
   @Delete(':workerId')
+  @RequireRole('admin')
   @HttpCode(204)
   async remove(@Param('workerId', UuidParamPipe) workerId: string): Promise<void> {
     await this.commands.execute(new RemoveWorkerCommand(workerId));

@@ -1,0 +1,59 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { AppConfig } from '@app/common';
+import { ANONYMOUS_ADMIN } from './authenticated-user';
+import { RequestWithUser } from './current-user.decorator';
+import { REQUIRED_ROLE } from './require-role.decorator';
+import { grants, Role } from './role';
+import { TokenVerifier } from './token-verifier';
+
+/** Bearer JWT on every /api route (the OpenAPI pages aside); health and metrics stay open. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+    private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<RequestWithUser>();
+    const path = req.path ?? req.url ?? '';
+    if (!path.startsWith('/api/') || path.startsWith('/api/docs')) return true;
+    if (this.config.auth.disabled) {
+      req.user = ANONYMOUS_ADMIN;
+      return true;
+    }
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) this.unauthorized(context, 'A bearer token is required');
+    let user;
+    try {
+      user = await this.verifier.verify(match![1]);
+    } catch (error) {
+      this.unauthorized(context, `The bearer token is not valid: ${(error as Error).message}`);
+    }
+    req.user = user;
+    const required =
+      this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'admin';
+    if (!grants(user!.roles, required)) {
+      throw new ForbiddenException(`This action needs the ${required} role`);
+    }
+    return true;
+  }
+
+  private unauthorized(context: ExecutionContext, message: string): never {
+    context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
+    throw new UnauthorizedException(message);
+  }
+}
