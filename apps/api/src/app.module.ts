@@ -5,7 +5,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig, AppConfigModule, Clock, SystemClock } from '@app/common';
+import { AppConfig, AppConfigModule, Clock, MetricsModule, SystemClock } from '@app/common';
 import { LabsModule } from '@app/labs';
 import { WorkersModule } from '@app/workers';
 import { AuthGuard } from './auth/auth.guard';
@@ -13,6 +13,7 @@ import { JwtTokenVerifier } from './auth/jwt-token-verifier';
 import { TokenVerifier } from './auth/token-verifier';
 import { HealthController } from './health/health.controller';
 import { LabsController } from './labs/labs.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { OutboxController } from './outbox/outbox.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { pinoHttpOptions } from './logging/pino-http.options';
@@ -25,6 +26,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config, clock),
+        MetricsModule,
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
         // Command monitoring lets tests and benchmarks count the commands and writes a sync costs.
         MongooseModule.forRoot(config.mongodbUri, {
@@ -47,6 +49,7 @@ export class AppModule {
         ReconciliationsController,
         OutboxController,
         HealthController,
+        MetricsController,
       ],
     };
   }

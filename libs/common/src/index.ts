@@ -11,3 +11,4 @@ export * from './http/problem-details.filter';
 export * from './http/validation.pipe';
 export * from './http/uuid-param.pipe';
 export * from './config/app-config.module';
+export * from './metrics/metrics.module';

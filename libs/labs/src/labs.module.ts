@@ -11,6 +11,10 @@ import { LabEventDeliverer } from './application/outbox/lab-event-deliverer';
 import { LabEventOutbox } from './application/ports/lab-event-outbox';
 import { ListOutboxHandler } from './application/queries/list-outbox/list-outbox.handler';
 import { LabAuditSaga } from './application/sagas/lab-audit.saga';
+import { LabsMetrics } from './application/ports/labs-metrics';
+import { OutboxAndLeaseGauges } from './infrastructure/metrics/outbox-and-lease-gauges';
+import { PrometheusCmlRequestObserver } from './infrastructure/metrics/prometheus-cml-request-observer';
+import { PrometheusLabsMetrics } from './infrastructure/metrics/prometheus-labs-metrics';
 import { MongoLabEventOutbox } from './infrastructure/persistence/mongo/mongo-lab-event-outbox';
 import { DeleteLabHandler } from './application/commands/delete-lab/delete-lab.handler';
 import { RefreshWorkerLabsHandler } from './application/commands/refresh-worker-labs/refresh-worker-labs.handler';
@@ -47,7 +51,7 @@ import {
 @Module({
   imports: [
     WorkersModule,
-    CmlClientModule.forRoot(),
+    CmlClientModule.forRoot({ observer: PrometheusCmlRequestObserver }),
     MongooseModule.forFeature([
       { name: LabRecordDocument.name, schema: LabRecordSchema },
       { name: ReconcileLeaseDocument.name, schema: ReconcileLeaseSchema },
@@ -61,6 +65,8 @@ import {
     { provide: WorkerLabsCleaner, useExisting: LabRecordRepository },
     { provide: LabEventOutbox, useClass: MongoLabEventOutbox },
     HttpCloudEventSender,
+    { provide: LabsMetrics, useClass: PrometheusLabsMetrics },
+    OutboxAndLeaseGauges,
     LabEventDeliverer,
     LabAuditSaga,
     OutboxRelayJob,

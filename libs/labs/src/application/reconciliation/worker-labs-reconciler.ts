@@ -11,6 +11,7 @@ import { LabRecord } from '../../domain/lab-record.aggregate';
 import { planLabSync } from '../../domain/lab-sync-plan';
 import { upstreamErrorOf } from '../cml-failure';
 import { LabRecordRepository } from '../ports/lab-record.repository';
+import { LabsMetrics } from '../ports/labs-metrics';
 import { ReconcileLease, ReconcileLeaseRepository } from '../ports/reconcile-lease.repository';
 
 type Counts = Pick<
@@ -55,6 +56,7 @@ export class WorkerLabsReconciler implements OnApplicationShutdown {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly eventBus: EventBus,
+    private readonly metrics: LabsMetrics,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -340,7 +342,7 @@ export class WorkerLabsReconciler implements OnApplicationShutdown {
   }
 
   private startRun(worker: Worker, trigger: ReconcileTrigger, reconciliationId: string): Run {
-    return new Run(worker, trigger, reconciliationId, this.clock, this.workers, this.logger);
+    return new Run(worker, trigger, reconciliationId, this.clock, this.workers, this.logger, this.metrics);
   }
 }
 
@@ -355,6 +357,7 @@ class Run {
     private readonly clock: Clock,
     private readonly workers: WorkerRepository,
     private readonly logger: Logger,
+    private readonly metrics: LabsMetrics,
   ) {
     this.startedAt = clock.now();
   }
@@ -382,6 +385,7 @@ class Run {
       summary,
       status === 'succeeded' ? this.startedAt : null,
     );
+    this.metrics.reconcileFinished(summary);
     const line = { ...summary };
     if (status === 'failed')
       this.logger.error(line, `Reconciliation of worker ${this.worker.id} failed: ${reason}`);

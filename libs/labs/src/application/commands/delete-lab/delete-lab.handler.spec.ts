@@ -78,6 +78,7 @@ describe('DeleteLabHandler', () => {
   let published: unknown[];
   let worker: Worker;
   let handler: DeleteLabHandler;
+  let metrics: { labDeleteFinished: jest.Mock; reconcileFinished: jest.Mock };
 
   beforeEach(() => {
     labs = new InMemoryLabs();
@@ -117,6 +118,7 @@ describe('DeleteLabHandler', () => {
     const factory = { forWorker: () => client } as unknown as CmlClientFactory;
     const clock: Clock = { now: () => now };
     const eventBus = { publishAll: (events: unknown[]) => published.push(...events) } as unknown as EventBus;
+    metrics = { labDeleteFinished: jest.fn(), reconcileFinished: jest.fn() };
     handler = new DeleteLabHandler(
       directory,
       labs,
@@ -124,6 +126,7 @@ describe('DeleteLabHandler', () => {
       { cmlTimeoutMs: 1000 } as AppConfig,
       clock,
       eventBus,
+      metrics,
     );
     labs.records.set(`${W}:${L}`, LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
   });
@@ -142,11 +145,13 @@ describe('DeleteLabHandler', () => {
     expect(labs.records.get(`${W}:${L}`)?.removal?.kind).toBe('lab.deleted');
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ type: 'lab.deleted', deletedBy: 'bob', labTitle: 'OSPF lab' });
+    expect(metrics.labDeleteFinished).toHaveBeenCalledWith('deleted');
   });
 
   it('refuses a started lab without force and changes nothing', async () => {
     client.getLab.mockResolvedValue(cmlLab('STARTED'));
     await expect(run()).rejects.toBeInstanceOf(ConflictError);
+    expect(metrics.labDeleteFinished).toHaveBeenCalledWith('conflict');
     expect(client.deleteLab).not.toHaveBeenCalled();
     expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
   });

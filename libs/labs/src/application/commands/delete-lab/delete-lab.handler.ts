@@ -1,11 +1,19 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { CmlClient, CmlClientFactory, CmlConflictError, CmlLab, CmlNotFoundError } from '@app/cml-client';
-import { AppConfig, Clock, ConflictError, NotFoundError } from '@app/common';
+import {
+  AppConfig,
+  Clock,
+  ConflictError,
+  NotFoundError,
+  UpstreamFailureError,
+  UpstreamTimeoutError,
+} from '@app/common';
 import { WorkerDirectory } from '@app/workers';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { upstreamErrorOf } from '../../cml-failure';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
+import { LabDeleteOutcome, LabsMetrics } from '../../ports/labs-metrics';
 import { DeleteLabCommand, DeleteLabResult } from './delete-lab.command';
 
 /**
@@ -25,9 +33,32 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly eventBus: EventBus,
+    private readonly metrics: LabsMetrics,
   ) {}
 
-  async execute({ workerId, labId, force, deletedBy }: DeleteLabCommand): Promise<DeleteLabResult> {
+  async execute(command: DeleteLabCommand): Promise<DeleteLabResult> {
+    let outcome: LabDeleteOutcome = 'error';
+    try {
+      const result = await this.deleteLab(command);
+      outcome =
+        !result.localRecordRemoved && !result.alreadyAbsentInCml
+          ? 'local_write_failed'
+          : result.alreadyAbsentInCml
+            ? 'already_absent'
+            : 'deleted';
+      return result;
+    } catch (error) {
+      if (error instanceof NotFoundError) outcome = 'not_found';
+      else if (error instanceof ConflictError) outcome = 'conflict';
+      else if (error instanceof UpstreamTimeoutError) outcome = 'upstream_timeout';
+      else if (error instanceof UpstreamFailureError) outcome = 'upstream_error';
+      throw error;
+    } finally {
+      this.metrics.labDeleteFinished(outcome);
+    }
+  }
+
+  private async deleteLab({ workerId, labId, force, deletedBy }: DeleteLabCommand): Promise<DeleteLabResult> {
     const worker = await this.directory.require(workerId);
     if (!worker.enabled) throw new ConflictError(`Worker ${workerId} is disabled; enable it to delete labs`);
     const client = this.cml.forWorker({

@@ -1,0 +1,58 @@
+import { ApiHarness, startApiHarness } from './support/api-harness';
+
+function sample(metrics: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-z_]+)(\{[^}]*\})?\s+(\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    if (wanted.every((w) => (m[2] ?? '').includes(w))) return Number(m[3]);
+  }
+  return undefined;
+}
+
+describe('Operations: metrics and health (e2e)', () => {
+  let h: ApiHarness;
+  let workerId: string;
+  beforeAll(async () => {
+    h = await startApiHarness('ops_e2e', { RECONCILE_MAX_DELETE_RATIO: '1' });
+    workerId = await h.registerSimulatorWorker();
+  });
+  afterAll(() => h.close());
+
+  it('exposes Prometheus metrics for deletes, reconciliations, CML requests, outbox and leases', async () => {
+    const [a, b, gone] = h.simulator.state.seedLabs({ count: 3 });
+    await h.http().post(`/api/workers/${workerId}/labs/refresh`).expect(200);
+    await h.http().delete(`/api/workers/${workerId}/labs/${a}`).expect(200);
+    h.simulator.state.patchLab(b, { state: 'STARTED' });
+    await h.http().delete(`/api/workers/${workerId}/labs/${b}`).expect(409);
+    h.simulator.state.deleteLab(gone);
+    await h.http().post(`/api/workers/${workerId}/labs/refresh`).expect(200);
+
+    const res = await h.http().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    const text = res.text;
+    expect(sample(text, 'cml_labs_lab_deletes_total', { outcome: 'deleted' })).toBe(1);
+    expect(sample(text, 'cml_labs_lab_deletes_total', { outcome: 'conflict' })).toBe(1);
+    expect(sample(text, 'cml_labs_orphans_removed_total', { worker_id: workerId })).toBe(1);
+    expect(sample(text, 'cml_labs_reconciliations_total', { worker_id: workerId, status: 'succeeded' })).toBe(
+      2,
+    );
+    expect(
+      sample(text, 'cml_labs_reconcile_duration_seconds_count', { worker_id: workerId, status: 'succeeded' }),
+    ).toBe(2);
+    expect(sample(text, 'cml_labs_cml_requests_total', { route: 'labs.list', outcome: 'ok' })).toBe(2);
+    expect(sample(text, 'cml_labs_cml_requests_total', { route: 'labs.delete', outcome: 'ok' })).toBe(1);
+    expect(sample(text, 'cml_labs_outbox_backlog')).toBe(0);
+    expect(sample(text, 'cml_labs_outbox_dead')).toBe(0);
+    expect(sample(text, 'cml_labs_lease_takeovers')).toBe(0);
+    expect(sample(text, 'cml_labs_process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('answers liveness and readiness (database ping) without a token', async () => {
+    const live = await h.http().get('/health/live').expect(200);
+    expect(live.body).toEqual({ status: 'ok', authDisabled: true });
+    const ready = await h.http().get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+  });
+});
