@@ -56,3 +56,45 @@ describe('Operations: metrics and health (e2e)', () => {
     expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
   });
 });
+
+describe('OpenAPI (e2e)', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness('openapi_e2e');
+  });
+  afterAll(() => h.close());
+
+  /** The routes of ../shared/contract/http-api.md, as OpenAPI paths. */
+  const CONTRACT = [
+    'POST /api/workers',
+    'GET /api/workers',
+    'GET /api/workers/{workerId}',
+    'PATCH /api/workers/{workerId}',
+    'DELETE /api/workers/{workerId}',
+    'GET /api/workers/{workerId}/labs',
+    'GET /api/workers/{workerId}/labs/{labId}',
+    'DELETE /api/workers/{workerId}/labs/{labId}',
+    'POST /api/workers/{workerId}/labs/refresh',
+    'GET /api/workers/{workerId}/orphans',
+    'POST /api/workers/{workerId}/orphans/approve',
+    'POST /api/reconciliations',
+    'GET /api/reconciliations',
+    'GET /api/reconciliations/{id}',
+    'GET /api/outbox',
+    'POST /api/outbox/{eventId}/retry',
+  ];
+
+  it('documents exactly the /api routes of the contract, generated from the code', async () => {
+    const res = await h.http().get('/api/docs-json').expect(200);
+    const routes = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes.filter((r) => r.includes(' /api/')).sort()).toEqual([...CONTRACT].sort());
+    expect(res.body.components.securitySchemes).toHaveProperty('bearer');
+  });
+
+  it('serves the OpenAPI UI', async () => {
+    const res = await h.http().get('/api/docs').redirects(1).expect(200);
+    expect(res.text).toContain('swagger');
+  });
+});

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Page, UuidParamPipe } from '@app/common';
 import {
   ApproveOrphansCommand,
@@ -20,6 +21,8 @@ import { ApproveOrphansDto } from './approve-orphans.dto';
 import { DeleteLabQueryDto } from './delete-lab-query.dto';
 import { ListLabsQueryDto } from './list-labs-query.dto';
 
+@ApiTags('labs')
+@ApiBearerAuth()
 @Controller('api/workers/:workerId')
 export class LabsController {
   constructor(

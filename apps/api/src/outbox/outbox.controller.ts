@@ -1,10 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { UuidParamPipe } from '@app/common';
 import { ListOutboxQuery, OutboxItemView, RetryOutboxEventCommand } from '@app/labs';
 import { RequireRole } from '../auth/require-role.decorator';
 import { OutboxQueryDto } from './outbox-query.dto';
 
+@ApiTags('outbox')
+@ApiBearerAuth()
 @Controller('api/outbox')
 @RequireRole('admin')
 export class OutboxController {

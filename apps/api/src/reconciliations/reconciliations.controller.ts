@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { UuidParamPipe } from '@app/common';
 import {
   GetReconciliationQuery,
@@ -9,6 +10,8 @@ import {
 } from '@app/labs';
 import { RequireRole } from '../auth/require-role.decorator';
 
+@ApiTags('reconciliations')
+@ApiBearerAuth()
 @Controller('api/reconciliations')
 export class ReconciliationsController {
   constructor(

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InvalidInputError, Page, UuidParamPipe } from '@app/common';
 import {
   GetWorkerQuery,
@@ -14,6 +15,8 @@ import { PageQueryDto } from '../page-query.dto';
 import { CreateWorkerDto } from './create-worker.dto';
 import { UpdateWorkerDto } from './update-worker.dto';
 
+@ApiTags('workers')
+@ApiBearerAuth()
 @Controller('api/workers')
 export class WorkersController {
   constructor(
