@@ -12,3 +12,4 @@ export * from './http/validation.pipe';
 export * from './http/uuid-param.pipe';
 export * from './config/app-config.module';
 export * from './metrics/metrics.module';
+export * from './http/is-omittable.decorator';

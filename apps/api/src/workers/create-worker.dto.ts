@@ -1,4 +1,5 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsOmittable } from '@app/common';
+import { IsBoolean, IsIn, IsString, Length, MaxLength } from 'class-validator';
 import { RECONCILE_MODES, ReconcileMode } from '@app/workers';
 
 export class CreateWorkerDto {
@@ -18,20 +19,20 @@ export class CreateWorkerDto {
   @Length(1, 1024)
   password!: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   verifyTls?: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(65536)
   caCertPem?: string | null;
 
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   enabled?: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(RECONCILE_MODES)
   reconcileMode?: ReconcileMode;
 }

@@ -1,28 +1,29 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsOmittable } from '@app/common';
+import { IsBoolean, IsIn, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { RECONCILE_MODES, ReconcileMode } from '@app/workers';
 
 export class UpdateWorkerDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 100)
   name?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2048)
   endpoint?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   username?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 1024)
   password?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   verifyTls?: boolean;
 
@@ -32,11 +33,11 @@ export class UpdateWorkerDto {
   @MaxLength(65536)
   caCertPem?: string | null;
 
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   enabled?: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(RECONCILE_MODES)
   reconcileMode?: ReconcileMode;
 }

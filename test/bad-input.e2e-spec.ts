@@ -1,0 +1,382 @@
+import { ApiHarness, startApiHarness } from './support/api-harness';
+
+type Call = (
+  h: ApiHarness,
+  ids: Ids,
+) => Promise<{ status: number; headers: Record<string, string>; body: unknown }>;
+interface Ids {
+  workerId: string;
+  labId: string;
+}
+
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+const valid = {
+  name: 'bad-input-base',
+  endpoint: 'https://bad-input.example.com',
+  username: 'u',
+  password: 'p',
+};
+
+/** Every collection of the database, sorted, so that "nothing changed" is checked, not assumed. */
+async function dump(h: ApiHarness): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const c of await h.db.db!.listCollections().toArray()) {
+    out[c.name] = await h.db.collection(c.name).find({}).sort({ _id: 1 }).toArray();
+  }
+  return out;
+}
+
+const cases: [string, Call, number][] = [
+  // POST /api/workers
+  ['create: no body', (h) => h.http().post('/api/workers'), 400],
+  ['create: array body', (h) => h.http().post('/api/workers').send([valid]), 400],
+  [
+    'create: JSON string body',
+    (h) => h.http().post('/api/workers').set('content-type', 'application/json').send('"hello"'),
+    400,
+  ],
+  [
+    'create: text/plain body',
+    (h) => h.http().post('/api/workers').set('content-type', 'text/plain').send('name=x'),
+    400,
+  ],
+  [
+    'create: broken JSON',
+    (h) => h.http().post('/api/workers').set('content-type', 'application/json').send('{"name": "x",'),
+    400,
+  ],
+  [
+    'create: name too long',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, name: 'n'.repeat(101) }),
+    400,
+  ],
+  [
+    'create: empty name',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, name: '' }),
+    400,
+  ],
+  [
+    'create: blank name',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, name: '   ' }),
+    400,
+  ],
+  [
+    'create: name is a number',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, name: 42 }),
+    400,
+  ],
+  [
+    'create: ftp endpoint',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, endpoint: 'ftp://cml.example.com' }),
+    400,
+  ],
+  [
+    'create: endpoint with query',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, endpoint: 'https://cml.example.com/?a=1' }),
+    400,
+  ],
+  [
+    'create: endpoint with fragment',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, endpoint: 'https://cml.example.com/#x' }),
+    400,
+  ],
+  [
+    'create: endpoint without host',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, endpoint: 'https://' }),
+    400,
+  ],
+  [
+    'create: endpoint too long',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, endpoint: `https://${'a'.repeat(2100)}.com` }),
+    400,
+  ],
+  [
+    'create: empty password',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, password: '' }),
+    400,
+  ],
+  [
+    'create: password is a number',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, password: 1234 }),
+    400,
+  ],
+  [
+    'create: username too long',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, username: 'u'.repeat(201) }),
+    400,
+  ],
+  [
+    'create: verifyTls is a string',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, verifyTls: 'false' }),
+    400,
+  ],
+  [
+    'create: caCertPem is a number',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, caCertPem: 7 }),
+    400,
+  ],
+  [
+    'create: enabled is "yes"',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, enabled: 'yes' }),
+    400,
+  ],
+  [
+    'create: unknown reconcileMode',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, reconcileMode: 'delete-all' }),
+    400,
+  ],
+  [
+    'create: unknown field',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, id: UNKNOWN }),
+    400,
+  ],
+  [
+    'create: __proto__ field',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .set('content-type', 'application/json')
+        .send(
+          `{"name":"p","endpoint":"https://p.example.com","username":"u","password":"p","__proto__":{"admin":true}}`,
+        ),
+    400,
+  ],
+  [
+    'create: taken name',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, endpoint: 'https://other.example.com' }),
+    409,
+  ],
+  [
+    'create: taken endpoint',
+    (h) =>
+      h
+        .http()
+        .post('/api/workers')
+        .send({ ...valid, name: 'other' }),
+    409,
+  ],
+  // GET /api/workers
+  ['list workers: negative limit', (h) => h.http().get('/api/workers?limit=-1'), 400],
+  ['list workers: fractional limit', (h) => h.http().get('/api/workers?limit=1.5'), 400],
+  ['list workers: huge cursor', (h) => h.http().get(`/api/workers?cursor=${'a'.repeat(600)}`), 400],
+  ['list workers: unknown parameter', (h) => h.http().get('/api/workers?sort=name'), 400],
+  ['list workers: repeated limit', (h) => h.http().get('/api/workers?limit=1&limit=2'), 400],
+  // /api/workers/:workerId
+  ['get worker: malformed id', (h) => h.http().get('/api/workers/1;DROP'), 400],
+  ['get worker: unknown id', (h) => h.http().get(`/api/workers/${UNKNOWN}`), 404],
+  ['patch worker: malformed id', (h) => h.http().patch('/api/workers/zzz').send({ enabled: true }), 400],
+  ['patch worker: unknown id', (h) => h.http().patch(`/api/workers/${UNKNOWN}`).send({ enabled: true }), 404],
+  ['patch worker: empty body', (h, i) => h.http().patch(`/api/workers/${i.workerId}`).send({}), 400],
+  [
+    'patch worker: unknown field',
+    (h, i) => h.http().patch(`/api/workers/${i.workerId}`).send({ createdAt: 'x' }),
+    400,
+  ],
+  [
+    'patch worker: empty name',
+    (h, i) => h.http().patch(`/api/workers/${i.workerId}`).send({ name: '' }),
+    400,
+  ],
+  [
+    'patch worker: http endpoint',
+    (h, i) => h.http().patch(`/api/workers/${i.workerId}`).send({ endpoint: 'http://x.example.com' }),
+    400,
+  ],
+  [
+    'patch worker: CA not PEM',
+    (h, i) => h.http().patch(`/api/workers/${i.workerId}`).send({ caCertPem: 'nope' }),
+    400,
+  ],
+  [
+    'patch worker: bad reconcileMode',
+    (h, i) => h.http().patch(`/api/workers/${i.workerId}`).send({ reconcileMode: 'on' }),
+    400,
+  ],
+  [
+    'patch worker: enabled null',
+    (h, i) => h.http().patch(`/api/workers/${i.workerId}`).send({ enabled: null }),
+    400,
+  ],
+  [
+    'patch worker: taken name',
+    (h, i) => h.http().patch(`/api/workers/${i.workerId}`).send({ name: 'bad-input-base' }),
+    409,
+  ],
+  ['delete worker: malformed id', (h) => h.http().delete('/api/workers/abc'), 400],
+  ['delete worker: unknown id', (h) => h.http().delete(`/api/workers/${UNKNOWN}`), 404],
+  // labs
+  ['list labs: malformed worker', (h) => h.http().get('/api/workers/x/labs'), 400],
+  ['list labs: unknown worker', (h) => h.http().get(`/api/workers/${UNKNOWN}/labs`), 404],
+  ['list labs: unknown state', (h, i) => h.http().get(`/api/workers/${i.workerId}/labs?state=stopped`), 400],
+  [
+    'list labs: owner too long',
+    (h, i) => h.http().get(`/api/workers/${i.workerId}/labs?owner=${'o'.repeat(201)}`),
+    400,
+  ],
+  ['list labs: limit 0', (h, i) => h.http().get(`/api/workers/${i.workerId}/labs?limit=0`), 400],
+  ['list labs: limit 501', (h, i) => h.http().get(`/api/workers/${i.workerId}/labs?limit=501`), 400],
+  [
+    'list labs: forged cursor',
+    (h, i) =>
+      h.http().get(`/api/workers/${i.workerId}/labs?cursor=${Buffer.from('{"x":1}').toString('base64url')}`),
+    400,
+  ],
+  ['get lab: malformed lab id', (h, i) => h.http().get(`/api/workers/${i.workerId}/labs/..%2F..%2Fetc`), 400],
+  ['get lab: unknown lab', (h, i) => h.http().get(`/api/workers/${i.workerId}/labs/${UNKNOWN}`), 404],
+  ['delete lab: malformed lab id', (h, i) => h.http().delete(`/api/workers/${i.workerId}/labs/lab-1`), 400],
+  [
+    'delete lab: force=yes',
+    (h, i) => h.http().delete(`/api/workers/${i.workerId}/labs/${i.labId}?force=yes`),
+    400,
+  ],
+  [
+    'delete lab: unknown query parameter',
+    (h, i) => h.http().delete(`/api/workers/${i.workerId}/labs/${i.labId}?now=1`),
+    400,
+  ],
+  ['delete lab: unknown worker', (h) => h.http().delete(`/api/workers/${UNKNOWN}/labs/${UNKNOWN}`), 404],
+  [
+    'delete lab: absent in CML and locally',
+    (h, i) => h.http().delete(`/api/workers/${i.workerId}/labs/${UNKNOWN}`),
+    404,
+  ],
+  ['refresh: unknown worker', (h) => h.http().post(`/api/workers/${UNKNOWN}/labs/refresh`), 404],
+  ['refresh: malformed worker', (h) => h.http().post('/api/workers/%00/labs/refresh'), 400],
+  // orphans
+  ['orphans: malformed worker', (h) => h.http().get('/api/workers/1/orphans'), 400],
+  ['orphans: unknown worker', (h) => h.http().get(`/api/workers/${UNKNOWN}/orphans`), 404],
+  [
+    'approve: labIds not an array',
+    (h, i) => h.http().post(`/api/workers/${i.workerId}/orphans/approve`).send({ labIds: i.labId }),
+    400,
+  ],
+  [
+    'approve: labIds with a non-UUID',
+    (h, i) =>
+      h
+        .http()
+        .post(`/api/workers/${i.workerId}/orphans/approve`)
+        .send({ labIds: ['x'] }),
+    400,
+  ],
+  [
+    'approve: unknown field',
+    (h, i) => h.http().post(`/api/workers/${i.workerId}/orphans/approve`).send({ all: true }),
+    400,
+  ],
+  ['approve: unknown worker', (h) => h.http().post(`/api/workers/${UNKNOWN}/orphans/approve`).send({}), 404],
+  // reconciliations and outbox
+  ['reconciliation: malformed id', (h) => h.http().get('/api/reconciliations/latest'), 400],
+  ['reconciliation: unknown id', (h) => h.http().get(`/api/reconciliations/${UNKNOWN}`), 404],
+  ['outbox: unknown status', (h) => h.http().get('/api/outbox?status=delivered'), 400],
+  ['outbox retry: malformed id', (h) => h.http().post('/api/outbox/1/retry'), 400],
+  ['outbox retry: unknown id', (h) => h.http().post(`/api/outbox/${UNKNOWN}/retry`), 404],
+  // routing
+  ['unknown route', (h) => h.http().get('/api/nothing-here'), 404],
+  ['unsupported method', (h) => h.http().put('/api/workers').send(valid), 404],
+];
+
+describe(`Bad input: ${cases.length} cases over every route, each a 4xx problem+json that changes nothing (e2e)`, () => {
+  let h: ApiHarness;
+  const ids = {} as Ids;
+
+  beforeAll(async () => {
+    h = await startApiHarness('bad_input_e2e');
+    await h.http().post('/api/workers').send(valid).expect(201);
+    ids.workerId = await h.registerSimulatorWorker('bad-input-sim');
+    [ids.labId] = h.simulator.state.seedLabs({ count: 2 });
+    await h.http().post(`/api/workers/${ids.workerId}/labs/refresh`).expect(200);
+  });
+  afterAll(() => h.close());
+
+  it('has at least 50 cases', () => expect(cases.length).toBeGreaterThanOrEqual(50));
+
+  it.each(cases)('%s', async (_name, call, status) => {
+    const before = await dump(h);
+    const res = await call(h, ids);
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({
+      type: expect.any(String),
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+      instance: expect.stringMatching(/^\//),
+    });
+    expect(JSON.stringify(res.body)).not.toMatch(/admin-password|stack|at \w+ \(/);
+    expect(await dump(h)).toEqual(before);
+  });
+});
