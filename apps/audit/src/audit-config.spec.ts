@@ -20,13 +20,16 @@ describe('loadAuditConfig', () => {
 
   it('falls back to MONGODB_URI, and prefers its own variable', () => {
     expect(loadAuditConfig({ MONGODB_URI: 'mongodb://a/x' }).mongodbUri).toBe('mongodb://a/x');
-    expect(loadAuditConfig({ MONGODB_URI: 'mongodb://a/x', AUDIT_MONGODB_URI: 'mongodb://b/y' }).mongodbUri).toBe(
-      'mongodb://b/y',
-    );
+    expect(
+      loadAuditConfig({ MONGODB_URI: 'mongodb://a/x', AUDIT_MONGODB_URI: 'mongodb://b/y' }).mongodbUri,
+    ).toBe('mongodb://b/y');
   });
 
   it('accepts an http(s) webhook', () => {
-    const c = loadAuditConfig({ MONGODB_URI: 'mongodb://a/x', NOTIFY_WEBHOOK_URL: 'https://hooks.example/T1' });
+    const c = loadAuditConfig({
+      MONGODB_URI: 'mongodb://a/x',
+      NOTIFY_WEBHOOK_URL: 'https://hooks.example/T1',
+    });
     expect(c.notifyWebhookUrl).toBe('https://hooks.example/T1');
   });
 

@@ -66,7 +66,8 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConf
     const byVariable = new Map<string, string>();
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? '(environment)');
-      const label = name === 'AUDIT_MONGODB_URI' && !ownUri && env.MONGODB_URI ? `${name} (from MONGODB_URI)` : name;
+      const label =
+        name === 'AUDIT_MONGODB_URI' && !ownUri && env.MONGODB_URI ? `${name} (from MONGODB_URI)` : name;
       if (!byVariable.has(name)) byVariable.set(name, `${label} ${issue.message}`);
     }
     throw new ConfigValidationError([...byVariable.values()]);

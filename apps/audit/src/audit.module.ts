@@ -1,0 +1,49 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { MongooseModule } from '@nestjs/mongoose';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { Clock, SystemClock } from '@app/common';
+import { RecordAuditEventHandler } from './application/commands/record-audit-event/record-audit-event.handler';
+import { AuditEventRepository } from './application/ports/audit-event.repository';
+import { OwnerNotifier } from './application/ports/owner-notifier';
+import { ListAuditEventsHandler } from './application/queries/list-audit-events/list-audit-events.handler';
+import { AuditConfig } from './audit-config';
+import { AuditEventsController } from './http/audit-events.controller';
+import { CloudEventsController } from './http/cloud-events.controller';
+import { HealthController } from './http/health.controller';
+import { WebhookOwnerNotifier } from './infrastructure/notification/webhook-owner-notifier';
+import { AuditEventDocument, AuditEventSchema } from './infrastructure/persistence/mongo/audit-event.schema';
+import { MongoAuditEventRepository } from './infrastructure/persistence/mongo/mongo-audit-event.repository';
+import { pinoHttpOptions } from './logging/pino-http.options';
+
+/** The audit consumer: a CloudEvents sink that keeps the lab removal audit trail. */
+@Module({})
+export class AuditModule {
+  static forRoot(config: AuditConfig, clock: Clock = new SystemClock()): DynamicModule {
+    // No notifier at all without a webhook: the handler then skips notifying instead of
+    // pretending to notify.
+    const notifier: Provider[] = config.notifyWebhookUrl
+      ? [{ provide: OwnerNotifier, useValue: new WebhookOwnerNotifier(config.notifyWebhookUrl) }]
+      : [];
+    return {
+      module: AuditModule,
+      imports: [
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
+        MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 }),
+        MongooseModule.forFeature([{ name: AuditEventDocument.name, schema: AuditEventSchema }]),
+        CqrsModule.forRoot(),
+        TerminusModule,
+      ],
+      controllers: [CloudEventsController, AuditEventsController, HealthController],
+      providers: [
+        { provide: AuditConfig, useValue: config },
+        { provide: Clock, useValue: clock },
+        { provide: AuditEventRepository, useClass: MongoAuditEventRepository },
+        ...notifier,
+        RecordAuditEventHandler,
+        ListAuditEventsHandler,
+      ],
+    };
+  }
+}

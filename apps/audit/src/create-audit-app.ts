@@ -1,0 +1,32 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { Clock, createValidationPipe, ProblemDetailsFilter } from '@app/common';
+import { AuditConfig } from './audit-config';
+import { AuditModule } from './audit.module';
+
+export const AUDIT_BODY_LIMIT = '256kb';
+
+/** Builds the audit consumer exactly as production runs it; e2e tests use the same function. */
+export async function createAuditApp(config: AuditConfig, clock?: Clock): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AuditModule.forRoot(config, clock), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  // Nest flushes buffered logs only in listen(); tests (and anything using init()) would otherwise
+  // never see a line logged outside a request.
+  app.flushLogs();
+  // Nest's default parser only reads application/json; structured-mode CloudEvents arrive as
+  // application/cloudevents+json. Both get the same size limit (413 above it).
+  app.useBodyParser('json', {
+    limit: AUDIT_BODY_LIMIT,
+    type: ['application/json', 'application/cloudevents+json'],
+  });
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  return app;
+}
