@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: the service with embedded defaults on a fresh machine. Whatever is not
  * configured is provided locally: FerretDB (when MONGODB_URI is unset), a seeded CML simulator
- * registered as the worker "demo-cml", a persistent SECRETS_KEY under .data/, and AUTH_DISABLED.
+ * registered as the worker "demo-cml", apps/audit as the CloudEvents sink (when no sink is
+ * configured), a persistent SECRETS_KEY under .data/, and AUTH_DISABLED.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
 import { startCmlSimulator } from '@app/cml-simulator';
 import { RefreshWorkerLabsCommand } from '@app/labs';
 import { ListWorkersQuery, RegisterWorkerCommand, RemoveWorkerCommand, WorkerView } from '@app/workers';
+import { loadAuditConfig } from '../../audit/src/audit-config';
+import { createAuditApp } from '../../audit/src/create-audit-app';
 import { createApiApp } from './create-api-app';
 
 const DEMO_WORKER = 'demo-cml';
@@ -28,11 +31,27 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
 
+  let auditDbUri = process.env.AUDIT_MONGODB_URI;
   if (!process.env.MONGODB_URI) {
     const db = await startEmbeddedFerretDb({ dataDir: join(dataDir, 'dev-ferretdb'), repoRoot: root });
     stops.push(() => db.stop());
     process.env.MONGODB_URI = `${db.uri}cml_labs`;
+    auditDbUri ??= `${db.uri}cml_audit`;
     console.warn(`embedded FerretDB on ${db.uri} (data in .data/dev-ferretdb)`);
+  }
+  if (!process.env.CLOUDEVENTS_SINK_URL && !process.env.K_SINK) {
+    const auditPort = Number(process.env.AUDIT_PORT ?? 8081);
+    const audit = await createAuditApp(
+      loadAuditConfig({
+        ...process.env,
+        AUDIT_PORT: String(auditPort),
+        AUDIT_MONGODB_URI: auditDbUri ?? process.env.MONGODB_URI,
+      }),
+    );
+    await audit.listen(auditPort, '127.0.0.1');
+    stops.push(() => audit.close());
+    process.env.CLOUDEVENTS_SINK_URL = `http://127.0.0.1:${auditPort}/`;
+    console.warn(`audit consumer (apps/audit) on http://127.0.0.1:${auditPort} (GET /api/audit-events)`);
   }
   process.env.SECRETS_KEY ??= devSecretsKey(dataDir);
   if (!process.env.AUTH_JWT_SECRET && !process.env.AUTH_JWKS_URL && !process.env.AUTH_DISABLED) {
