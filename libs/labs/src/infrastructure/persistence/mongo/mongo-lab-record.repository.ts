@@ -127,17 +127,13 @@ export class MongoLabRecordRepository extends LabRecordRepository {
         await this.model.collection.insertOne(doc as never);
         return true;
       } catch (error) {
-        if ((error as { code?: unknown }).code === 11000) return false;
-        throw error;
+        // A refresh created the record since we looked: tombstone that one instead.
+        if ((error as { code?: unknown }).code !== 11000) throw error;
       }
     }
     const result = await this.model.collection.updateOne({ _id: doc._id, removal: null } as never, {
-      $set: {
-        removal: doc.removal,
-        outboxDue: doc.outboxDue,
-        pendingOrphan: null,
-        version: record.version + 1,
-      },
+      $set: { removal: doc.removal, outboxDue: doc.outboxDue, pendingOrphan: null },
+      $inc: { version: 1 },
     });
     return result.modifiedCount === 1;
   }

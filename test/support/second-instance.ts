@@ -1,0 +1,84 @@
+import { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import mongoose, { Connection } from 'mongoose';
+import request from 'supertest';
+import { loadAppConfig } from '@app/common';
+import { RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { testDatabaseUri } from './test-database';
+
+export interface ServiceInstance {
+  app: INestApplication;
+  http: () => ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** One more instance of the service on a given database and secrets key (a second replica). */
+export async function startServiceInstance(
+  mongodbUri: string,
+  secretsKey: string,
+  env: Record<string, string> = {},
+): Promise<ServiceInstance> {
+  const config = loadAppConfig({
+    MONGODB_URI: mongodbUri,
+    SECRETS_KEY: secretsKey,
+    AUTH_DISABLED: 'true',
+    LOG_LEVEL: 'silent',
+    LABS_REFRESH_INTERVAL: '0',
+    CML_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  const app = await createApiApp(config);
+  await app.init();
+  const server = app.getHttpServer();
+  return { app, http: () => request(server), close: () => app.close() };
+}
+
+export interface TwoInstanceHarness {
+  a: ServiceInstance;
+  b: ServiceInstance;
+  simulator: RunningCmlSimulator;
+  db: Connection;
+  registerSimulatorWorker(name?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Two replicas of the service on one FerretDB database and one secrets key, one CML simulator. */
+export async function startTwoInstances(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<TwoInstanceHarness> {
+  const uri = testDatabaseUri(label);
+  const key = randomBytes(32).toString('base64');
+  const simulator = await startCmlSimulator({});
+  const a = await startServiceInstance(uri, key, env);
+  const b = await startServiceInstance(uri, key, env);
+  const db = await mongoose.createConnection(uri).asPromise();
+  return {
+    a,
+    b,
+    simulator,
+    db,
+    async registerSimulatorWorker(name = 'sim') {
+      const res = await a
+        .http()
+        .post('/api/workers')
+        .send({
+          name,
+          endpoint: simulator.url,
+          username: 'admin',
+          password: 'admin-password',
+          caCertPem: simulator.caCertPem,
+        })
+        .expect(201);
+      return res.body.id as string;
+    },
+    async close() {
+      await a.close();
+      await b.close();
+      await db.dropDatabase().catch(() => undefined);
+      await db.close();
+      await simulator.close();
+    },
+  };
+}
