@@ -85,6 +85,8 @@ describe('Audit trail end to end: API outbox -> apps/audit (e2e)', () => {
       5000,
       'redelivered',
     );
+    const secondDeliveries = await deliveredAt();
+    secondDeliveries.forEach((at, i) => expect(at).not.toBe(firstDeliveries[i]));
     const items = await stored();
     expect(items).toHaveLength(3);
     expect(items.map((i: { type: string }) => i.type).sort()).toEqual([
