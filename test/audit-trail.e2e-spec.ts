@@ -65,8 +65,9 @@ describe('Audit trail end to end: API outbox -> apps/audit (e2e)', () => {
         await h.db
           .collection('lab_records')
           .find({ removal: { $ne: null } })
+          .sort({ _id: 1 })
           .toArray()
-      ).map((d) => String(d.removal.deliveries[0].deliveredAt));
+      ).map((d) => new Date(d.removal.deliveries[0].deliveredAt).toISOString());
     const firstDeliveries = await deliveredAt();
     // Redeliver everything (as after a crash between the send and the write of its outcome).
     await h.db.collection('lab_records').updateMany(
