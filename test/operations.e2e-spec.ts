@@ -49,6 +49,19 @@ describe('Operations: metrics and health (e2e)', () => {
     expect(sample(text, 'cml_labs_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
+  it('takes the correlation id from traceparent, or x-correlation-id, or makes one', async () => {
+    const traced = await h
+      .http()
+      .get('/api/workers')
+      .set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')
+      .expect(200);
+    expect(traced.headers['x-correlation-id']).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    const given = await h.http().get('/api/workers').set('x-correlation-id', 'req-42').expect(200);
+    expect(given.headers['x-correlation-id']).toBe('req-42');
+    const fresh = await h.http().get('/api/workers').expect(200);
+    expect(fresh.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('answers liveness and readiness (database ping) without a token', async () => {
     const live = await h.http().get('/health/live').expect(200);
     expect(live.body).toEqual({ status: 'ok', authDisabled: true });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ConfigValidationError, loadAppConfig } from '@app/common';
+import { loadAppConfig, loadConfigOrExit } from '@app/common';
 import { findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
 import { startCmlSimulator } from '@app/cml-simulator';
 import { RefreshWorkerLabsCommand } from '@app/labs';
@@ -58,16 +58,7 @@ async function main(): Promise<void> {
     process.env.AUTH_DISABLED = 'true';
   }
 
-  let config;
-  try {
-    config = loadAppConfig();
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(() => loadAppConfig());
   if (config.auth.disabled) {
     console.warn(
       '\n********************************************************************\n' +

@@ -13,3 +13,5 @@ export * from './http/uuid-param.pipe';
 export * from './config/app-config.module';
 export * from './metrics/metrics.module';
 export * from './http/is-omittable.decorator';
+export * from './config/load-config-or-exit';
+export * from './logging/correlation-id';
