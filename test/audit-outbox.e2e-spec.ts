@@ -221,7 +221,7 @@ describe('Audit trail: LabDeleted / LabOrphanRemoved CloudEvents through the out
       const record = (await repo.findOne(workerId, labId))!;
       record.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: new Date() });
       expect(await repo.saveDeletion(LabRecord.restore(record.toProps()), false)).toBe(true);
-      h.app.get(OutboxRelayJob).onApplicationShutdown();
+      await h.app.get(OutboxRelayJob).beforeApplicationShutdown();
       await h.app.close();
       expect(sink.received).toHaveLength(0);
 

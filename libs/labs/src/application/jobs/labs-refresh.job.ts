@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '@app/common';
@@ -13,7 +13,7 @@ const JOB = 'labs-refresh';
  * does not catch them for dynamic intervals.
  */
 @Injectable()
-export class LabsRefreshJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LabsRefreshJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LabsRefreshJob.name);
 
   constructor(
@@ -47,7 +47,8 @@ export class LabsRefreshJob implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: no new runs, and the running one finishes. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.registry.doesExist('interval', JOB)) this.registry.deleteInterval(JOB);
     await this.runner.whenIdle();
   }

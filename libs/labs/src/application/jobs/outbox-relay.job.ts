@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import pLimit from 'p-limit';
 import { AppConfig, Clock } from '@app/common';
@@ -14,7 +14,7 @@ const PURGE_EVERY_TICKS = 360;
  * whose events are settled, once their retention has passed.
  */
 @Injectable()
-export class OutboxRelayJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelayJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelayJob.name);
   private running: Promise<void> | null = null;
   private ticks = 0;
@@ -62,7 +62,8 @@ export class OutboxRelayJob implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: no new sweeps; the current one and in-flight deliveries finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.registry.doesExist('interval', JOB)) this.registry.deleteInterval(JOB);
     if (this.running) await this.running;
     await this.deliverer.flush();

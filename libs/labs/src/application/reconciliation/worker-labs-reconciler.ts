@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -40,12 +40,13 @@ type Lookup =
  * every write checks) keeps two replicas from reconciling one worker at once.
  */
 @Injectable()
-export class WorkerLabsReconciler implements OnApplicationShutdown {
+export class WorkerLabsReconciler implements BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerLabsReconciler.name);
   /** Lease holder name of this process. */
   readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   /** The lease lets its holder in again, so runs of this process need their own exclusion. */
   private readonly inProgress = new Set<string>();
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly directory: WorkerDirectory,
@@ -59,7 +60,13 @@ export class WorkerLabsReconciler implements OnApplicationShutdown {
     private readonly metrics: LabsMetrics,
   ) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the database connection closes (Mongoose closes it on application shutdown): let the
+   * running reconciliations finish, then give this instance's leases back so another replica can
+   * take over at once instead of waiting for them to expire.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
     const released = await this.leases.releaseAllHeldBy(this.instanceId).catch(() => 0);
     if (released > 0) this.logger.log({ released }, 'reconciliation leases released');
   }
@@ -90,7 +97,13 @@ export class WorkerLabsReconciler implements OnApplicationShutdown {
       const lease = await this.leases.acquire(workerId, this.instanceId, this.leaseTtlMs(), this.clock.now());
       if (!lease) return run.finish('skipped', ZERO, 'another instance is reconciling this worker');
       try {
-        return await work(lease);
+        const job = work(lease);
+        this.running.add(job);
+        try {
+          return await job;
+        } finally {
+          this.running.delete(job);
+        }
       } finally {
         await this.leases.release(lease).catch(() => undefined);
       }
