@@ -177,6 +177,8 @@ async function main(): Promise<void> {
       SECRETS_KEY: randomBytes(32).toString('base64'),
       AUTH_DISABLED: 'true',
       LOG_LEVEL: 'silent',
+      // The simulator is on loopback (127.0.1.N), which the SSRF guard blocks unless allowed.
+      CML_ALLOW_PRIVATE_ENDPOINTS: '127.0.0.0/8',
       // Nothing may run on a timer during a measurement.
       LABS_REFRESH_INTERVAL: '0',
       OUTBOX_RELAY_INTERVAL_MS: '3600000',

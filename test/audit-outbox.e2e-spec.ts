@@ -1,9 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { loadAppConfig } from '@app/common';
 import { LabRecord, LabRecordRepository, OutboxRelayJob } from '@app/labs';
 import { createApiApp } from '../apps/api/src/create-api-app';
-import { ApiHarness, startApiHarness } from './support/api-harness';
+import { ApiHarness, startApiHarness, testAppConfig } from './support/api-harness';
 import { TestSink, waitFor } from './support/test-sink';
 
 const FAST_OUTBOX = {
@@ -226,12 +225,9 @@ describe('Audit trail: LabDeleted / LabOrphanRemoved CloudEvents through the out
       expect(sink.received).toHaveLength(0);
 
       second = await createApiApp(
-        loadAppConfig({
+        testAppConfig({
           MONGODB_URI: `${process.env.MONGODB_URI!.replace(/\/[^/]*$/, '')}/${h.db.name}`,
           SECRETS_KEY: randomBytes(32).toString('base64'),
-          AUTH_DISABLED: 'true',
-          LOG_LEVEL: 'silent',
-          LABS_REFRESH_INTERVAL: '0',
           CLOUDEVENTS_SINK_URL: sink.url,
           ...FAST_OUTBOX,
         }),

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import mongoose, { Connection } from 'mongoose';
 import request from 'supertest';
-import { loadAppConfig } from '@app/common';
+import { AppConfig, loadAppConfig } from '@app/common';
 import { RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { testDatabaseUri } from './test-database';
@@ -22,6 +22,22 @@ export interface ApiHarness {
  * The whole service as production builds it, on its own FerretDB database, talking to an
  * in-process CML simulator over real HTTPS with TLS verification on.
  */
+/**
+ * The configuration every test app starts from: no auth, silent logs, no timer, short CML
+ * timeouts, and loopback allowed (the simulator listens on 127.0.0.1, which the endpoint guard
+ * blocks by default). `env` must name MONGODB_URI and SECRETS_KEY.
+ */
+export function testAppConfig(env: Record<string, string>): AppConfig {
+  return loadAppConfig({
+    AUTH_DISABLED: 'true',
+    LOG_LEVEL: 'silent',
+    LABS_REFRESH_INTERVAL: '0',
+    CML_TIMEOUT_MS: '2000',
+    CML_ALLOW_PRIVATE_ENDPOINTS: '127.0.0.0/8,::1/128',
+    ...env,
+  });
+}
+
 export async function startApiHarness(
   label: string,
   env: Record<string, string> = {},
@@ -29,15 +45,7 @@ export async function startApiHarness(
 ): Promise<ApiHarness> {
   const uri = testDatabaseUri(label);
   const simulator = await startCmlSimulator(simulatorOptions);
-  const config = loadAppConfig({
-    MONGODB_URI: uri,
-    SECRETS_KEY: randomBytes(32).toString('base64'),
-    AUTH_DISABLED: 'true',
-    LOG_LEVEL: 'silent',
-    LABS_REFRESH_INTERVAL: '0',
-    CML_TIMEOUT_MS: '2000',
-    ...env,
-  });
+  const config = testAppConfig({ MONGODB_URI: uri, SECRETS_KEY: randomBytes(32).toString('base64'), ...env });
   const app = await createApiApp(config);
   await app.init();
   const db = await mongoose.createConnection(uri).asPromise();

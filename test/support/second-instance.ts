@@ -2,9 +2,9 @@ import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import mongoose, { Connection } from 'mongoose';
 import request from 'supertest';
-import { loadAppConfig } from '@app/common';
 import { RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
 import { createApiApp } from '../../apps/api/src/create-api-app';
+import { testAppConfig } from './api-harness';
 import { testDatabaseUri } from './test-database';
 
 export interface ServiceInstance {
@@ -19,15 +19,7 @@ export async function startServiceInstance(
   secretsKey: string,
   env: Record<string, string> = {},
 ): Promise<ServiceInstance> {
-  const config = loadAppConfig({
-    MONGODB_URI: mongodbUri,
-    SECRETS_KEY: secretsKey,
-    AUTH_DISABLED: 'true',
-    LOG_LEVEL: 'silent',
-    LABS_REFRESH_INTERVAL: '0',
-    CML_TIMEOUT_MS: '2000',
-    ...env,
-  });
+  const config = testAppConfig({ MONGODB_URI: mongodbUri, SECRETS_KEY: secretsKey, ...env });
   const app = await createApiApp(config);
   await app.init();
   const server = app.getHttpServer();

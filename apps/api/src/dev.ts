@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     console.warn(`audit consumer (apps/audit) on http://127.0.0.1:${auditPort} (GET /api/audit-events)`);
   }
   process.env.SECRETS_KEY ??= devSecretsKey(dataDir);
+  // The demo simulator listens on loopback, which the SSRF guard blocks unless allowed.
+  process.env.CML_ALLOW_PRIVATE_ENDPOINTS ??= '127.0.0.0/8,::1/128';
   if (!process.env.AUTH_JWT_SECRET && !process.env.AUTH_JWKS_URL && !process.env.AUTH_DISABLED) {
     process.env.AUTH_DISABLED = 'true';
   }

@@ -8,6 +8,11 @@ export interface CmlClientModuleOptions {
    * then 15000.
    */
   timeoutMs?: number;
+  /**
+   * CIDR ranges allowed although blocked by default (see `CmlAddressPolicy`), usually
+   * `AppConfig.cmlAllowPrivateEndpoints`. Absent: loopback, link-local and metadata stay blocked.
+   */
+  allowedPrivateCidrs?: string[];
   /** Observer implementation (e.g. Prometheus metrics); defaults to a no-op. */
   observer?: Type<CmlRequestObserver>;
   /** Modules the observer needs for its own dependencies. */

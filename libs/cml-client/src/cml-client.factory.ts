@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { CmlAddressPolicy } from './cml-address-policy';
 import { CmlClient } from './cml-client';
 import type { CmlClientOptions } from './cml-client-options.interface';
 import { CML_CLIENT_OPTIONS } from './cml-client.constants';
@@ -20,11 +21,15 @@ interface CachedClient {
 export class CmlClientFactory implements OnModuleDestroy {
   private readonly logger = new Logger(CmlClientFactory.name);
   private readonly clients = new Map<string, CachedClient>();
+  // One policy for every client: the allow-list is process configuration, not a worker setting.
+  private readonly addressPolicy: CmlAddressPolicy;
 
   constructor(
     @Inject(CML_CLIENT_OPTIONS) private readonly options: CmlClientOptions,
     private readonly observer: CmlRequestObserver,
-  ) {}
+  ) {
+    this.addressPolicy = new CmlAddressPolicy(options.allowedPrivateCidrs ?? []);
+  }
 
   /**
    * The client for `settings.workerId`. The cached client is reused while every setting is
@@ -43,7 +48,7 @@ export class CmlClientFactory implements OnModuleDestroy {
     if (cached?.fingerprint === fingerprint) {
       return cached.client;
     }
-    const client = new CmlClient(resolved, this.observer);
+    const client = new CmlClient(resolved, this.observer, this.addressPolicy);
     if (cached) {
       // Only the id is logged: the settings hold the password.
       this.logger.log(

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ZodType } from 'zod';
+import type { CmlAddressPolicy } from './cml-address-policy';
 import { createCmlHttpAgent } from './cml-http-agent.factory';
 import type { CmlConnectionSettings } from './cml-connection-settings.interface';
 import { parseCmlEndpoint } from './cml-endpoint.parser';
@@ -69,9 +70,15 @@ export class CmlClient {
   #disposed = false;
 
   /**
+   * @param addressPolicy refuses connections to blocked addresses (SSRF guard). `CmlClientFactory`
+   *   always passes one; without it the client connects anywhere, which only tests and tools want.
    * @throws CmlInvalidSettingsError when the endpoint or timeout cannot work.
    */
-  constructor(settings: CmlConnectionSettings, observer: CmlRequestObserver = new NoopCmlRequestObserver()) {
+  constructor(
+    settings: CmlConnectionSettings,
+    observer: CmlRequestObserver = new NoopCmlRequestObserver(),
+    addressPolicy?: CmlAddressPolicy,
+  ) {
     this.workerId = settings.workerId;
     if (!Number.isFinite(settings.timeoutMs) || settings.timeoutMs <= 0) {
       throw new CmlInvalidSettingsError(settings.workerId, 'timeoutMs', 'must be a positive number');
@@ -81,7 +88,7 @@ export class CmlClient {
     this.#password = settings.password;
     this.#timeoutMs = settings.timeoutMs;
     this.#observer = observer;
-    this.#agent = createCmlHttpAgent(location.protocol, settings);
+    this.#agent = createCmlHttpAgent(location.protocol, settings, addressPolicy);
     this.#http = axios.create({
       baseURL: location.baseUrl,
       timeout: settings.timeoutMs,

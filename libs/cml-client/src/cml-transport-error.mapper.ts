@@ -1,4 +1,5 @@
 import { isAxiosError, isCancel } from 'axios';
+import { CML_BLOCKED_ADDRESS_CODE } from './cml-blocked-address.error';
 import type { CmlRequestContext } from './cml-request-context.interface';
 import { CmlBadResponseError } from './errors/cml-bad-response.error';
 import type { CmlError } from './errors/cml.error';
@@ -48,6 +49,14 @@ export function mapCmlTransportError(ctx: CmlRequestContext, error: unknown, tim
       details,
     );
   }
+  if (code === CML_BLOCKED_ADDRESS_CODE) {
+    // Our own refusal: its message names the host and address and is safe to show; it is what
+    // tells an operator to fix the endpoint or CML_ALLOW_PRIVATE_ENDPOINTS.
+    return new CmlUnavailableError(`${worker} is unavailable: ${blockedMessage(error)} (${ctx.route})`, {
+      ...details,
+      reason: 'blocked_address',
+    });
+  }
   const match = REASONS.find(([, , test]) => test(code));
   const [reason, label] = match ?? ['network_error', 'network error'];
   const shown = code ? ` (${code})` : '';
@@ -64,6 +73,12 @@ function errorCode(error: unknown): string {
   }
   const cause = (error as { cause?: unknown } | null)?.cause;
   return codeOf(cause) ?? direct ?? '';
+}
+
+function blockedMessage(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const source = codeOf(cause) === CML_BLOCKED_ADDRESS_CODE ? cause : error;
+  return source instanceof Error ? source.message : 'endpoint address is blocked';
 }
 
 function codeOf(value: unknown): string | undefined {

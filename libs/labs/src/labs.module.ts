@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CmlClientModule } from '@app/cml-client';
 import { HttpCloudEventSender } from '@app/cloud-events';
+import { AppConfig } from '@app/common';
 import { WorkerLabsCleaner, WorkersModule } from '@app/workers';
 import { ApproveOrphansHandler } from './application/commands/approve-orphans/approve-orphans.handler';
 import { DeliverLabEventHandler } from './application/commands/deliver-lab-event/deliver-lab-event.handler';
@@ -51,7 +52,11 @@ import {
 @Module({
   imports: [
     WorkersModule,
-    CmlClientModule.forRoot({ observer: PrometheusCmlRequestObserver }),
+    CmlClientModule.forRootAsync({
+      observer: PrometheusCmlRequestObserver,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ allowedPrivateCidrs: config.cmlAllowPrivateEndpoints }),
+    }),
     MongooseModule.forFeature([
       { name: LabRecordDocument.name, schema: LabRecordSchema },
       { name: ReconcileLeaseDocument.name, schema: ReconcileLeaseSchema },

@@ -4,12 +4,16 @@ import { AppConfig } from '@app/common';
 import { RegisterWorkerHandler } from './application/commands/register-worker/register-worker.handler';
 import { RemoveWorkerHandler } from './application/commands/remove-worker/remove-worker.handler';
 import { UpdateWorkerHandler } from './application/commands/update-worker/update-worker.handler';
+import { EndpointGuard } from './application/endpoint-guard';
+import { EndpointResolver } from './application/ports/endpoint-resolver';
 import { SecretCipher } from './application/ports/secret-cipher';
 import { WorkerRepository } from './application/ports/worker.repository';
 import { GetWorkerHandler } from './application/queries/get-worker/get-worker.handler';
 import { ListWorkersHandler } from './application/queries/list-workers/list-workers.handler';
 import { WorkerDirectory } from './application/worker-directory';
+import { EndpointAddressPolicy } from './domain/endpoint-address-policy';
 import { AesGcmSecretCipher } from './infrastructure/crypto/aes-gcm-secret-cipher';
+import { DnsEndpointResolver } from './infrastructure/dns/dns-endpoint-resolver';
 import { MongoWorkerRepository } from './infrastructure/persistence/mongo/mongo-worker.repository';
 import { WorkerDocument, WorkerSchema } from './infrastructure/persistence/mongo/worker.schema';
 
@@ -26,6 +30,13 @@ import { WorkerDocument, WorkerSchema } from './infrastructure/persistence/mongo
       useFactory: (config: AppConfig) => new AesGcmSecretCipher(config.secretsKey),
       inject: [AppConfig],
     },
+    {
+      provide: EndpointAddressPolicy,
+      useFactory: (config: AppConfig) => new EndpointAddressPolicy(config.cmlAllowPrivateEndpoints),
+      inject: [AppConfig],
+    },
+    { provide: EndpointResolver, useClass: DnsEndpointResolver },
+    EndpointGuard,
     WorkerDirectory,
     RegisterWorkerHandler,
     UpdateWorkerHandler,

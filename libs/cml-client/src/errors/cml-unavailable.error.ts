@@ -8,6 +8,8 @@ export type CmlUnavailableReason =
   | 'dns_failure'
   | 'host_unreachable'
   | 'tls_failure'
+  /** The endpoint is or resolves to an address the SSRF policy forbids (loopback, metadata, ...). */
+  | 'blocked_address'
   | 'network_error';
 
 /** The worker could not serve the request: 5xx, or the connection failed before any answer. */

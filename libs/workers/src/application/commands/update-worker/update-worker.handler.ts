@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, ConflictError, NotFoundError } from '@app/common';
+import { EndpointGuard } from '../../endpoint-guard';
 import { SecretCipher } from '../../ports/secret-cipher';
 import { WorkerRepository } from '../../ports/worker.repository';
 import { toWorkerView, WorkerView } from '../../worker.view';
@@ -14,16 +15,21 @@ export class UpdateWorkerHandler implements ICommandHandler<UpdateWorkerCommand,
     private readonly workers: WorkerRepository,
     private readonly cipher: SecretCipher,
     private readonly clock: Clock,
+    private readonly endpointGuard: EndpointGuard,
   ) {}
 
   async execute({ workerId, changes }: UpdateWorkerCommand): Promise<WorkerView> {
     const worker = await this.workers.findById(workerId);
     if (!worker) throw new NotFoundError(`Worker ${workerId} not found`);
     const { password, ...rest } = changes;
+    const previousEndpoint = worker.endpoint;
     const { connectionChanged } = worker.apply(
       { ...rest, ...(password !== undefined ? { passwordCiphertext: this.cipher.encrypt(password) } : {}) },
       this.clock.now(),
     );
+    if (worker.endpoint !== previousEndpoint) {
+      await this.endpointGuard.assertAllowed(worker.endpoint);
+    }
     if (!(await this.workers.save(worker))) {
       throw new ConflictError(`Worker ${workerId} was changed concurrently; read it again and retry`);
     }
