@@ -72,6 +72,22 @@ describe('Audit trail: LabDeleted / LabOrphanRemoved CloudEvents through the out
       });
       const stored = await h.db.collection('lab_records').findOne({ _id: `${workerId}:${labId}` as never });
       expect(stored?.removal.event.eventId).toBe(headers['ce-id']);
+      expect(headers['ce-traceparent']).toBeUndefined();
+    });
+
+    it('carries the traceparent of the deleting request as an extension, not as data', async () => {
+      const [labId] = h.simulator.state.seedLabs({ count: 1 });
+      await h.http().post(`/api/workers/${workerId}/labs/refresh`).expect(200);
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      await h
+        .http()
+        .delete(`/api/workers/${workerId}/labs/${labId}`)
+        .set('traceparent', traceparent)
+        .expect(200);
+      await waitFor(() => good.delivered.some((r) => r.headers['ce-labid'] === labId), 5000, 'delivery');
+      const req = good.delivered.find((r) => r.headers['ce-labid'] === labId)!;
+      expect(req.headers['ce-traceparent']).toBe(traceparent);
+      expect(JSON.parse(req.body)).not.toHaveProperty('traceparent');
     });
 
     it('a failing sink does not hold back the other, retries with backoff, then keeps the event as dead', async () => {

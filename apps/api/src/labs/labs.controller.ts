@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Page, UuidParamPipe } from '@app/common';
@@ -20,6 +20,8 @@ import { RequireRole } from '../auth/require-role.decorator';
 import { ApproveOrphansDto } from './approve-orphans.dto';
 import { DeleteLabQueryDto } from './delete-lab-query.dto';
 import { ListLabsQueryDto } from './list-labs-query.dto';
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 @ApiTags('labs')
 @ApiBearerAuth()
@@ -69,8 +71,12 @@ export class LabsController {
     @Param('labId', UuidParamPipe) labId: string,
     @Query() query: DeleteLabQueryDto,
     @CurrentUser() user: AuthenticatedUser,
+    @Headers('traceparent') traceparent?: string,
   ): Promise<DeleteLabResult> {
-    return this.commands.execute(new DeleteLabCommand(workerId, labId, query.force ?? false, user.subject));
+    const trace = traceparent && TRACEPARENT.test(traceparent.trim()) ? traceparent.trim() : undefined;
+    return this.commands.execute(
+      new DeleteLabCommand(workerId, labId, query.force ?? false, user.subject, trace),
+    );
   }
 
   @Get('orphans')

@@ -143,7 +143,12 @@ export class LabRecord extends AggregateRoot {
   }
 
   /** Phase 1: the lab was deleted in CML (or CML no longer had it). */
-  markDeleted(input: { deletedBy: string; alreadyAbsentInCml: boolean; now: Date }): LabDeletedEvent {
+  markDeleted(input: {
+    deletedBy: string;
+    alreadyAbsentInCml: boolean;
+    now: Date;
+    traceparent?: string;
+  }): LabDeletedEvent {
     this.assertLive();
     const event = new LabDeletedEvent(
       randomUUID(),
@@ -154,6 +159,7 @@ export class LabRecord extends AggregateRoot {
       input.deletedBy,
       input.alreadyAbsentInCml,
       input.now.toISOString(),
+      input.traceparent,
     );
     this.props = { ...this.props, removal: { kind: event.type, at: input.now, event }, pendingOrphan: null };
     this.apply(event);

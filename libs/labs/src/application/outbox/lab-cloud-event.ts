@@ -5,9 +5,10 @@ import { LabRemovalEvent } from '../../domain/lab-record.aggregate';
 export function labCloudEvent(
   event: LabRemovalEvent,
   settings: { source: string; typePrefix: string },
-  traceparent?: string,
 ): OutgoingCloudEvent {
   const { eventId, type, ...data } = event;
+  const traceparent = 'traceparent' in data ? data.traceparent : undefined;
+  if ('traceparent' in data) delete data.traceparent;
   return {
     id: eventId,
     source: `${settings.source}/workers/${event.workerId}`,

@@ -12,5 +12,7 @@ export class LabDeletedEvent {
     readonly deletedBy: string,
     readonly alreadyAbsentInCml: boolean,
     readonly occurredAt: string,
+    /** W3C traceparent of the request that deleted the lab, when it had one (a CloudEvent extension, not data). */
+    readonly traceparent?: string,
   ) {}
 }

@@ -17,6 +17,8 @@ export class DeleteLabCommand extends Command<DeleteLabResult> {
     readonly force: boolean,
     /** Who asked (token subject), for the audit event. */
     readonly deletedBy: string,
+    /** W3C traceparent of the request, carried into the LabDeleted CloudEvent. */
+    readonly traceparent?: string,
   ) {
     super();
   }

@@ -58,7 +58,13 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     }
   }
 
-  private async deleteLab({ workerId, labId, force, deletedBy }: DeleteLabCommand): Promise<DeleteLabResult> {
+  private async deleteLab({
+    workerId,
+    labId,
+    force,
+    deletedBy,
+    traceparent,
+  }: DeleteLabCommand): Promise<DeleteLabResult> {
     const worker = await this.directory.require(workerId);
     if (!worker.enabled) throw new ConflictError(`Worker ${workerId} is disabled; enable it to delete labs`);
     const client = this.cml.forWorker({
@@ -95,7 +101,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     const record = local ?? LabRecord.discovered(workerId, cmlLab!, now);
     if (!local)
       this.logger.warn(log, `Lab record ${labId} not found in database (may not have been synced yet)`);
-    record.markDeleted({ deletedBy, alreadyAbsentInCml, now });
+    record.markDeleted({ deletedBy, alreadyAbsentInCml, now, traceparent });
     let removed: boolean;
     try {
       removed = await this.labs.saveDeletion(record, local === null);

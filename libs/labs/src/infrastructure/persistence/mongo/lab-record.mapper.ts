@@ -5,7 +5,9 @@ import { LabState } from '../../../domain/lab-state';
 import { LabRecordDocument } from './lab-record.schema';
 
 export function removalEventToData(event: LabRemovalEvent): Record<string, unknown> {
-  return { ...event };
+  const data: Record<string, unknown> = { ...event };
+  if (data.traceparent === undefined) delete data.traceparent;
+  return data;
 }
 
 export function removalEventFromData(data: Record<string, unknown>): LabRemovalEvent {
@@ -20,6 +22,7 @@ export function removalEventFromData(data: Record<string, unknown>): LabRemovalE
       d.deletedBy,
       d.alreadyAbsentInCml,
       d.occurredAt,
+      d.traceparent ?? undefined,
     );
   }
   return new LabOrphanRemovedEvent(
