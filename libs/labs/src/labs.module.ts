@@ -31,6 +31,7 @@ import { ListReconciliationsHandler } from './application/queries/list-reconcili
 import { ListWorkerLabsHandler } from './application/queries/list-worker-labs/list-worker-labs.handler';
 import { ReconciliationRunner } from './application/reconciliation/reconciliation-runner';
 import { WorkerLabsReconciler } from './application/reconciliation/worker-labs-reconciler';
+import { WorkerWriteLock } from './application/worker-write-lock';
 import { LabRecordDocument, LabRecordSchema } from './infrastructure/persistence/mongo/lab-record.schema';
 import { MongoLabRecordRepository } from './infrastructure/persistence/mongo/mongo-lab-record.repository';
 import { MongoReconcileLeaseRepository } from './infrastructure/persistence/mongo/mongo-reconcile-lease.repository';
@@ -79,6 +80,7 @@ import {
     RetryOutboxEventHandler,
     ListOutboxHandler,
     WorkerLabsReconciler,
+    WorkerWriteLock,
     ReconciliationRunner,
     LabsRefreshJob,
     DeleteLabHandler,

@@ -12,6 +12,7 @@ import { planLabSync } from '../../domain/lab-sync-plan';
 import { upstreamErrorOf } from '../cml-failure';
 import { LabRecordRepository } from '../ports/lab-record.repository';
 import { LabsMetrics } from '../ports/labs-metrics';
+import { WorkerWriteLock } from '../worker-write-lock';
 import { ReconcileLease, ReconcileLeaseRepository } from '../ports/reconcile-lease.repository';
 
 type Counts = Pick<
@@ -58,6 +59,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     private readonly clock: Clock,
     private readonly eventBus: EventBus,
     private readonly metrics: LabsMetrics,
+    private readonly writeLock: WorkerWriteLock,
   ) {}
 
   /**
@@ -209,10 +211,8 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     const renewed = await this.leases.renew(lease, this.leaseTtlMs(), this.clock.now());
     if (!renewed)
       return run.finish('skipped', ZERO, 'the reconciliation lease was lost; nothing was written');
-    const result = await this.labs.saveChanges(
-      plan.toCreate,
-      [...plan.toUpdate, ...orphanWrites],
-      lease.epoch,
+    const result = await this.writeLock.run(worker.id, () =>
+      this.labs.saveChanges(plan.toCreate, [...plan.toUpdate, ...orphanWrites], lease.epoch),
     );
     const lost = new Set(result.conflicts);
     if (lost.size > 0) notes.push(`${lost.size} records changed concurrently and are left for the next run`);
@@ -282,7 +282,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
           writes.push({ record, expectedVersion });
         } else stillPending++;
       }
-      const result = await this.labs.saveChanges([], writes, lease.epoch);
+      const result = await this.writeLock.run(workerId, () => this.labs.saveChanges([], writes, lease.epoch));
       const lost = new Set(result.conflicts);
       let removed = 0;
       for (const { record } of writes) {

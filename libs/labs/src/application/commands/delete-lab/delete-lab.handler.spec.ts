@@ -20,6 +20,7 @@ import { Worker, WorkerDirectory } from '@app/workers';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { LabListFilter, LabRecordRepository, LabWriteResult } from '../../ports/lab-record.repository';
 import { DeleteLabCommand } from './delete-lab.command';
+import { WorkerWriteLock } from '../../worker-write-lock';
 import { DeleteLabHandler } from './delete-lab.handler';
 
 const W = '11111111-1111-4111-8111-111111111111';
@@ -127,6 +128,7 @@ describe('DeleteLabHandler', () => {
       clock,
       eventBus,
       metrics,
+      new WorkerWriteLock(),
     );
     labs.records.set(`${W}:${L}`, LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
   });

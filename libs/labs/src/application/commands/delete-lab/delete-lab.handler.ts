@@ -14,6 +14,7 @@ import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { upstreamErrorOf } from '../../cml-failure';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { LabDeleteOutcome, LabsMetrics } from '../../ports/labs-metrics';
+import { WorkerWriteLock } from '../../worker-write-lock';
 import { DeleteLabCommand, DeleteLabResult } from './delete-lab.command';
 
 /**
@@ -34,6 +35,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     private readonly clock: Clock,
     private readonly eventBus: EventBus,
     private readonly metrics: LabsMetrics,
+    private readonly writeLock: WorkerWriteLock,
   ) {}
 
   async execute(command: DeleteLabCommand): Promise<DeleteLabResult> {
@@ -82,6 +84,23 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
       this.logger.log(log, `Lab ${labId} deleted from CML on worker ${workerId}`);
     }
 
+    // Serialised with Phase 2's writes to this worker (see WorkerWriteLock).
+    return this.writeLock.run(workerId, () =>
+      this.removeLocally({ workerId, labId, cmlLab, alreadyAbsentInCml, deletedBy, traceparent }),
+    );
+  }
+
+  /** The local half of Phase 1: one single-document write of the tombstone and its event. */
+  private async removeLocally(input: {
+    workerId: string;
+    labId: string;
+    cmlLab: CmlLab | null;
+    alreadyAbsentInCml: boolean;
+    deletedBy: string;
+    traceparent?: string;
+  }): Promise<DeleteLabResult> {
+    const { workerId, labId, cmlLab, alreadyAbsentInCml, deletedBy, traceparent } = input;
+    const log = { workerId, labId, deletedBy };
     let local: LabRecord | null;
     try {
       local = await this.labs.findOne(workerId, labId);
