@@ -5,11 +5,16 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, Clock, createValidationPipe, ProblemDetailsFilter } from '@app/common';
 import { AppModule } from './app.module';
+import { loadWebConsoleConfig, mountWebConsole, WebConsoleConfig } from './web/web-console';
 
 export const BODY_LIMIT = '256kb';
 
 /** Builds the API exactly as production runs it; e2e tests use the same function. */
-export async function createApiApp(config: AppConfig, clock?: Clock): Promise<INestApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  clock?: Clock,
+  web: WebConsoleConfig = loadWebConsoleConfig(),
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, clock), {
     bufferLogs: true,
     bodyParser: false,
@@ -30,5 +35,7 @@ export async function createApiApp(config: AppConfig, clock?: Clock): Promise<IN
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  // The web console (apps/web) and its public settings; the API itself stays under /api.
+  mountWebConsole(app, config, web);
   return app;
 }

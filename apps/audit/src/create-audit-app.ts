@@ -28,5 +28,19 @@ export async function createAuditApp(config: AuditConfig, clock?: Clock): Promis
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().disable('x-powered-by');
+  // The web console (apps/web) reads the audit trail from another origin (the API's). Reading only: GET and
+  // HEAD, no cookies. AUDIT_CORS_ORIGINS is a comma-separated list of origins; unset (or `*`) allows any
+  // origin, because this API has no authentication of its own: whoever reaches the port can read it anyway.
+  // Set it in production so that a page on another site cannot read the trail through an operator's browser.
+  app.enableCors({ origin: auditCorsOrigins(process.env.AUDIT_CORS_ORIGINS), methods: ['GET', 'HEAD'] });
   return app;
+}
+
+/** `*` or unset: any origin; otherwise the listed origins only. */
+export function auditCorsOrigins(value: string | undefined): string | string[] {
+  const origins = (value ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter((o) => o !== '');
+  return origins.length === 0 || origins.includes('*') ? '*' : origins;
 }

@@ -1,0 +1,110 @@
+/**
+ * The whole product for the console's end-to-end tests and screenshots, started the way apps/api/src/dev.ts
+ * starts the demo: embedded FerretDB, the CML simulator over real HTTPS, apps/audit as the CloudEvents sink, and
+ * the API (AUTH_DISABLED=true) serving the built console (apps/web/dist) at `/`. Every port is free-picked and
+ * everything listens on 127.0.0.1, so nothing needs the network. Chromium is Debian's (/usr/bin/chromium);
+ * nothing downloads a browser.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { chromium, type Browser } from 'playwright-core';
+import { loadAppConfig } from '@app/common';
+import { type RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
+import { ensureFerretDbInstalled, findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
+import { loadAuditConfig } from '../../audit/src/audit-config';
+import { createAuditApp } from '../../audit/src/create-audit-app';
+import { createApiApp } from '../../api/src/create-api-app';
+import { withDatabaseName } from '../../../test/support/test-database';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The flags this machine's closed network needs (see the machine notes); playwright adds --headless and a fresh profile. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface WebStack {
+  url: string;
+  auditUrl: string;
+  simulator: RunningCmlSimulator;
+  api: INestApplication;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+async function listenLocal(app: INestApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+export async function startWebStack(label = 'web-e2e'): Promise<WebStack> {
+  const root = findRepoRoot(__dirname);
+  const dist = join(root, 'apps', 'web', 'dist');
+  if (!existsSync(join(dist, 'index.html'))) {
+    throw new Error('apps/web/dist is missing: run `npm run web:build` first (npm run test:web-e2e does)');
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (never a downloaded browser)`);
+  }
+  const stops: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    let mongoBase = process.env.MONGODB_URI;
+    if (!mongoBase) {
+      ensureFerretDbInstalled(root);
+      const dataDir = join(root, '.data', `${label}-ferretdb-${process.pid}`);
+      rmSync(dataDir, { recursive: true, force: true });
+      const db = await startEmbeddedFerretDb({ dataDir, repoRoot: root });
+      stops.push(async () => {
+        await db.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      });
+      mongoBase = db.uri;
+    }
+    const suffix = randomBytes(3).toString('hex');
+    const dbUri = (name: string) => withDatabaseName(mongoBase!, `${name}_${suffix}`);
+
+    const audit = await createAuditApp(
+      loadAuditConfig({ AUDIT_MONGODB_URI: dbUri('web_audit'), LOG_LEVEL: 'silent', AUDIT_PORT: '0' }),
+    );
+    stops.push(() => audit.close());
+    const auditUrl = await listenLocal(audit);
+
+    const simulator = await startCmlSimulator({ port: 0 });
+    stops.push(() => simulator.close());
+
+    const config = loadAppConfig({
+      MONGODB_URI: dbUri('web_api'),
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+      AUTH_DISABLED: 'true',
+      LOG_LEVEL: 'silent',
+      LABS_REFRESH_INTERVAL: '0',
+      CML_TIMEOUT_MS: '5000',
+      CML_ALLOW_PRIVATE_ENDPOINTS: '127.0.0.0/8',
+      CLOUDEVENTS_SINK_URL: `${auditUrl}/`,
+      OUTBOX_RELAY_INTERVAL_MS: '500',
+    });
+    const api = await createApiApp(config, undefined, { auditUrl, distDir: dist });
+    stops.push(() => api.close());
+    const url = await listenLocal(api);
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    stops.push(() => browser.close());
+    return { url, auditUrl, simulator, api, browser, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

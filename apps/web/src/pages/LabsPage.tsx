@@ -1,0 +1,224 @@
+import { useState } from 'react';
+import { toProblem, type Problem } from '../api/client';
+import { LAB_STATES, type Lab, type LabState, type ReconcileSummary } from '../api/types';
+import { useLoader, useSession } from '../context';
+import { DeleteLabDialog } from '../components/DeleteLabDialog';
+import { formatTime } from '../components/format';
+import { nextCursors, Pagination } from '../components/Pagination';
+import { ProblemAlert } from '../components/ProblemAlert';
+import { StateBadge } from '../components/StateBadge';
+import { SummaryView } from '../components/SummaryView';
+import { OrphansPanel } from './OrphansPanel';
+
+const PAGE_SIZE = 25;
+
+export function LabsPage({ workerId }: { workerId: string }) {
+  const { api, can } = useSession();
+  const worker = useLoader(() => api.getWorker(workerId), [api, workerId]);
+  const [state, setState] = useState<LabState | ''>('');
+  const [owner, setOwner] = useState('');
+  const [ownerApplied, setOwnerApplied] = useState('');
+  const [search, setSearch] = useState('');
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const labs = useLoader(
+    () =>
+      api.listLabs(workerId, {
+        state,
+        owner: ownerApplied,
+        limit: PAGE_SIZE,
+        cursor: cursors[cursors.length - 1],
+      }),
+    [api, workerId, state, ownerApplied, cursors],
+  );
+  const [deleting, setDeleting] = useState<Lab | null>(null);
+  const [summary, setSummary] = useState<ReconcileSummary | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
+  const [orphansVersion, setOrphansVersion] = useState(0);
+
+  const resetPages = () => setCursors([null]);
+  const needle = search.trim().toLowerCase();
+  const shown = (labs.data?.items ?? []).filter((l) => !needle || l.title.toLowerCase().includes(needle));
+
+  const refresh = async () => {
+    setProblem(null);
+    setRefreshing(true);
+    try {
+      setSummary(await api.refresh(workerId));
+      await Promise.all([labs.reload(), worker.reload()]);
+      setOrphansVersion((v) => v + 1);
+    } catch (e) {
+      setProblem(toProblem(e));
+    } finally {
+      setRefreshing(false);
+    }
+  };
+
+  return (
+    <>
+      <p className="crumbs">
+        <a href="#/workers">Workers</a> /
+      </p>
+      <div className="page-head">
+        <h1 tabIndex={-1}>Labs on {worker.data?.name ?? '…'}</h1>
+        {can('operator') ? (
+          <button type="button" className="primary" onClick={() => void refresh()} disabled={refreshing}>
+            {refreshing ? 'Refreshing…' : 'Refresh now'}
+          </button>
+        ) : null}
+      </div>
+      {worker.data && !worker.data.enabled ? (
+        <p className="alert alert-warn">This worker is disabled: deletes are refused until it is enabled.</p>
+      ) : null}
+      <ProblemAlert problem={worker.error ? toProblem(worker.error) : problem}>
+        {problem && (problem.status === 502 || problem.status === 504) ? (
+          <p>
+            <strong>Nothing was removed:</strong> CML's answer could not be trusted, so every record is kept.
+          </p>
+        ) : null}
+      </ProblemAlert>
+      <div aria-live="polite">{summary ? <SummaryView summary={summary} title="Refresh" /> : null}</div>
+
+      <OrphansPanel
+        workerId={workerId}
+        version={orphansVersion}
+        onApproved={(s) => {
+          setSummary(s);
+          void labs.reload();
+        }}
+      />
+
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter labs"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setOwnerApplied(owner.trim());
+          resetPages();
+        }}
+      >
+        <div className="field">
+          <label htmlFor="f-state">State</label>
+          <select
+            id="f-state"
+            value={state}
+            onChange={(e) => {
+              setState(e.target.value as LabState | '');
+              resetPages();
+            }}
+          >
+            <option value="">Any state</option>
+            {LAB_STATES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-owner">Owner (user name or id)</label>
+          <input
+            id="f-owner"
+            value={owner}
+            onChange={(e) => setOwner(e.target.value)}
+            onBlur={() => {
+              if (owner.trim() !== ownerApplied) {
+                setOwnerApplied(owner.trim());
+                resetPages();
+              }
+            }}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="f-search">Search title (this page)</label>
+          <input id="f-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </div>
+        <button type="submit">Apply</button>
+      </form>
+
+      <ProblemAlert problem={labs.error ? toProblem(labs.error) : null} />
+      <div className="table-wrap">
+        <table aria-busy={labs.busy}>
+          <caption className="sr-only">Labs of this worker</caption>
+          <thead>
+            <tr>
+              <th scope="col">Title</th>
+              <th scope="col">State</th>
+              <th scope="col">Owner</th>
+              <th scope="col" className="num">
+                Nodes
+              </th>
+              <th scope="col">Last synced</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((lab) => (
+              <tr key={lab.labId} data-lab-id={lab.labId}>
+                <th scope="row">
+                  {lab.title}
+                  <br />
+                  <a className="muted small mono" href={`#/audit?workerId=${workerId}&labId=${lab.labId}`}>
+                    {lab.labId}
+                  </a>
+                </th>
+                <td>
+                  <StateBadge state={lab.state} />
+                </td>
+                <td>{lab.ownerUsername || lab.owner}</td>
+                <td className="num">{lab.nodeCount}</td>
+                <td>{formatTime(lab.lastSyncedAt)}</td>
+                <td className="actions">
+                  {can('operator') ? (
+                    <button
+                      type="button"
+                      className="danger-outline"
+                      onClick={() => setDeleting(lab)}
+                      aria-label={`Delete ${lab.title}`}
+                    >
+                      Delete
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+            {labs.data && shown.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="muted">
+                  {needle ? 'No lab on this page matches the search.' : 'No labs.'}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted small">
+        {labs.data ? `${shown.length} of ${labs.data.items.length} labs on this page shown.` : null} The title
+        search filters the loaded page only; state and owner filter on the server.
+      </p>
+      <Pagination
+        page={cursors.length}
+        hasNext={!!labs.data?.nextCursor}
+        busy={labs.busy}
+        label="Lab pages"
+        onPrevious={() => setCursors((c) => c.slice(0, -1))}
+        onNext={() => setCursors((c) => nextCursors(c, labs.data?.nextCursor ?? null))}
+      />
+      {deleting ? (
+        <DeleteLabDialog
+          lab={deleting}
+          deleteLab={(force) => api.deleteLab(workerId, deleting.labId, force)}
+          onDeleted={(r) => {
+            // The record is gone at once in every read: drop the row now, then re-read the page.
+            labs.setData((d) => (d ? { ...d, items: d.items.filter((l) => l.labId !== r.labId) } : d));
+            void labs.reload();
+          }}
+          onClose={() => setDeleting(null)}
+        />
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import { toProblem, type Problem } from '../api/client';
+import { useLoader, useSession } from '../context';
+import { formatTime } from '../components/format';
+import { ProblemAlert } from '../components/ProblemAlert';
+import { SummaryView } from '../components/SummaryView';
+
+export function ReconciliationsPage() {
+  const { api, can } = useSession();
+  const runs = useLoader(() => api.listReconciliations(), [api]);
+  const workers = useLoader(() => api.listWorkers(null, 500), [api]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [started, setStarted] = useState<string | null>(null);
+  const nameOf = (id: string) => workers.data?.items.find((w) => w.id === id)?.name ?? id;
+
+  const start = async () => {
+    setProblem(null);
+    try {
+      const r = await api.startReconciliation();
+      setStarted(r.reconciliationId);
+      await runs.reload();
+    } catch (e) {
+      setProblem(toProblem(e));
+    }
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1 tabIndex={-1}>Reconciliation history</h1>
+        <div className="row">
+          <button type="button" onClick={() => void runs.reload()} disabled={runs.busy}>
+            Reload
+          </button>
+          {can('admin') ? (
+            <button type="button" className="primary" onClick={() => void start()}>
+              Reconcile all workers now
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <div aria-live="polite">
+        {started ? (
+          <p className="alert alert-success">
+            Reconciliation {started} started; it runs in the background. Reload to see its results.
+          </p>
+        ) : null}
+      </div>
+      <ProblemAlert problem={runs.error ? toProblem(runs.error) : problem} />
+      {runs.data?.items.length === 0 ? <p className="muted">No reconciliation has run yet.</p> : null}
+      <ol className="runs">
+        {runs.data?.items.map((run) => (
+          <li key={run.id} className="panel">
+            <details>
+              <summary>
+                <strong>{formatTime(run.startedAt)}</strong> · {run.trigger} · {run.workers.length} worker
+                {run.workers.length === 1 ? '' : 's'} ·{' '}
+                {run.finishedAt ? `finished ${formatTime(run.finishedAt)}` : 'running'} ·{' '}
+                {run.workers.filter((w) => w.status !== 'succeeded').length} not succeeded
+              </summary>
+              {run.workers.map((s) => (
+                <SummaryView key={s.workerId} summary={s} title={nameOf(s.workerId)} />
+              ))}
+            </details>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
