@@ -38,6 +38,25 @@ export function testAppConfig(env: Record<string, string>): AppConfig {
   });
 }
 
+/** Registers a simulator as a worker through the API, trusting its certificate; returns the worker id. */
+export async function registerSimulatorWorker(
+  http: () => ReturnType<typeof request>,
+  simulator: RunningCmlSimulator,
+  name = 'sim',
+): Promise<string> {
+  const res = await http()
+    .post('/api/workers')
+    .send({
+      name,
+      endpoint: simulator.url,
+      username: 'admin',
+      password: 'admin-password',
+      caCertPem: simulator.caCertPem,
+    })
+    .expect(201);
+  return res.body.id as string;
+}
+
 export async function startApiHarness(
   label: string,
   env: Record<string, string> = {},
@@ -55,19 +74,8 @@ export async function startApiHarness(
     simulator,
     db,
     http: () => request(server),
-    async registerSimulatorWorker(name = 'sim') {
-      const res = await request(server)
-        .post('/api/workers')
-        .send({
-          name,
-          endpoint: simulator.url,
-          username: 'admin',
-          password: 'admin-password',
-          caCertPem: simulator.caCertPem,
-        })
-        .expect(201);
-      return res.body.id as string;
-    },
+    registerSimulatorWorker: (name = 'sim') =>
+      registerSimulatorWorker(() => request(server), simulator, name),
     async close() {
       await app.close();
       await db.dropDatabase().catch(() => undefined);

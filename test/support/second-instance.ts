@@ -4,7 +4,7 @@ import mongoose, { Connection } from 'mongoose';
 import request from 'supertest';
 import { RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
 import { createApiApp } from '../../apps/api/src/create-api-app';
-import { testAppConfig } from './api-harness';
+import { registerSimulatorWorker, testAppConfig } from './api-harness';
 import { testDatabaseUri } from './test-database';
 
 export interface ServiceInstance {
@@ -51,20 +51,7 @@ export async function startTwoInstances(
     b,
     simulator,
     db,
-    async registerSimulatorWorker(name = 'sim') {
-      const res = await a
-        .http()
-        .post('/api/workers')
-        .send({
-          name,
-          endpoint: simulator.url,
-          username: 'admin',
-          password: 'admin-password',
-          caCertPem: simulator.caCertPem,
-        })
-        .expect(201);
-      return res.body.id as string;
-    },
+    registerSimulatorWorker: (name = 'sim') => registerSimulatorWorker(a.http, simulator, name),
     async close() {
       await a.close();
       await b.close();
