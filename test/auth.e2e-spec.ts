@@ -135,8 +135,19 @@ describe('Authentication and roles (e2e, HS256)', () => {
     expect(JSON.parse(event.body).deletedBy).toBe('otto');
   });
 
-  it('health stays open', async () => {
+  it('health and metrics stay open; the OpenAPI document too', async () => {
     await h.http().get('/health/live').expect(200);
+    await h.http().get('/metrics').expect(200);
+    await h.http().get('/api/docs-json').expect(200);
+  });
+
+  it('cannot be bypassed by the case of the path (Express matches case-insensitively)', async () => {
+    for (const path of ['/API/workers', '/Api/Workers', '/api/WORKERS']) {
+      const res = await h.http().get(path);
+      expect(res.status).toBe(401);
+    }
+    await h.http().post('/API/workers').send({}).expect(401);
+    await h.http().get('/API/workers').set(as(viewer)).expect(200);
   });
 });
 

@@ -10,11 +10,16 @@ import type { Response } from 'express';
 import { AppConfig } from '@app/common';
 import { ANONYMOUS_ADMIN } from './authenticated-user';
 import { RequestWithUser } from './current-user.decorator';
-import { REQUIRED_ROLE } from './require-role.decorator';
+import { PUBLIC_ROUTE, REQUIRED_ROLE } from './require-role.decorator';
 import { grants, Role } from './role';
 import { TokenVerifier } from './token-verifier';
 
-/** Bearer JWT on every /api route (the OpenAPI pages aside); health and metrics stay open. */
+/**
+ * Bearer JWT on every controller route unless it is marked @Public (health, metrics). Deciding by
+ * metadata rather than by path matters: Express matches paths case-insensitively, so a check on
+ * `/api/` let `/API/workers` through. (The OpenAPI pages and the web console's files are plain
+ * Express handlers and never reach this guard.)
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -25,8 +30,11 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithUser>();
-    const path = req.path ?? req.url ?? '';
-    if (!path.startsWith('/api/') || path.startsWith('/api/docs')) return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
     if (this.config.auth.disabled) {
       req.user = ANONYMOUS_ADMIN;
       return true;

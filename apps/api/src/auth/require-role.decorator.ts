@@ -3,5 +3,10 @@ import { Role } from './role';
 
 export const REQUIRED_ROLE = 'cml-labs:required-role';
 
-/** The least role a route needs. An /api route without it needs admin (safe default). */
+/** The least role a route needs. A route without it needs admin (safe default). */
 export const RequireRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
+
+export const PUBLIC_ROUTE = 'cml-labs:public-route';
+
+/** A controller or route that needs no token (health, metrics). Everything else does. */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);

@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
 import { AppConfig } from '@app/common';
+import { Public } from '../auth/require-role.decorator';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

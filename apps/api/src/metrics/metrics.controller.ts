@@ -1,6 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { Registry } from 'prom-client';
+import { Public } from '../auth/require-role.decorator';
 
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly registry: Registry) {}
