@@ -48,7 +48,7 @@ describe('Worker endpoint SSRF guard (e2e)', () => {
     const res = await h
       .http()
       .patch(`/api/workers/${created.body.id as string}`)
-      .send({ endpoint: 'https://169.254.169.254' });
+      .send({ endpoint: 'https://169.254.169.254', password: 'p' });
 
     expect(res.status).toBe(400);
     expect(res.text).toContain('cloud metadata');

@@ -93,6 +93,21 @@ describe('Workers API (e2e, FerretDB + CML simulator over HTTPS)', () => {
       .send({ enabled: true })
       .expect(404);
     await h.http().get('/api/workers/00000000-0000-4000-8000-000000000000').expect(404);
+    // The stored password never follows the worker to another server, another user or weaker TLS.
+    for (const change of [
+      { endpoint: 'https://elsewhere.example.com' },
+      { username: 'other' },
+      { verifyTls: false },
+    ]) {
+      const res = await h.http().patch(`/api/workers/${created.body.id}`).send(change);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'password', message: 'required with this change' }]);
+    }
+    await h
+      .http()
+      .patch(`/api/workers/${created.body.id}`)
+      .send({ endpoint: 'https://elsewhere.example.com', password: 'for-elsewhere' })
+      .expect(200);
   });
 
   it('removes a worker and its lab records, never touching CML', async () => {

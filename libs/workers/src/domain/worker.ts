@@ -105,6 +105,19 @@ export class Worker {
     if (changes.caCertPem !== undefined) next.caCertPem = Worker.validCa(changes.caCertPem);
     if (changes.enabled !== undefined) next.enabled = changes.enabled;
     if (changes.reconcileMode !== undefined) next.reconcileMode = changes.reconcileMode;
+    // The stored password must never follow the worker to another server, user or weaker TLS: it
+    // would be sent to whoever answers there.
+    const redirectsCredentials =
+      next.endpoint !== this.props.endpoint ||
+      next.username !== this.props.username ||
+      (this.props.verifyTls && !next.verifyTls) ||
+      next.caCertPem !== this.props.caCertPem;
+    if (redirectsCredentials && changes.passwordCiphertext === undefined) {
+      throw new InvalidInputError(
+        'password is required when the endpoint, username, verifyTls or caCertPem changes',
+        [{ field: 'password', message: 'required with this change' }],
+      );
+    }
     const connectionChanged =
       next.endpoint !== this.props.endpoint ||
       next.username !== this.props.username ||
