@@ -89,6 +89,13 @@ describe('Authentication and roles (e2e, HS256)', () => {
         }),
     ],
     ['no subject', () => token({ roles: ['admin'] }, { issuer: 'https://idp.test', audience: 'cml-labs' })],
+    [
+      'no expiry',
+      () =>
+        jwt.sign({ sub: 'ada', roles: ['admin'], iss: 'https://idp.test', aud: 'cml-labs' }, SECRET, {
+          algorithm: 'HS256',
+        }),
+    ],
     ['garbage', () => 'not.a.jwt'],
   ];
   it.each(invalid)('401 problem+json for %s', async (_name, make) => {

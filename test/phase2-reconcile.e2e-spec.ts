@@ -76,10 +76,12 @@ describe('Phase 2: reconciliation (e2e, FerretDB + CML simulator over HTTPS)', (
 
   it('holds orphans above RECONCILE_MAX_DELETE_RATIO back until approved, re-checking each in CML', async () => {
     const ids = await synced(4);
-    const [g1, g2, fake, alive] = ids;
+    const [g1, g2, alive, fake] = ids;
     h.simulator.state.deleteLab(g1);
     h.simulator.state.deleteLab(g2);
-    // `fake` still exists but its details answer 404 during this run: a candidate that will come back.
+    // `fake` still exists, but during this run the list omits it (the list is [alive, fake]; keep the first)
+    // and its lookup answers 404: a confirmed orphan that will come back.
+    h.simulator.state.addFault({ route: 'labs.list', kind: 'partial_list', keep: 1 });
     h.simulator.state.addFault({ route: 'labs.get', kind: 'error', status: 404, labId: fake });
     const before = await docs();
     const res = await refresh().expect(200);
@@ -124,8 +126,18 @@ describe('Phase 2: reconciliation (e2e, FerretDB + CML simulator over HTTPS)', (
     expect(await liveIds()).toEqual(simIds());
   });
 
+  it('keeps a lab that CML lists although its details answer 404 (contradicting answers)', async () => {
+    const ids = await synced(3);
+    h.simulator.state.addFault({ route: 'labs.get', kind: 'error', status: 404, labId: ids[0] });
+    const res = await refresh().expect(200);
+    expect(res.body).toMatchObject({ status: 'succeeded', orphansRemoved: 0, orphansPending: 0 });
+    expect((await doc(ids[0]))?.removal).toBeNull();
+    h.simulator.state.clearFaults();
+  });
+
   it('a pending orphan that CML lists again is no longer pending after a refresh', async () => {
     const ids = await synced(2);
+    h.simulator.state.addFault({ route: 'labs.list', kind: 'empty_list' });
     for (const id of ids)
       h.simulator.state.addFault({ route: 'labs.get', kind: 'error', status: 404, labId: id });
     expect((await refresh().expect(200)).body).toMatchObject({ orphansPending: 2, orphansRemoved: 0 });
@@ -185,13 +197,15 @@ describe('Phase 2: reconciliation (e2e, FerretDB + CML simulator over HTTPS)', (
       expect(await liveIds()).toEqual([...ids].sort());
     });
 
-    it('a controller that is not ready is skipped and nothing is removed', async () => {
+    it('a controller that is not ready: 502 to a manual refresh, skipped in the history, nothing removed', async () => {
       const [gone] = await synced(3);
       h.simulator.state.deleteLab(gone);
       h.simulator.state.addFault({ route: 'system_information', kind: 'not_ready' });
       const before = await docs();
-      const res = await refresh().expect(200);
-      expect(res.body).toMatchObject({ status: 'skipped', orphansRemoved: 0 });
+      const res = await refresh().expect(502);
+      expect(res.body.detail).toMatch(/not ready/);
+      const worker = await h.http().get(`/api/workers/${w()}`).expect(200);
+      expect(worker.body.lastReconcile).toMatchObject({ status: 'skipped', orphansRemoved: 0 });
       expect(await docs()).toEqual(before);
     });
 

@@ -35,6 +35,11 @@ export class JwtTokenVerifier extends TokenVerifier {
           reject(new InvalidTokenError(error?.message ?? 'token payload is not an object'));
           return;
         }
+        // A token without an expiry would be valid forever.
+        if (typeof (decoded as { exp?: unknown }).exp !== 'number') {
+          reject(new InvalidTokenError('token has no expiry (exp)'));
+          return;
+        }
         try {
           resolve(userFromClaims(decoded as Record<string, unknown>));
         } catch (e) {

@@ -54,7 +54,21 @@ describe('loadAppConfig', () => {
       /no authentication configured/,
     );
     expect(() =>
-      loadAppConfig({ ...base, AUTH_DISABLED: undefined, AUTH_JWT_SECRET: 's3cret' }),
+      loadAppConfig({
+        ...base,
+        AUTH_DISABLED: undefined,
+        AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-bytes',
+      }),
     ).not.toThrow();
+    expect(() => loadAppConfig({ ...base, AUTH_DISABLED: undefined, AUTH_JWT_SECRET: 's3cret' })).toThrow(
+      /32 bytes/,
+    );
+  });
+
+  it('refuses sinks with credentials or another scheme, in either variable', () => {
+    expect(() => loadAppConfig({ ...base, CLOUDEVENTS_SINK_URL: 'https://user:pass@sink.example/' })).toThrow(
+      /CLOUDEVENTS_SINK_URL/,
+    );
+    expect(() => loadAppConfig({ ...base, K_SINK: 'ftp://sink.example/' })).toThrow(/K_SINK/);
   });
 });

@@ -13,6 +13,25 @@ const secretsKey = optionalString.refine(
   'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
 );
 
+/**
+ * Comma-separated http(s) URLs without credentials: fetch refuses URLs with user:password, and the
+ * URL would then show up in errors and logs.
+ */
+const sinkList = optionalString.refine(
+  (v) =>
+    v === undefined ||
+    v.split(',').every((u) => {
+      if (u.trim() === '') return true;
+      try {
+        const url = new URL(u.trim());
+        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+      } catch {
+        return false;
+      }
+    }),
+  'must be comma-separated http(s) URLs without credentials',
+);
+
 const envSchema = z
   .object({
     PORT: intIn(0, 65535, 8080),
@@ -30,12 +49,8 @@ const envSchema = z
         v.split(',').every((c) => c.trim() === '' || /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c.trim())),
       'must be comma-separated CIDR ranges, e.g. 127.0.0.0/8,10.0.0.0/8',
     ),
-    CLOUDEVENTS_SINK_URL: optionalString.refine(
-      (v) =>
-        v === undefined || v.split(',').every((u) => u.trim() === '' || /^https?:\/\/[^\s]+$/.test(u.trim())),
-      'must be comma-separated http(s) URLs',
-    ),
-    K_SINK: optionalString,
+    CLOUDEVENTS_SINK_URL: sinkList,
+    K_SINK: sinkList,
     CLOUDEVENTS_SOURCE: z.string().min(1).default('/cml-labs'),
     CLOUDEVENTS_TYPE_PREFIX: z
       .string()
@@ -48,7 +63,10 @@ const envSchema = z
     TOMBSTONE_RETENTION_SECONDS: intIn(0, 10 * 365 * 24 * 3600, 30 * 24 * 3600),
     SECRETS_KEY: secretsKey,
     AUTH_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
-    AUTH_JWT_SECRET: optionalString,
+    AUTH_JWT_SECRET: optionalString.refine(
+      (v) => v === undefined || Buffer.byteLength(v, 'utf8') >= 32,
+      'must be at least 32 bytes (HS256 keys shorter than the hash are guessable)',
+    ),
     AUTH_JWKS_URL: optionalString,
     AUTH_ISSUER: optionalString,
     AUTH_AUDIENCE: optionalString,

@@ -49,6 +49,8 @@ export class LabEventDeliverer {
         if (delivery.status !== 'pending' || delivery.nextAttemptAt > now) return;
         const claimKey = `${entry.event.eventId}#${index}#${delivery.replays}#${delivery.attempts}`;
         if (!(await this.outbox.claim(claimKey, now, claimTtlMs))) return;
+        // The view may be old (a long relay sweep): if the attempt was made meanwhile, leave it.
+        if (!(await this.stillDue(entry.recordId, index, delivery))) return;
         const outcome = await this.attempt(entry, delivery);
         writes = writes.then(async () => {
           view[index] = outcome;
@@ -92,6 +94,16 @@ export class LabEventDeliverer {
         nextAttemptAt: new Date(this.clock.now().getTime() + delay),
       };
     }
+  }
+
+  private async stillDue(recordId: string, index: number, seen: OutboxDelivery): Promise<boolean> {
+    const current = (await this.outbox.findByRecordId(recordId))?.deliveries[index];
+    return (
+      current !== undefined &&
+      current.status === 'pending' &&
+      current.attempts === seen.attempts &&
+      current.replays === seen.replays
+    );
   }
 
   private dueOf(deliveries: OutboxDelivery[]): Date | null {

@@ -43,10 +43,12 @@ export abstract class LabEventOutbox {
     delivery: OutboxDelivery,
     due: Date | null,
   ): Promise<void>;
+  /** How many events have a delivery with this status (metrics: a count, not a read). */
+  abstract count(status: 'pending' | 'dead'): Promise<number>;
   /** Every delivery with this status, for GET /api/outbox. */
   abstract list(status: 'pending' | 'dead', limit: number): Promise<OutboxEntry[]>;
   /** Puts the dead deliveries of an event back to pending; false when no such event. */
   abstract retry(eventId: string, now: Date): Promise<boolean>;
-  /** Deletes tombstones removed before `before` whose deliveries are all delivered or dead. */
+  /** Deletes tombstones removed before `before` whose deliveries are all delivered (dead ones stay, replayable). */
   abstract purgeTombstones(before: Date): Promise<number>;
 }

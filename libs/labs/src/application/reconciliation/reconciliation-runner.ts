@@ -95,7 +95,15 @@ export class ReconciliationRunner {
               durationMs: 0,
             };
           }
-          await this.runs.appendSummary(id, summary);
+          // A history write that fails must not end the run early: the other workers go on.
+          await this.runs
+            .appendSummary(id, summary)
+            .catch((error: unknown) =>
+              this.logger.error(
+                { reconciliationId: id, workerId: worker.id, err: (error as Error).message },
+                'could not record the summary in the run history',
+              ),
+            );
         }),
       ),
     );

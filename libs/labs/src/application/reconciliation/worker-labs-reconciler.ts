@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import pLimit from 'p-limit';
 import { CmlClient, CmlClientFactory, CmlNotFoundError } from '@app/cml-client';
-import { AppConfig, Clock } from '@app/common';
+import { AppConfig, Clock, ConflictError, UpstreamFailureError } from '@app/common';
 import { ReconcileSummary, ReconcileTrigger, Worker, WorkerDirectory, WorkerRepository } from '@app/workers';
 import { CmlLabSnapshot } from '../../domain/cml-lab-snapshot';
 import { LabRecord } from '../../domain/lab-record.aggregate';
@@ -143,11 +143,10 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     const unreadable = [...lookups.values()].filter((l) => l.kind === 'unknown').length;
     const plan = planLabSync(worker.id, records, snapshots, this.clock.now());
 
-    // Candidates: live records CML did not list, and listed labs whose details answered 404.
     const listedSet = new Set(listed);
-    const candidates = plan.notInSnapshot.filter(
-      (r) => !listedSet.has(r.labId) || lookups.get(r.labId)?.kind === 'gone',
-    );
+    // Only labs CML did not list are candidates. A listed lab whose details answered 404 has two
+    // contradicting answers; it is left alone now and checked again when a later list omits it.
+    const candidates = plan.notInSnapshot.filter((r) => !listedSet.has(r.labId));
     const unconfirmed = candidates.filter((r) => !lookups.has(r.labId));
     const confirmations = await this.lookUp(
       client,
@@ -249,7 +248,12 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     reconciliationId: string,
   ): Promise<ReconcileOutcome> {
     const worker = await this.directory.require(workerId);
+    if (!worker.enabled)
+      throw new ConflictError(`Worker ${workerId} is disabled; enable it to approve orphans`);
     const run = this.startRun(worker, 'manual', reconciliationId);
+    if (worker.reconcileMode !== 'enforce') {
+      return run.finish('skipped', ZERO, `reconcileMode is ${worker.reconcileMode}; nothing was removed`);
+    }
     return this.exclusively(workerId, run, async (lease) => {
       const client = this.clientFor(worker);
       const untrusted = await this.untrustedReason(client);
@@ -311,7 +315,14 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     try {
       const info = await client.systemInformation();
       if (!info.ready)
-        return { status: 'skipped', reason: 'CML reports it is not ready; nothing was changed' };
+        return {
+          status: 'skipped',
+          reason: 'CML reports it is not ready; nothing was changed',
+          // A manual refresh answers 502 (contract: CML list untrusted); a scheduled run records the skip.
+          error: new UpstreamFailureError(
+            'CML reports it is not ready (system_information ready: false); nothing was changed',
+          ),
+        };
       return null;
     } catch (error) {
       const upstream = upstreamErrorOf(error, 'reading system information');

@@ -12,7 +12,7 @@ export class OutboxAndLeaseGauges {
       help: 'Removal events with a delivery still pending',
       registers: [registry],
       async collect() {
-        this.set((await outbox.list('pending', 100_000)).length);
+        this.set(await outbox.count('pending'));
       },
     });
     new Gauge({
@@ -20,7 +20,7 @@ export class OutboxAndLeaseGauges {
       help: 'Removal events with a delivery that failed for good',
       registers: [registry],
       async collect() {
-        this.set((await outbox.list('dead', 100_000)).length);
+        this.set(await outbox.count('dead'));
       },
     });
     new Gauge({

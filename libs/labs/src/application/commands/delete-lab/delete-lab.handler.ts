@@ -105,6 +105,8 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     try {
       local = await this.labs.findOne(workerId, labId);
     } catch (error) {
+      // CML no longer had the lab: without the local read it is unknown whether anything was deleted.
+      if (alreadyAbsentInCml) throw error;
       return this.localFailure(workerId, labId, alreadyAbsentInCml, error);
     }
     if (alreadyAbsentInCml && (!local || local.isRemoved)) {

@@ -90,3 +90,7 @@ export class LabRecordDocument {
 export const LabRecordSchema = SchemaFactory.createForClass(LabRecordDocument);
 // On real MongoDB this serves the per-worker listing and paging; FerretDB creates it too.
 LabRecordSchema.index({ workerId: 1, labId: 1 }, { name: 'lab_worker_lab' });
+// The outbox relay, GET /api/outbox and the retry endpoint; FerretDB creates them too.
+LabRecordSchema.index({ outboxDue: 1 }, { name: 'lab_outbox_due' });
+LabRecordSchema.index({ outboxHasDead: 1 }, { name: 'lab_outbox_dead' });
+LabRecordSchema.index({ 'removal.event.eventId': 1 }, { name: 'lab_removal_event' });

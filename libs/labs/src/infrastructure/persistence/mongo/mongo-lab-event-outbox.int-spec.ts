@@ -96,11 +96,42 @@ describe('MongoLabEventOutbox (real FerretDB)', () => {
         );
       }
     }
+    // `settled` has a dead delivery: dead letters stay replayable, so nothing old is purged yet.
+    expect(await outbox.purgeTombstones(new Date('2026-03-01T00:00:00Z'))).toBe(0);
+    expect(await outbox.count('dead')).toBe(2);
+    expect(await outbox.count('pending')).toBe(2); // stillPending, and the entry of the first test
+    await outbox.recordAttempt(
+      settled.id,
+      1,
+      {
+        sink: SINKS[1],
+        status: 'delivered',
+        attempts: 2,
+        replays: 1,
+        nextAttemptAt: old,
+        lastError: null,
+        deliveredAt: old,
+      },
+      null,
+    );
+    await model.collection.updateOne({ _id: settled.id as never }, { $set: { outboxHasDead: false } });
     const purged = await outbox.purgeTombstones(new Date('2026-03-01T00:00:00Z'));
     expect(purged).toBe(1);
     expect(await model.collection.findOne({ _id: settled.id as never })).toBeNull();
     expect(await model.collection.findOne({ _id: stillPending.id as never })).not.toBeNull();
     expect(await model.collection.findOne({ _id: recent.id as never })).not.toBeNull();
     expect((await outbox.list('dead', 10)).map((e) => e.recordId)).toEqual([recent.id]);
+  });
+
+  it('removing a worker keeps the tombstones whose events are not delivered yet', async () => {
+    const worker = '5a0e1c2d-0000-4000-8000-0000000000ff';
+    const live = LabRecord.discovered(worker, snap(10), new Date());
+    await labs.saveChanges([live], []);
+    const undelivered = LabRecord.discovered(worker, snap(11), new Date());
+    undelivered.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: new Date() });
+    await labs.saveDeletion(undelivered, true);
+    expect(await labs.removeAllForWorker(worker)).toBe(1);
+    expect(await model.collection.findOne({ _id: live.id as never })).toBeNull();
+    expect((await outbox.findByRecordId(undelivered.id))?.deliveries[0].status).toBe('pending');
   });
 });

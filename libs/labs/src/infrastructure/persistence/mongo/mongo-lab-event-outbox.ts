@@ -98,6 +98,12 @@ export class MongoLabEventOutbox extends LabEventOutbox {
     );
   }
 
+  count(status: 'pending' | 'dead'): Promise<number> {
+    return this.model.collection.countDocuments(
+      status === 'pending' ? { outboxDue: { $ne: null } } : { outboxHasDead: true },
+    );
+  }
+
   async list(status: 'pending' | 'dead', limit: number): Promise<OutboxEntry[]> {
     const docs = await this.model.collection
       // Top-level flags, not a match inside the deliveries array: simple filters behave the same on
@@ -134,6 +140,7 @@ export class MongoLabEventOutbox extends LabEventOutbox {
       removal: { $ne: null },
       'removal.at': { $lt: before },
       outboxDue: null,
+      outboxHasDead: { $ne: true },
     });
     await this.claims().deleteMany({ at: { $lt: before } });
     return result.deletedCount;

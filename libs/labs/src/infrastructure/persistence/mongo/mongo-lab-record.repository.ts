@@ -139,7 +139,12 @@ export class MongoLabRecordRepository extends LabRecordRepository {
   }
 
   async removeAllForWorker(workerId: string): Promise<number> {
-    const result = await this.model.collection.deleteMany({ workerId });
+    // Tombstones whose events are not delivered yet stay: the audit trail is at least once, and the
+    // relay (then the purge) still needs them. Everything else of the worker goes.
+    const result = await this.model.collection.deleteMany({
+      workerId,
+      $or: [{ removal: null }, { outboxDue: null, outboxHasDead: { $ne: true } }],
+    });
     return result.deletedCount;
   }
 }
