@@ -4,6 +4,9 @@
  * the API (AUTH_DISABLED=true) serving the built console (apps/web/dist) at `/`. Every port is free-picked and
  * everything listens on 127.0.0.1, so nothing needs the network. Chromium is Debian's (/usr/bin/chromium);
  * nothing downloads a browser.
+ *
+ * Options: `jwtSecret` starts the API with authentication (AUTH_DISABLED unset, AUTH_JWT_SECRET set: HS256
+ * bearer tokens, no banner); `env` overrides or adds API variables (e.g. CLOUDEVENTS_SINK_URL, OUTBOX_*).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -47,7 +50,18 @@ async function listenLocal(app: INestApplication): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-export async function startWebStack(label = 'web-e2e'): Promise<WebStack> {
+export interface WebStackOptions {
+  /** Names the FerretDB data directory. */
+  label?: string;
+  /** Authentication on: AUTH_JWT_SECRET (at least 32 bytes) instead of AUTH_DISABLED=true. */
+  jwtSecret?: string;
+  /** Variables of the API that override the defaults below (e.g. CLOUDEVENTS_SINK_URL, OUTBOX_MAX_ATTEMPTS). */
+  env?: Record<string, string>;
+}
+
+export async function startWebStack(labelOrOptions: string | WebStackOptions = 'web-e2e'): Promise<WebStack> {
+  const options = typeof labelOrOptions === 'string' ? { label: labelOrOptions } : labelOrOptions;
+  const label = options.label ?? 'web-e2e';
   const root = findRepoRoot(__dirname);
   const dist = join(root, 'apps', 'web', 'dist');
   if (!existsSync(join(dist, 'index.html'))) {
@@ -88,13 +102,14 @@ export async function startWebStack(label = 'web-e2e'): Promise<WebStack> {
     const config = loadAppConfig({
       MONGODB_URI: dbUri('web_api'),
       SECRETS_KEY: randomBytes(32).toString('base64'),
-      AUTH_DISABLED: 'true',
+      ...(options.jwtSecret ? { AUTH_JWT_SECRET: options.jwtSecret } : { AUTH_DISABLED: 'true' }),
       LOG_LEVEL: 'silent',
       LABS_REFRESH_INTERVAL: '0',
       CML_TIMEOUT_MS: '5000',
       CML_ALLOW_PRIVATE_ENDPOINTS: '127.0.0.0/8',
       CLOUDEVENTS_SINK_URL: `${auditUrl}/`,
       OUTBOX_RELAY_INTERVAL_MS: '500',
+      ...options.env,
     });
     const api = await createApiApp(config, undefined, { auditUrl, distDir: dist });
     stops.push(() => api.close());

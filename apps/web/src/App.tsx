@@ -24,7 +24,9 @@ export function App() {
   }, [route]);
 
   if (!session.settings.authDisabled && !session.token) {
-    return <LoginPage settings={session.settings} onToken={session.setToken} />;
+    return (
+      <LoginPage settings={session.settings} onToken={session.setToken} error={session.signedOutReason} />
+    );
   }
 
   const nav: [string, string, boolean][] = [

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { createApi, type Api } from './api/client';
+import { createApi, type Api, type Fetcher } from './api/client';
 import type { Role, WebSettings } from './api/types';
 import { grants, rolesOf, storeToken } from './auth/session';
 
@@ -10,6 +10,8 @@ export interface Session {
   api: Api;
   can: (role: Role) => boolean;
   setToken: (token: string | null) => void;
+  /** Why the user was sent back to the login page (the API refused the token with a 401), if so. */
+  signedOutReason: string | null;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -19,12 +21,38 @@ export function SessionProvider(props: {
   initialToken: string | null;
   children: React.ReactNode;
   api?: Api;
+  /** The fetch the API client uses (tests); defaults to the browser's. */
+  fetcher?: Fetcher;
 }) {
   const [token, setTokenState] = useState(props.initialToken);
+  const [signedOutReason, setSignedOutReason] = useState<string | null>(null);
   const setToken = useCallback((t: string | null) => {
     storeToken(t);
     setTokenState(t);
+    setSignedOutReason(null);
   }, []);
+  // A 401 on a request that carried the token means the token expired or was refused: drop it and go back
+  // to the login page with the API's reason, instead of leaving every page showing the same error.
+  const fetcher = useMemo<Fetcher>(() => {
+    const base: Fetcher = props.fetcher ?? ((input, init) => fetch(input, init));
+    return async (input, init) => {
+      const res = await base(input, init);
+      const sentToken = !!(init?.headers as Record<string, string> | undefined)?.Authorization;
+      if (res.status === 401 && sentToken) {
+        let detail = '';
+        try {
+          const p = (await res.clone().json()) as { detail?: unknown };
+          if (typeof p.detail === 'string') detail = ` (${p.detail})`;
+        } catch {
+          detail = '';
+        }
+        storeToken(null);
+        setTokenState(null);
+        setSignedOutReason(`The API refused the token${detail}. Sign in again.`);
+      }
+      return res;
+    };
+  }, [props.fetcher]);
   const value = useMemo<Session>(() => {
     // AUTH_DISABLED: the API treats every caller as admin, so the console shows everything.
     const roles: Role[] = props.settings.authDisabled ? ['admin'] : token ? rolesOf(token) : [];
@@ -32,11 +60,12 @@ export function SessionProvider(props: {
       settings: props.settings,
       token,
       roles,
-      api: props.api ?? createApi(token, props.settings),
+      api: props.api ?? createApi(token, props.settings, fetcher),
       can: (role: Role) => grants(roles, role),
       setToken,
+      signedOutReason,
     };
-  }, [props.settings, props.api, token, setToken]);
+  }, [props.settings, props.api, token, setToken, fetcher, signedOutReason]);
   return <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider>;
 }
 

@@ -5,8 +5,12 @@ export function formatTime(iso: string | null | undefined): string {
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
+/**
+ * A label for an event type: the audit trail has the CloudEvents type (`io.cml-labs.lab.deleted.v1`), the outbox
+ * the domain's (`lab.deleted`).
+ */
 export function shortType(type: string): string {
-  if (type.endsWith('.lab.deleted.v1')) return 'Lab deleted';
-  if (type.endsWith('.lab.orphan_removed.v1')) return 'Orphan removed';
+  if (/(^|\.)lab\.deleted(\.v1)?$/.test(type)) return 'Lab deleted';
+  if (/(^|\.)lab\.orphan_removed(\.v1)?$/.test(type)) return 'Orphan removed';
   return type;
 }

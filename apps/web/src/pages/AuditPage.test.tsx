@@ -1,0 +1,133 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../api/types';
+import { AUDIT_URL, fakeFetch, jwt, renderWithApi, type Reply } from '../test/fake-fetch';
+import { AuditPage } from './AuditPage';
+
+const event = (n: number, over: Partial<AuditEvent> = {}): AuditEvent => ({
+  source: '/cml-labs',
+  id: `ev-${n}`,
+  type: 'io.cml-labs.lab.deleted.v1',
+  subject: `lab-${n}`,
+  time: '2026-01-01T10:00:00Z',
+  workerId: 'w1',
+  labId: `lab-${n}`,
+  data: { labTitle: `Lab ${n}`, deletedBy: 'alice' },
+  receivedAt: '2026-01-01T10:00:01Z',
+  ...over,
+});
+
+const WORKERS = {
+  items: [
+    { id: 'w1', name: 'cml-1' },
+    { id: 'w2', name: 'cml-2' },
+  ],
+  nextCursor: null,
+};
+
+function setup(audit: () => Reply, props: { workerId?: string; labId?: string } = {}, token?: string) {
+  const fake = fakeFetch((c) => {
+    if (c.url.pathname === '/api/workers') return { body: WORKERS };
+    if (c.url.origin === AUDIT_URL && c.url.pathname === '/api/audit-events') return audit();
+    return undefined;
+  });
+  renderWithApi(<AuditPage {...props} />, fake.fetcher, { token });
+  const auditCalls = () => fake.calls.filter((c) => c.url.origin === AUDIT_URL);
+  return { ...fake, auditCalls };
+}
+
+describe('AuditPage', () => {
+  it('lists the events from apps/audit with lab, worker name and who or what removed it', async () => {
+    setup(() => ({
+      body: {
+        items: [
+          event(1),
+          event(2, {
+            type: 'io.cml-labs.lab.orphan_removed.v1',
+            workerId: 'w2',
+            data: { labTitle: 'Lab 2', trigger: 'scheduled', alreadyAbsentInCml: true },
+          }),
+        ],
+      },
+    }));
+    const first = (await screen.findByRole('rowheader', { name: /Lab 1/ })).closest('tr')!;
+    expect(first).toHaveTextContent('Lab deleted');
+    expect(first).toHaveTextContent('lab-1');
+    expect(await within(first).findByText('cml-1')).toBeInTheDocument();
+    expect(first).toHaveTextContent('alice');
+    const second = screen.getByRole('rowheader', { name: /Lab 2/ }).closest('tr')!;
+    expect(second).toHaveTextContent('Orphan removed');
+    expect(second).toHaveTextContent('cml-2');
+    expect(second).toHaveTextContent('reconciliation (scheduled)');
+    expect(second).toHaveTextContent('already absent in CML');
+  });
+
+  it('reads apps/audit at its own origin, without the bearer token, filtered by the route', async () => {
+    const { auditCalls, to } = setup(
+      () => ({ body: { items: [] } }),
+      { workerId: 'w1', labId: 'lab-7' },
+      jwt({ roles: ['viewer'] }),
+    );
+    expect(await screen.findByText('No events match.')).toBeInTheDocument();
+    const [call] = auditCalls();
+    expect(call.url.pathname).toBe('/api/audit-events');
+    expect(Object.fromEntries(call.url.searchParams)).toEqual({
+      workerId: 'w1',
+      labId: 'lab-7',
+      limit: '200',
+    });
+    expect(call.headers.Authorization).toBeUndefined();
+    // The API call of the same page does carry it.
+    expect(to('/api/workers')[0].headers.Authorization).toMatch(/^Bearer /);
+    expect(screen.getByLabelText('Lab id')).toHaveValue('lab-7');
+  });
+
+  it('sends worker, lab, type and since as query parameters on Apply', async () => {
+    const { auditCalls } = setup(() => ({ body: { items: [event(1)] } }));
+    await screen.findByRole('rowheader', { name: /Lab 1/ });
+    expect(Object.fromEntries(auditCalls()[0].url.searchParams)).toEqual({ limit: '200' });
+    await screen.findByRole('option', { name: 'cml-2' });
+    await userEvent.selectOptions(screen.getByLabelText('Worker'), 'w2');
+    await userEvent.type(screen.getByLabelText('Lab id'), '  lab-9 ');
+    await userEvent.selectOptions(screen.getByLabelText('Type'), 'Orphan removed');
+    // datetime-local: user-event cannot type into it in jsdom, so set it as the browser's picker would.
+    const since = screen.getByLabelText('Since (local time)');
+    await userEvent.click(since);
+    since.focus();
+    await userEvent.paste('2026-01-02T03:04');
+    expect(auditCalls()).toHaveLength(1); // nothing is sent before Apply
+    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await screen.findByRole('rowheader', { name: /Lab 1/ });
+    expect(auditCalls()).toHaveLength(2);
+    expect(Object.fromEntries(auditCalls()[1].url.searchParams)).toEqual({
+      workerId: 'w2',
+      labId: 'lab-9',
+      type: 'io.cml-labs.lab.orphan_removed.v1',
+      since: new Date('2026-01-02T03:04').toISOString(),
+      limit: '200',
+    });
+  });
+
+  it('says when no event matches', async () => {
+    setup(() => ({ body: { items: [] } }));
+    expect(await screen.findByText('No events match.')).toBeInTheDocument();
+  });
+
+  it('shows the problem+json of apps/audit', async () => {
+    setup(() => ({
+      status: 400,
+      body: {
+        title: 'Bad Request',
+        status: 400,
+        detail: 'Invalid query',
+        errors: [{ field: 'since', message: 'must be an ISO 8601 date-time' }],
+      },
+    }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Bad Request (HTTP 400)');
+    expect(alert).toHaveTextContent('Invalid query');
+    expect(alert).toHaveTextContent('since: must be an ISO 8601 date-time');
+    expect(screen.queryByText('No events match.')).not.toBeInTheDocument();
+  });
+});
