@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as https from 'node:https';
 import axios, { AxiosInstance } from 'axios';
-import selfsigned from 'selfsigned';
+import { generateSelfSignedCertificate } from '@app/cml-simulator';
 
 export interface SimulatorProcess {
   /** https://127.0.0.1:<port>, as the simulator printed it. */
@@ -18,8 +18,6 @@ export interface SimulatorProcess {
   stop(): Promise<void>;
 }
 
-const SAN_IP = 7;
-const SAN_DNS = 2;
 const READY_TIMEOUT_MS = 60_000;
 
 /** 127.0.1.1, 127.0.1.2, ... 127.0.1.254, 127.0.2.1, ...: all of 127.0.0.0/8 is loopback on Linux. */
@@ -28,28 +26,11 @@ export function loopbackAddress(index: number): string {
 }
 
 /**
- * The simulator's generated certificate covers only 127.0.0.1, ::1 and localhost; the workers need distinct
- * endpoints (registration refuses a second worker at the same endpoint), so the bench makes its own self-signed
- * CA-and-leaf certificate covering every loopback address it uses, and TLS verification stays on.
+ * The workers need distinct endpoints (registration refuses a second worker at the same endpoint), so the
+ * certificate covers every loopback address the bench uses, and TLS verification stays on.
  */
 function certificateFor(addresses: string[]): { key: string; cert: string } {
-  const altNames = [
-    { type: SAN_IP, ip: '127.0.0.1' },
-    { type: SAN_DNS, value: 'localhost' },
-    ...addresses.map((ip) => ({ type: SAN_IP, ip })),
-  ];
-  const pems = selfsigned.generate([{ name: 'commonName', value: 'cml-simulator-bench' }], {
-    days: 2,
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'keyUsage', keyCertSign: true, digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
+  return generateSelfSignedCertificate(addresses);
 }
 
 /** Starts apps/cml-simulator/src/main.ts as a separate process, so its CPU is not the measured process's. */

@@ -12,18 +12,20 @@ const SAN_DNS = 2;
 const SAN_IP = 7;
 
 /**
- * Generates a self-signed certificate for 127.0.0.1 and localhost (plus `extraHost` when the simulator listens
- * elsewhere). It is its own CA (cA, keyCertSign) so a client can pass it as `ca` and keep full verification,
+ * Generates a self-signed certificate for 127.0.0.1 and localhost (plus `extraHosts`: where the simulator listens
+ * elsewhere, or the loopback addresses the benchmark gives its workers). It is its own CA (cA, keyCertSign) so a client can pass it as `ca` and keep full verification,
  * which is how the real service must talk to a CML controller with a private CA.
  */
-export function generateSelfSignedCertificate(extraHost?: string): TlsMaterial {
+export function generateSelfSignedCertificate(extraHosts?: string | string[]): TlsMaterial {
   const altNames: { type: number; value?: string; ip?: string }[] = [
     { type: SAN_IP, ip: '127.0.0.1' },
     { type: SAN_IP, ip: '::1' },
     { type: SAN_DNS, value: 'localhost' },
   ];
-  if (extraHost && !['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(extraHost)) {
-    altNames.push(isIP(extraHost) ? { type: SAN_IP, ip: extraHost } : { type: SAN_DNS, value: extraHost });
+  const extra = extraHosts === undefined ? [] : Array.isArray(extraHosts) ? extraHosts : [extraHosts];
+  for (const host of extra) {
+    if (!host || ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host)) continue;
+    altNames.push(isIP(host) ? { type: SAN_IP, ip: host } : { type: SAN_DNS, value: host });
   }
   const pems = selfsigned.generate([{ name: 'commonName', value: 'cml-simulator' }], {
     days: 365,
