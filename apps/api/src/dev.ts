@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     await audit.listen(auditPort, '127.0.0.1');
     stops.push(() => audit.close());
     process.env.CLOUDEVENTS_SINK_URL = `http://127.0.0.1:${auditPort}/`;
+    process.env.WEB_AUDIT_URL ??= `http://127.0.0.1:${auditPort}`;
     console.warn(`audit consumer (apps/audit) on http://127.0.0.1:${auditPort} (GET /api/audit-events)`);
   }
   process.env.SECRETS_KEY ??= devSecretsKey(dataDir);
