@@ -22,8 +22,13 @@ interface TestEvent {
   data: Record<string, unknown>;
 }
 
-function deletedEvent(
-  opts: { workerId?: string; labId?: string; time?: string; title?: string } = {},
+type EventOptions = { workerId?: string; labId?: string; time?: string; title?: string };
+
+/** A contract-shaped event of `type`, with `data` added to the fields both event types share. */
+function labEvent(
+  type: string,
+  opts: EventOptions,
+  data: (time: string) => Record<string, unknown>,
 ): TestEvent {
   const workerId = opts.workerId ?? 'w-1';
   const labId = opts.labId ?? randomUUID();
@@ -31,47 +36,32 @@ function deletedEvent(
   return {
     id: randomUUID(),
     source: `/cml-labs/workers/${workerId}`,
-    type: DELETED,
+    type,
     subject: `labs/${labId}`,
     time,
     extensions: { workerid: workerId, labid: labId },
-    data: {
-      workerId,
-      labId,
-      labTitle: opts.title ?? 'BGP lab',
-      owner: 'alice',
-      deletedBy: 'bob',
-      alreadyAbsentInCml: false,
-      occurredAt: time,
-    },
+    data: { workerId, labId, ...data(time), occurredAt: time },
   };
 }
 
-function orphanEvent(
-  opts: { workerId?: string; labId?: string; time?: string; title?: string } = {},
-): TestEvent {
-  const workerId = opts.workerId ?? 'w-1';
-  const labId = opts.labId ?? randomUUID();
-  const time = opts.time ?? new Date().toISOString();
-  return {
-    id: randomUUID(),
-    source: `/cml-labs/workers/${workerId}`,
-    type: ORPHAN,
-    subject: `labs/${labId}`,
-    time,
-    extensions: { workerid: workerId, labid: labId },
-    data: {
-      workerId,
-      labId,
-      labTitle: opts.title ?? 'OSPF lab',
-      owner: 'carol',
-      trigger: 'scheduled',
-      reconciliationId: randomUUID(),
-      lastSeenAt: time,
-      evidence: { listedAt: time, confirmedBy: 'lookup-404' },
-      occurredAt: time,
-    },
-  };
+function deletedEvent(opts: EventOptions = {}): TestEvent {
+  return labEvent(DELETED, opts, () => ({
+    labTitle: opts.title ?? 'BGP lab',
+    owner: 'alice',
+    deletedBy: 'bob',
+    alreadyAbsentInCml: false,
+  }));
+}
+
+function orphanEvent(opts: EventOptions = {}): TestEvent {
+  return labEvent(ORPHAN, opts, (time) => ({
+    labTitle: opts.title ?? 'OSPF lab',
+    owner: 'carol',
+    trigger: 'scheduled',
+    reconciliationId: randomUUID(),
+    lastSeenAt: time,
+    evidence: { listedAt: time, confirmedBy: 'lookup-404' },
+  }));
 }
 
 function binaryHeaders(e: TestEvent): Record<string, string> {

@@ -1,22 +1,9 @@
-import { LabRecord } from '../domain/lab-record.aggregate';
-import { LabState } from '../domain/lab-state';
+import { LabContent, LabRecord } from '../domain/lab-record.aggregate';
 
-/** The Lab of the HTTP contract. */
-export interface LabView {
+/** The Lab of the HTTP contract: the copied CML content, plus where it is and when we saw it. */
+export interface LabView extends LabContent {
   workerId: string;
   labId: string;
-  title: string;
-  description: string;
-  notes: string;
-  state: LabState;
-  owner: string;
-  ownerUsername: string;
-  ownerFullname: string;
-  nodeCount: number;
-  linkCount: number;
-  groups: unknown[];
-  cmlCreatedAt: string | null;
-  cmlModifiedAt: string | null;
   firstSeenAt: string;
   lastSyncedAt: string;
 }
