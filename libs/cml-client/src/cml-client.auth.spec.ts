@@ -8,6 +8,7 @@ import {
   TEST_TOKEN_2,
   testSettings,
   releaseNock,
+  authExtendedBody,
 } from './testing/cml-client-test.fixtures';
 
 describe('CmlClient authentication', () => {
@@ -26,9 +27,9 @@ describe('CmlClient authentication', () => {
 
   function login(token: string, times = 1): nock.Scope {
     return nock(TEST_API)
-      .post('/authenticate', { username: 'admin', password: TEST_PASSWORD })
+      .post('/auth_extended', { username: 'admin', password: TEST_PASSWORD })
       .times(times)
-      .reply(200, JSON.stringify(token), { 'Content-Type': 'application/json' });
+      .reply(200, authExtendedBody(token));
   }
 
   it('logs in once and reuses the token for later calls', async () => {
@@ -65,9 +66,9 @@ describe('CmlClient authentication', () => {
   it('gives up with CmlUnauthorizedError after a second 401, having logged in exactly twice', async () => {
     let logins = 0;
     nock(TEST_API)
-      .post('/authenticate')
+      .post('/auth_extended')
       .times(5)
-      .reply(200, () => JSON.stringify(++logins === 1 ? TEST_TOKEN : TEST_TOKEN_2));
+      .reply(200, () => authExtendedBody(++logins === 1 ? TEST_TOKEN : TEST_TOKEN_2));
     nock(TEST_API).get('/labs/lab-1').times(2).reply(401, { code: 401, description: 'Unauthorized' });
 
     const error = await client.getLab('lab-1').catch((e: unknown) => e);
@@ -79,7 +80,7 @@ describe('CmlClient authentication', () => {
 
   it('maps 403 on authenticate to CmlUnauthorizedError without retrying', async () => {
     const auth = nock(TEST_API)
-      .post('/authenticate')
+      .post('/auth_extended')
       .reply(403, { code: 403, description: 'Authentication failed!' });
     const labs = nock(TEST_API).get('/labs').query(true).reply(200, []);
 
@@ -87,7 +88,7 @@ describe('CmlClient authentication', () => {
 
     expect(error).toBeInstanceOf(CmlUnauthorizedError);
     expect(error).toMatchObject({
-      route: 'authenticate',
+      route: 'auth_extended',
       status: 403,
       cmlDescription: 'Authentication failed!',
     });
@@ -140,22 +141,22 @@ describe('CmlClient authentication', () => {
   });
 
   it('rejects a token that is not a JSON string', async () => {
-    nock(TEST_API).post('/authenticate').reply(200, { token: TEST_TOKEN });
+    nock(TEST_API).post('/auth_extended').reply(200, { token: TEST_TOKEN });
 
     await expect(client.listLabIds()).rejects.toMatchObject({
       name: 'CmlBadResponseError',
-      route: 'authenticate',
+      route: 'auth_extended',
     });
   });
 
   it('rejects an HTML login page instead of using it as a token', async () => {
-    nock(TEST_API).post('/authenticate').reply(200, '<html><body>Login</body></html>', {
+    nock(TEST_API).post('/auth_extended').reply(200, '<html><body>Login</body></html>', {
       'Content-Type': 'text/html',
     });
 
     await expect(client.listLabIds()).rejects.toMatchObject({
       name: 'CmlBadResponseError',
-      route: 'authenticate',
+      route: 'auth_extended',
     });
   });
 });

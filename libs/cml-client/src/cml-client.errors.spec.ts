@@ -12,6 +12,7 @@ import {
   TEST_TOKEN,
   testSettings,
   releaseNock,
+  authExtendedBody,
 } from './testing/cml-client-test.fixtures';
 
 describe('CmlClient error mapping', () => {
@@ -21,7 +22,7 @@ describe('CmlClient error mapping', () => {
   afterAll(releaseNock);
   beforeEach(() => {
     client = new CmlClient(testSettings({ timeoutMs: 200 }));
-    nock(TEST_API).post('/authenticate').reply(200, JSON.stringify(TEST_TOKEN));
+    nock(TEST_API).post('/auth_extended').reply(200, authExtendedBody(TEST_TOKEN));
   });
   afterEach(() => {
     client.dispose();
@@ -146,11 +147,11 @@ describe('CmlClient error mapping', () => {
 
   it('maps a slow login to CmlTimeoutError on the authenticate route', async () => {
     nock.cleanAll();
-    nock(TEST_API).post('/authenticate').delay(1000).reply(200, JSON.stringify(TEST_TOKEN));
+    nock(TEST_API).post('/auth_extended').delay(1000).reply(200, authExtendedBody(TEST_TOKEN));
 
     await expect(client.listLabIds()).rejects.toMatchObject({
       name: 'CmlTimeoutError',
-      route: 'authenticate',
+      route: 'auth_extended',
     });
   });
 });

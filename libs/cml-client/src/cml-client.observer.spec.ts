@@ -12,6 +12,7 @@ import {
   collectStrings,
   testSettings,
   releaseNock,
+  authExtendedBody,
 } from './testing/cml-client-test.fixtures';
 
 describe('CmlClient observation and secrecy', () => {
@@ -33,12 +34,14 @@ describe('CmlClient observation and secrecy', () => {
   const summary = (events: CmlRequestEvent[]) => events.map((e) => [e.route, e.method, e.status, e.outcome]);
 
   it('reports every request once, login and retry included, with route templates', async () => {
-    nock(TEST_API).post('/authenticate').reply(200, JSON.stringify(TEST_TOKEN));
-    nock(TEST_API).post('/authenticate').reply(200, JSON.stringify(TEST_TOKEN_2));
+    nock(TEST_API).post('/auth_extended').reply(200, authExtendedBody(TEST_TOKEN));
+    nock(TEST_API).post('/auth_extended').reply(200, authExtendedBody(TEST_TOKEN_2));
     nock(TEST_API).get('/labs/secret-lab-id').reply(401);
     nock(TEST_API).get('/labs/secret-lab-id').reply(200, cmlLabBody('secret-lab-id'));
     nock(TEST_API).delete('/labs/secret-lab-id').reply(400, { code: 400, description: 'not wiped' });
-    nock(TEST_API).put('/labs/secret-lab-id/stop').reply(404);
+    nock(TEST_API)
+      .put('/labs/secret-lab-id/stop')
+      .reply(404, { code: 404, description: 'Lab not found: secret-lab-id' });
     nock(TEST_API).get('/labs').query(true).reply(200, { nope: true });
     nock(TEST_API).put('/labs/secret-lab-id/wipe').reply(503);
     nock(TEST_API).put('/labs/secret-lab-id/start').delay(1000).reply(204);
@@ -53,9 +56,9 @@ describe('CmlClient observation and secrecy', () => {
     await client.systemInformation();
 
     expect(summary(observer.events)).toEqual([
-      ['authenticate', 'POST', 200, 'ok'],
+      ['auth_extended', 'POST', 200, 'ok'],
       ['labs.get', 'GET', 401, 'unauthorized'],
-      ['authenticate', 'POST', 200, 'ok'],
+      ['auth_extended', 'POST', 200, 'ok'],
       ['labs.get', 'GET', 200, 'ok'],
       ['labs.delete', 'DELETE', 400, 'conflict'],
       ['labs.stop', 'PUT', 404, 'not_found'],
@@ -73,11 +76,11 @@ describe('CmlClient observation and secrecy', () => {
 
   it('reports a failed login once, without status on network errors', async () => {
     nock(TEST_API)
-      .post('/authenticate')
+      .post('/auth_extended')
       .replyWithError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
 
     await expect(client.listLabIds()).rejects.toMatchObject({ name: 'CmlUnavailableError' });
-    expect(summary(observer.events)).toEqual([['authenticate', 'POST', undefined, 'unavailable']]);
+    expect(summary(observer.events)).toEqual([['auth_extended', 'POST', undefined, 'unavailable']]);
   });
 
   it('keeps working when the observer throws', async () => {
@@ -100,7 +103,7 @@ describe('CmlClient observation and secrecy', () => {
         () => undefined,
         (e: unknown) => errors.push(e),
       );
-    nock(TEST_API).post('/authenticate').times(3).reply(200, JSON.stringify(TEST_TOKEN));
+    nock(TEST_API).post('/auth_extended').times(3).reply(200, authExtendedBody(TEST_TOKEN));
     nock(TEST_API)
       .get('/labs')
       .query(true)
@@ -125,7 +128,7 @@ describe('CmlClient observation and secrecy', () => {
 
     nock.cleanAll();
     nock(TEST_API)
-      .post('/authenticate')
+      .post('/auth_extended')
       .reply(403, { description: `wrong password ${TEST_PASSWORD}` });
     const other = new CmlClient(testSettings(), observer);
     await capture(other.listLabIds());

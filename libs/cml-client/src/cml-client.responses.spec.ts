@@ -7,6 +7,7 @@ import {
   cmlLabBody,
   testSettings,
   releaseNock,
+  authExtendedBody,
 } from './testing/cml-client-test.fixtures';
 
 describe('CmlClient requests and response validation', () => {
@@ -16,7 +17,7 @@ describe('CmlClient requests and response validation', () => {
   afterAll(releaseNock);
   beforeEach(() => {
     client = new CmlClient(testSettings({ endpoint: 'https://cml.test/' }));
-    nock(TEST_API).post('/authenticate').reply(200, JSON.stringify(TEST_TOKEN));
+    nock(TEST_API).post('/auth_extended').reply(200, authExtendedBody(TEST_TOKEN));
   });
   afterEach(() => {
     client.dispose();

@@ -1,8 +1,11 @@
 import axios, { type AxiosInstance } from 'axios';
 import type * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZodType } from 'zod';
+import type { CmlAccount } from './cml-account.interface';
 import type { CmlAddressPolicy } from './cml-address-policy';
+import { convergePollDelayMs } from './cml-converge-backoff';
 import { createCmlHttpAgent } from './cml-http-agent.factory';
 import type { CmlConnectionSettings } from './cml-connection-settings.interface';
 import { parseCmlEndpoint } from './cml-endpoint.parser';
@@ -20,12 +23,15 @@ import { mapCmlTransportError } from './cml-transport-error.mapper';
 import { CmlBadResponseError } from './errors/cml-bad-response.error';
 import { CmlError } from './errors/cml.error';
 import { CmlInvalidSettingsError } from './errors/cml-invalid-settings.error';
+import { CmlTimeoutError } from './errors/cml-timeout.error';
 import { CmlUnauthorizedError } from './errors/cml-unauthorized.error';
 import { NoopCmlRequestObserver } from './noop-cml-request-observer';
+import { cmlAuthExtendedSchema } from './responses/cml-auth-extended.schema';
 import { parseCmlErrorBody } from './responses/cml-error-body.parser';
 import { parseCmlJsonBody } from './responses/cml-json-body.parser';
 import { cmlLabIdListSchema } from './responses/cml-lab-id-list.schema';
 import { cmlLabSchema } from './responses/cml-lab.schema';
+import { cmlConvergedSchema, cmlLabStateSchema } from './responses/cml-lab-state.schema';
 import { cmlSystemInformationSchema } from './responses/cml-system-information.schema';
 import { cmlTokenSchema } from './responses/cml-token.schema';
 
@@ -66,6 +72,10 @@ export class CmlClient {
   readonly #agent: http.Agent;
   readonly #observer: CmlRequestObserver;
   readonly #tokens: CmlTokenCache;
+  /** Who we are logged in as; set by every login. */
+  #account: CmlAccount | undefined;
+  /** False once the controller showed it has no `/auth_extended` (older CML): log in the old way. */
+  #authExtended = true;
   #inFlight = 0;
   #disposed = false;
 
@@ -164,6 +174,59 @@ export class CmlClient {
     });
   }
 
+  /**
+   * The account this client is logged in as, logging in first when it has no session yet. Its
+   * `admin` flag decides whether a `show_all` list can be complete.
+   */
+  async account(): Promise<CmlAccount> {
+    await this.#tokens.get();
+    return { ...this.#account! };
+  }
+
+  /** `GET /labs/{id}/state`: the lab's state, e.g. `STARTED`. @throws CmlNotFoundError */
+  async labState(labId: string): Promise<string> {
+    return this.#authorized({
+      route: 'labs.state',
+      method: 'GET',
+      path: `/labs/${encodeCmlLabId(labId)}/state`,
+      read: (body, ctx, status) => this.#validate(ctx, status, body, cmlLabStateSchema),
+    });
+  }
+
+  /** `GET /labs/{id}/check_if_converged`: true once every node has reached its target state. */
+  async isConverged(labId: string): Promise<boolean> {
+    return this.#authorized({
+      route: 'labs.converged',
+      method: 'GET',
+      path: `/labs/${encodeCmlLabId(labId)}/check_if_converged`,
+      read: (body, ctx, status) => this.#validate(ctx, status, body, cmlConvergedSchema),
+    });
+  }
+
+  /**
+   * Waits until the lab is in one of `states` and CML says it has converged. CML's start, stop
+   * and wipe answer 204 at once and move the nodes afterwards (a lab reads STARTED until its
+   * nodes are down), so the next lifecycle call must wait for this.
+   *
+   * @returns the state reached.
+   * @throws CmlTimeoutError when it has not happened within `timeoutMs`; any error of the polls.
+   */
+  async waitForLabState(labId: string, states: readonly string[], timeoutMs: number): Promise<string> {
+    const deadline = performance.now() + timeoutMs;
+    let state = '';
+    for (let attempt = 0; ; attempt++) {
+      state = await this.labState(labId);
+      if (states.includes(state) && (await this.isConverged(labId))) return state;
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      await sleep(Math.min(left, convergePollDelayMs(attempt)));
+    }
+    throw new CmlTimeoutError(
+      `Lab on CML worker "${this.workerId}" did not reach ${states.join(' or ')} within ${timeoutMs} ms (it is ${state})`,
+      { workerId: this.workerId, route: 'labs.state' },
+    );
+  }
+
   /** `PUT /labs/{id}/start`. @throws CmlConflictError when CML refuses in the current state. */
   async startLab(labId: string): Promise<void> {
     return this.#labAction('labs.start', 'PUT', `/labs/${encodeCmlLabId(labId)}/start`);
@@ -199,17 +262,45 @@ export class CmlClient {
     return this.#authorized({ route, method, path, read: () => undefined });
   }
 
-  #authenticate(): Promise<string> {
-    return this.#send(
+  /**
+   * Logs in with `POST /auth_extended`, which also says whether the account is an administrator
+   * (what a non-admin sees of `GET /labs?show_all=true` is only its own and shared labs). A
+   * controller without that route (404/405) gets `POST /authenticate` from then on, and the
+   * account's admin flag stays unknown.
+   */
+  async #authenticate(): Promise<string> {
+    const credentials = { username: this.#username, password: this.#password };
+    if (this.#authExtended) {
+      try {
+        const { token, account } = await this.#send(
+          {
+            route: 'auth_extended',
+            method: 'POST',
+            path: '/auth_extended',
+            data: credentials,
+            read: (body, ctx, status) => this.#validate(ctx, status, body, cmlAuthExtendedSchema),
+          },
+          undefined,
+        );
+        this.#account = account;
+        return token;
+      } catch (error) {
+        if (!(error instanceof CmlError && (error.status === 404 || error.status === 405))) throw error;
+        this.#authExtended = false;
+      }
+    }
+    const token = await this.#send(
       {
         route: 'authenticate',
         method: 'POST',
         path: '/authenticate',
-        data: { username: this.#username, password: this.#password },
+        data: credentials,
         read: (body, ctx, status) => this.#validate(ctx, status, body, cmlTokenSchema),
       },
       undefined,
     );
+    this.#account = { username: this.#username, userId: null, admin: null };
+    return token;
   }
 
   async #authorized<T>(spec: CmlRequestSpec<T>): Promise<T> {

@@ -3,10 +3,13 @@
  * cardinality stays bounded (lab ids never end up in a metric label).
  */
 export type CmlRoute =
+  | 'auth_extended'
   | 'authenticate'
   | 'system_information'
   | 'labs.list'
   | 'labs.get'
+  | 'labs.state'
+  | 'labs.converged'
   | 'labs.start'
   | 'labs.stop'
   | 'labs.wipe'

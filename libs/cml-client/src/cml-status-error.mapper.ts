@@ -8,9 +8,11 @@ import { CmlUnauthorizedError } from './errors/cml-unauthorized.error';
 import { CmlUnavailableError } from './errors/cml-unavailable.error';
 
 /**
- * Maps a non-2xx HTTP status from CML to the matching {@link CmlError}. The error body is only
- * decoration (`cmlCode`, `cmlDescription`); the status alone decides the class, because proxies in
- * front of CML answer with HTML.
+ * Maps a non-2xx HTTP status from CML to the matching {@link CmlError}. The status decides the
+ * class, with one exception: a 404 is CML's own "not found" only when it carries CML's error body
+ * `{code: 404, description}`. Reverse proxies and load balancers in front of CML answer 404 with
+ * their own (HTML) page for paths they do not route; taking that for "the lab is gone" would
+ * delete records of labs that exist, so such a 404 is a bad response ("don't know").
  */
 export function mapCmlStatusError(ctx: CmlRequestContext, status: number, body: CmlErrorBody): CmlError {
   const details = { workerId: ctx.workerId, route: ctx.route, status, ...body };
@@ -18,7 +20,13 @@ export function mapCmlStatusError(ctx: CmlRequestContext, status: number, body: 
   const suffix = body.cmlDescription ? `: ${body.cmlDescription}` : '';
 
   if (status === 404) {
-    return new CmlNotFoundError(`Not found on ${worker} (${ctx.route}, HTTP 404)${suffix}`, details);
+    if (isCmlOwnNotFound(body)) {
+      return new CmlNotFoundError(`Not found on ${worker} (${ctx.route}, HTTP 404)${suffix}`, details);
+    }
+    return new CmlBadResponseError(
+      `${worker} answered ${ctx.route} with an HTTP 404 that is not CML's own (no {code: 404, description} body; a proxy in front of CML?)`,
+      details,
+    );
   }
   if (ctx.stateChanging && (status === 400 || status === 409)) {
     return new CmlConflictError(
@@ -26,7 +34,7 @@ export function mapCmlStatusError(ctx: CmlRequestContext, status: number, body: 
       details,
     );
   }
-  if (ctx.route === 'authenticate' && (status === 401 || status === 403)) {
+  if ((ctx.route === 'authenticate' || ctx.route === 'auth_extended') && (status === 401 || status === 403)) {
     return new CmlUnauthorizedError(
       `${worker} rejected the configured credentials (HTTP ${status})`,
       details,
@@ -57,4 +65,8 @@ export function mapCmlStatusError(ctx: CmlRequestContext, status: number, body: 
     `${worker} answered ${ctx.route} with unexpected HTTP ${status}${suffix}`,
     details,
   );
+}
+
+function isCmlOwnNotFound(body: CmlErrorBody): boolean {
+  return (body.cmlCode === 404 || body.cmlCode === '404') && body.cmlDescription !== undefined;
 }

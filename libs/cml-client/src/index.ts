@@ -1,3 +1,4 @@
+export * from './cml-account.interface';
 export * from './cml-address-policy';
 export * from './cml-blocked-address.error';
 export * from './cml-client';

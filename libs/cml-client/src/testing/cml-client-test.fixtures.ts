@@ -24,6 +24,11 @@ export function testSettings(overrides: Partial<CmlConnectionSettings> = {}): Cm
   };
 }
 
+/** The body of CML's `POST /auth_extended` for the test user. */
+export function authExtendedBody(token: string, admin = true): Record<string, unknown> {
+  return { username: 'admin', id: '00000000-0000-4000-a000-000000000000', token, admin, error: null };
+}
+
 /** Observer that records events for assertions. */
 export class RecordingCmlRequestObserver extends CmlRequestObserver {
   readonly events: CmlRequestEvent[] = [];
