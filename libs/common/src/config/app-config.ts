@@ -43,6 +43,7 @@ const envSchema = z
     RECONCILE_MAX_DELETE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
     CML_TIMEOUT_MS: intIn(100, 600_000, 15_000),
     CML_LAB_DETAIL_CONCURRENCY: intIn(1, 64, 8),
+    CML_CONVERGE_TIMEOUT_MS: intIn(100, 3_600_000, 120_000),
     CML_ALLOW_PRIVATE_ENDPOINTS: optionalString.refine(
       (v) =>
         v === undefined ||
@@ -107,6 +108,8 @@ export class AppConfig {
   readonly reconcileMaxDeleteRatio!: number;
   readonly cmlTimeoutMs!: number;
   readonly cmlLabDetailConcurrency!: number;
+  /** How long a forced delete waits for a stopping (or wiping) lab before it gives up. */
+  readonly cmlConvergeTimeoutMs!: number;
   /** CIDR ranges that worker endpoints may resolve to although private, loopback or link-local. */
   readonly cmlAllowPrivateEndpoints!: string[];
   readonly cloudEventsSinks!: string[];
@@ -165,6 +168,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reconcileMaxDeleteRatio: e.RECONCILE_MAX_DELETE_RATIO,
     cmlTimeoutMs: e.CML_TIMEOUT_MS,
     cmlLabDetailConcurrency: e.CML_LAB_DETAIL_CONCURRENCY,
+    cmlConvergeTimeoutMs: e.CML_CONVERGE_TIMEOUT_MS,
     cmlAllowPrivateEndpoints: (e.CML_ALLOW_PRIVATE_ENDPOINTS ?? '')
       .split(',')
       .map((c) => c.trim())

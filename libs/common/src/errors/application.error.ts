@@ -7,9 +7,14 @@ export abstract class ApplicationError extends Error {
   abstract readonly status: number;
   abstract readonly title: string;
 
+  /**
+   * @param extensions members added to the problem+json body (RFC 9457 extension members), e.g.
+   *   the `step` and `cmlChanges` of a failed Phase 1 delete. They never replace the standard ones.
+   */
   constructor(
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = new.target.name;

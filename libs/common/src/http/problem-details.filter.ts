@@ -41,7 +41,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { ...this.base(400, exception.message, instance), errors: exception.errors };
     }
     if (exception instanceof ApplicationError) {
-      return { ...this.base(exception.status, exception.message, instance), title: exception.title };
+      return {
+        ...exception.extensions,
+        ...this.base(exception.status, exception.message, instance),
+        title: exception.title,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

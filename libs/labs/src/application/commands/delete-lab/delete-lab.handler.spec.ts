@@ -2,6 +2,7 @@ import { EventBus } from '@nestjs/cqrs';
 import {
   CmlClient,
   CmlClientFactory,
+  CmlConflictError,
   CmlLab,
   CmlNotFoundError,
   CmlTimeoutError,
@@ -75,7 +76,9 @@ function cmlLab(state: string): CmlLab {
 
 describe('DeleteLabHandler', () => {
   let labs: InMemoryLabs;
-  let client: jest.Mocked<Pick<CmlClient, 'getLab' | 'stopLab' | 'wipeLab' | 'deleteLab'>>;
+  let client: jest.Mocked<
+    Pick<CmlClient, 'getLab' | 'stopLab' | 'wipeLab' | 'deleteLab' | 'waitForLabState' | 'account'>
+  >;
   let published: unknown[];
   let worker: Worker;
   let handler: DeleteLabHandler;
@@ -101,6 +104,8 @@ describe('DeleteLabHandler', () => {
       stopLab: jest.fn().mockResolvedValue(undefined),
       wipeLab: jest.fn().mockResolvedValue(undefined),
       deleteLab: jest.fn().mockResolvedValue(undefined),
+      waitForLabState: jest.fn(async (_id: string, states: readonly string[]) => states[0]),
+      account: jest.fn().mockResolvedValue({ username: 'u', userId: 'u-id', admin: true }),
     };
     const directory = {
       require: async (id: string) => {
@@ -124,7 +129,7 @@ describe('DeleteLabHandler', () => {
       directory,
       labs,
       factory,
-      { cmlTimeoutMs: 1000 } as AppConfig,
+      { cmlTimeoutMs: 1000, cmlConvergeTimeoutMs: 5000 } as AppConfig,
       clock,
       eventBus,
       metrics,
@@ -158,14 +163,74 @@ describe('DeleteLabHandler', () => {
     expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
   });
 
-  it('with force stops, wipes, then deletes a started lab', async () => {
+  it('with force stops, waits until stopped, wipes, waits until wiped, then deletes a started lab', async () => {
     client.getLab.mockResolvedValue(cmlLab('STARTED'));
     await run(true);
-    const order = [client.stopLab, client.wipeLab, client.deleteLab].map(
-      (m) => m.mock.invocationCallOrder[0],
+    const calls = [client.stopLab, client.waitForLabState, client.wipeLab, client.deleteLab].map(
+      (m) => m.mock.invocationCallOrder,
     );
-    expect(order).toEqual([...order].sort((a, b) => a - b));
+    const [stop, [waitStopped, waitWiped], wipe, del] = calls;
+    expect([stop[0], waitStopped, wipe[0], waitWiped, del[0]]).toEqual(
+      [stop[0], waitStopped, wipe[0], waitWiped, del[0]].sort((a, b) => a - b),
+    );
+    expect(client.waitForLabState).toHaveBeenNthCalledWith(1, L, ['STOPPED', 'DEFINED_ON_CORE'], 5000);
+    expect(client.waitForLabState).toHaveBeenNthCalledWith(2, L, ['DEFINED_ON_CORE'], 5000);
   });
+
+  it('with force wipes a stopped lab without stopping it', async () => {
+    client.getLab.mockResolvedValue(cmlLab('STOPPED'));
+    await run(true);
+    expect(client.stopLab).not.toHaveBeenCalled();
+    expect(client.wipeLab).toHaveBeenCalledWith(L);
+    expect(client.deleteLab).toHaveBeenCalledWith(L);
+  });
+
+  it('names the step and the CML changes made when the stop does not converge in time (504)', async () => {
+    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    client.waitForLabState.mockRejectedValueOnce(
+      new CmlTimeoutError('did not reach STOPPED', { workerId: W, route: 'labs.state' }),
+    );
+    const error = await run(true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamTimeoutError);
+    expect((error as UpstreamTimeoutError).extensions).toEqual({
+      step: 'wait-stopped',
+      cmlChanges: ['stop-requested'],
+    });
+    expect(client.wipeLab).not.toHaveBeenCalled();
+    expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
+  });
+
+  it('names the wipe as the failed step of a lab it has stopped already (409)', async () => {
+    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    client.wipeLab.mockRejectedValueOnce(
+      new CmlConflictError('Lab is running', { workerId: W, route: 'labs.wipe', status: 400 }),
+    );
+    const error = await run(true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).extensions).toEqual({ step: 'wipe', cmlChanges: ['stopped'] });
+    expect(client.deleteLab).not.toHaveBeenCalled();
+  });
+
+  it('names the read as the step of a refused unforced delete, with no CML change', async () => {
+    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    const error = await run(false).catch((e: unknown) => e);
+    expect((error as ConflictError).extensions).toEqual({ step: 'read', cmlChanges: [] });
+  });
+
+  it.each([false, null])(
+    "does not take CML's 404 as gone when the account's admin flag is %s (502, record kept)",
+    async (admin) => {
+      client.account.mockResolvedValue({ username: 'student', userId: null, admin });
+      client.getLab.mockRejectedValue(
+        new CmlNotFoundError('Lab not found', { workerId: W, route: 'labs.get', status: 404 }),
+      );
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamFailureError);
+      expect((error as Error).message).toContain('"student"');
+      expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
+      expect(published).toHaveLength(0);
+    },
+  );
 
   it('counts a CML 404 as deleted', async () => {
     client.getLab.mockRejectedValue(

@@ -16,6 +16,7 @@ import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { LabDeleteOutcome, LabsMetrics } from '../../ports/labs-metrics';
 import { WorkerWriteLock } from '../../worker-write-lock';
 import { DeleteLabCommand, DeleteLabResult } from './delete-lab.command';
+import { DeleteLabProgress } from './delete-lab-progress';
 
 /**
  * Phase 1 of the two-phase delete: delete the lab in CML, then remove the local record at once
@@ -76,7 +77,19 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     const log = { workerId, labId, deletedBy };
     this.logger.log(log, `Deleting lab ${labId} from worker ${workerId}`);
 
-    const cmlLab = await this.deleteInCml(client, labId, force);
+    const progress = new DeleteLabProgress();
+    let cmlLab: CmlLab | null;
+    try {
+      cmlLab = await this.deleteInCml(client, labId, force, progress);
+      if (cmlLab === null) await this.requireTrustedAbsence(client, workerId, labId, progress);
+    } catch (error) {
+      const message = (error as Error).message;
+      this.logger.error(
+        { ...log, ...progress.problemExtensions(), err: message },
+        `Failed to delete lab ${labId} from worker ${workerId}: ${message}`,
+      );
+      throw error;
+    }
     const alreadyAbsentInCml = cmlLab === null;
     if (alreadyAbsentInCml) {
       this.logger.log(log, `Lab ${labId} was already absent in CML on worker ${workerId}`);
@@ -138,35 +151,86 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     return this.result(workerId, labId, alreadyAbsentInCml, removed);
   }
 
-  /** Returns CML's view of the lab before the delete, or null when CML did not have it. */
-  private async deleteInCml(client: CmlClient, labId: string, force: boolean): Promise<CmlLab | null> {
+  /**
+   * The CML half: read the lab, and with `force` stop it, wait until its nodes are down, wipe it,
+   * wait until it is wiped, then delete it. CML's start/stop/wipe answer 204 at once and move the
+   * nodes afterwards; a wipe before the stop has converged, or a delete before the wipe has, is
+   * refused. Returns CML's view of the lab before the delete, or null when CML said it had no such
+   * lab. A failure names the step and the CML changes already made.
+   */
+  private async deleteInCml(
+    client: CmlClient,
+    labId: string,
+    force: boolean,
+    progress: DeleteLabProgress,
+  ): Promise<CmlLab | null> {
     let lab: CmlLab;
     try {
       lab = await client.getLab(labId);
     } catch (error) {
       if (error instanceof CmlNotFoundError) return null;
-      throw upstreamErrorOf(error, `reading lab ${labId}`);
+      throw progress.failure(error, `reading lab ${labId}`);
     }
+    if (lab.state !== 'DEFINED_ON_CORE' && !force) {
+      throw progress.conflict(
+        `Lab ${labId} is ${lab.state}; it must be stopped and wiped before it can be deleted (or use force=true)`,
+      );
+    }
+    const timeoutMs = this.config.cmlConvergeTimeoutMs;
     try {
-      if (lab.state !== 'DEFINED_ON_CORE') {
-        if (!force) {
-          throw new ConflictError(
-            `Lab ${labId} is ${lab.state}; it must be stopped and wiped before it can be deleted (or use force=true)`,
-          );
-        }
-        if (lab.state !== 'STOPPED') await client.stopLab(labId);
-        await client.wipeLab(labId);
+      if (lab.state !== 'DEFINED_ON_CORE' && lab.state !== 'STOPPED') {
+        progress.at('stop');
+        await client.stopLab(labId);
+        progress.requested('stop');
+        progress.at('wait-stopped');
+        await client.waitForLabState(labId, ['STOPPED', 'DEFINED_ON_CORE'], timeoutMs);
+        progress.confirmed('stop');
       }
+      if (lab.state !== 'DEFINED_ON_CORE') {
+        progress.at('wipe');
+        await client.wipeLab(labId);
+        progress.requested('wipe');
+        await client.waitForLabState(labId, ['DEFINED_ON_CORE'], timeoutMs);
+        progress.confirmed('wipe');
+      }
+      progress.at('delete');
       await client.deleteLab(labId);
       return lab;
     } catch (error) {
-      if (error instanceof ConflictError) throw error;
       if (error instanceof CmlNotFoundError) return null;
       if (error instanceof CmlConflictError) {
-        throw new ConflictError(`CML refused to delete lab ${labId}: ${error.message}`);
+        throw progress.conflict(`CML refused to ${progress.step} lab ${labId}: ${error.message}`);
       }
-      throw upstreamErrorOf(error, `deleting lab ${labId}`);
+      throw progress.failure(error, `${progress.describe()} lab ${labId}`);
     }
+  }
+
+  /**
+   * CML hides other users' labs from a non-admin account and answers 404 for them, so such a 404
+   * proves nothing. Unless the account is known to be an administrator, nothing is removed: the
+   * request is a 404 when there is no live record anyway, else a 502 that says how to fix it.
+   */
+  private async requireTrustedAbsence(
+    client: CmlClient,
+    workerId: string,
+    labId: string,
+    progress: DeleteLabProgress,
+  ): Promise<void> {
+    const account = await client.account();
+    if (account.admin === true) return;
+    const local = await this.labs.findOne(workerId, labId);
+    if (!local || local.isRemoved) {
+      throw new NotFoundError(`Lab ${labId} exists neither in CML nor locally on worker ${workerId}`);
+    }
+    const role =
+      account.admin === false
+        ? 'is not a CML administrator'
+        : 'could not be confirmed as a CML administrator';
+    throw new UpstreamFailureError(
+      `CML answered 404 for lab ${labId}, but the worker's CML account "${account.username}" ${role}: CML hides other users' labs from such an account, so the 404 does not prove the lab is gone. Nothing was changed; give worker ${workerId} an admin account to delete it.`,
+      {},
+      progress.problemExtensions(),
+    );
   }
 
   private localFailure(
