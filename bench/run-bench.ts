@@ -15,7 +15,12 @@ import * as path from 'node:path';
 import mongoose, { Connection } from 'mongoose';
 import pLimit from 'p-limit';
 import { AppConfig, loadAppConfig } from '@app/common';
-import { EmbeddedFerretDb, findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
+import {
+  EmbeddedFerretDb,
+  ensureFerretDbInstalled,
+  findRepoRoot,
+  startEmbeddedFerretDb,
+} from '@app/dev-infra';
 import { DeleteLabCommand, RefreshWorkerLabsCommand } from '@app/labs';
 import { RegisterWorkerCommand, ReconcileSummary } from '@app/workers';
 import { createApiApp } from '../apps/api/src/create-api-app';
@@ -152,6 +157,8 @@ async function main(): Promise<void> {
     let ferret: EmbeddedFerretDb | undefined;
     if (!baseUri) {
       const dataDir = path.join(repoRoot, '.data', `bench-${stamp}`);
+      // As `npm run dev` and the tests do: build FerretDB on first use instead of failing.
+      ensureFerretDbInstalled(repoRoot);
       ferret = await startEmbeddedFerretDb({ dataDir, repoRoot });
       const db = ferret;
       // Nest exits the process on a bootstrap error, past every finally: remove the data dir then too.

@@ -2,6 +2,7 @@ export * from './domain/worker';
 export * from './domain/worker-endpoint';
 export * from './domain/endpoint-address-policy';
 export * from './domain/reconcile-summary';
+export * from './domain/cml-contact';
 export * from './application/worker.view';
 export * from './application/worker-directory';
 export * from './application/endpoint-guard';

@@ -1,3 +1,4 @@
+import { CmlContact } from '../domain/cml-contact';
 import { ReconcileSummary } from '../domain/reconcile-summary';
 import { ReconcileMode, Worker } from '../domain/worker';
 
@@ -12,6 +13,7 @@ export interface WorkerView {
   createdAt: string;
   updatedAt: string;
   lastReconcile: ReconcileSummary | null;
+  cml: CmlContact | null;
 }
 
 export function toWorkerView(worker: Worker): WorkerView {
@@ -26,5 +28,6 @@ export function toWorkerView(worker: Worker): WorkerView {
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
     lastReconcile: p.lastReconcile,
+    cml: p.cml,
   };
 }

@@ -1,5 +1,10 @@
 export type ReconcileTrigger = 'manual' | 'scheduled';
 export type ReconcileStatus = 'succeeded' | 'skipped' | 'failed';
+/**
+ * How the run applied what it found: `enforce` wrote it, `observe` (the worker's reconcileMode)
+ * and `dry-run` (`refresh?dryRun=true`) wrote nothing. Only an enforce run can confirm a sync.
+ */
+export type ReconcileRunMode = 'enforce' | 'observe' | 'dry-run';
 
 /** What one reconciliation of one worker did; kept on the worker and in the run history. */
 export interface ReconcileSummary {
@@ -7,6 +12,7 @@ export interface ReconcileSummary {
   workerId: string;
   trigger: ReconcileTrigger;
   status: ReconcileStatus;
+  mode: ReconcileRunMode;
   reason?: string;
   created: number;
   updated: number;

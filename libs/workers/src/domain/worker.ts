@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@app/common';
+import { CmlContact } from './cml-contact';
 import { ReconcileSummary } from './reconcile-summary';
 import { normalizeWorkerEndpoint } from './worker-endpoint';
 
@@ -21,6 +22,8 @@ export interface WorkerProps {
   lastReconcile: ReconcileSummary | null;
   /** When a reconciliation last confirmed every local record against a trusted CML list. */
   lastSuccessfulSyncAt: Date | null;
+  /** What the last contact with the controller learned; null until the first one. */
+  cml: CmlContact | null;
   version: number;
 }
 
@@ -48,6 +51,7 @@ export class Worker {
       | 'updatedAt'
       | 'lastReconcile'
       | 'lastSuccessfulSyncAt'
+      | 'cml'
       | 'version'
       | 'enabled'
       | 'reconcileMode'
@@ -67,6 +71,7 @@ export class Worker {
       updatedAt: now,
       lastReconcile: null,
       lastSuccessfulSyncAt: null,
+      cml: null,
       version: 0,
     });
   }

@@ -84,6 +84,7 @@ export class ReconciliationRunner {
               workerId: worker.id,
               trigger,
               status: 'failed',
+              mode: worker.reconcileMode === 'observe' ? 'observe' : 'enforce',
               reason: (error as Error).message,
               created: 0,
               updated: 0,

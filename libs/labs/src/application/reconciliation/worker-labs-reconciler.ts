@@ -3,9 +3,17 @@ import { EventBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import pLimit from 'p-limit';
-import { CmlClient, CmlClientFactory, CmlNotFoundError } from '@app/cml-client';
+import { CmlAccount, CmlClient, CmlClientFactory, CmlNotFoundError } from '@app/cml-client';
 import { AppConfig, Clock, ConflictError, UpstreamFailureError } from '@app/common';
-import { ReconcileSummary, ReconcileTrigger, Worker, WorkerDirectory, WorkerRepository } from '@app/workers';
+import {
+  CmlContact,
+  ReconcileRunMode,
+  ReconcileSummary,
+  ReconcileTrigger,
+  Worker,
+  WorkerDirectory,
+  WorkerRepository,
+} from '@app/workers';
 import { CmlLabSnapshot } from '../../domain/cml-lab-snapshot';
 import { LabRecord } from '../../domain/lab-record.aggregate';
 import { planLabSync } from '../../domain/lab-sync-plan';
@@ -25,6 +33,19 @@ const ZERO: Counts = { created: 0, updated: 0, unchanged: 0, orphansRemoved: 0, 
 export interface ReconcileOutcome {
   summary: ReconcileSummary;
   upstreamError?: Error;
+}
+
+/** What a refresh is asked to do beyond the worker's own settings. */
+export interface ReconcileOptions {
+  /** Compute everything, write and emit nothing, record no run (`refresh?dryRun=true`). */
+  dryRun?: boolean;
+}
+
+/** Whether the controller can be trusted at all, and what this contact learned of it. */
+interface ControllerCheck {
+  contact?: CmlContact;
+  account?: CmlAccount;
+  untrusted?: { status: 'failed' | 'skipped'; reason: string; error?: Error };
 }
 
 type Lookup =
@@ -77,12 +98,22 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     workerId: string,
     trigger: ReconcileTrigger,
     reconciliationId: string,
+    options: ReconcileOptions = {},
   ): Promise<ReconcileOutcome> {
     const worker = await this.directory.require(workerId);
-    const run = this.startRun(worker, trigger, reconciliationId);
+    const mode: ReconcileRunMode = options.dryRun
+      ? 'dry-run'
+      : worker.reconcileMode === 'observe'
+        ? 'observe'
+        : 'enforce';
+    const run = this.startRun(worker, trigger, reconciliationId, mode);
     if (!worker.enabled) return run.finish('skipped', ZERO, 'worker is disabled');
     if (worker.reconcileMode === 'paused') return run.finish('skipped', ZERO, 'reconcileMode is paused');
 
+    // A dry run writes nothing, so it needs no lease and no fencing epoch.
+    if (mode === 'dry-run') {
+      return this.exclusively(worker.id, run, () => this.reconcileUnderLease(worker, null, run), false);
+    }
     return this.exclusively(worker.id, run, (lease) => this.reconcileUnderLease(worker, lease, run));
   }
 
@@ -90,14 +121,18 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
   private async exclusively(
     workerId: string,
     run: Run,
-    work: (lease: ReconcileLease) => Promise<ReconcileOutcome>,
+    work: (lease: ReconcileLease | null) => Promise<ReconcileOutcome>,
+    withLease = true,
   ): Promise<ReconcileOutcome> {
     if (this.inProgress.has(workerId))
       return run.finish('skipped', ZERO, 'this worker is being reconciled already');
     this.inProgress.add(workerId);
     try {
-      const lease = await this.leases.acquire(workerId, this.instanceId, this.leaseTtlMs(), this.clock.now());
-      if (!lease) return run.finish('skipped', ZERO, 'another instance is reconciling this worker');
+      const lease = withLease
+        ? await this.leases.acquire(workerId, this.instanceId, this.leaseTtlMs(), this.clock.now())
+        : null;
+      if (withLease && !lease)
+        return run.finish('skipped', ZERO, 'another instance is reconciling this worker');
       try {
         const job = work(lease);
         this.running.add(job);
@@ -107,23 +142,31 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
           this.running.delete(job);
         }
       } finally {
-        await this.leases.release(lease).catch(() => undefined);
+        if (lease) await this.leases.release(lease).catch(() => undefined);
       }
     } finally {
       this.inProgress.delete(workerId);
     }
   }
 
+  /** @param lease null for a dry run, which writes nothing. */
   private async reconcileUnderLease(
     worker: Worker,
-    lease: ReconcileLease,
+    lease: ReconcileLease | null,
     run: Run,
   ): Promise<ReconcileOutcome> {
     const ctx = { workerId: worker.id, reconciliationId: run.reconciliationId };
     const client = this.clientFor(worker);
 
-    const untrusted = await this.untrustedReason(client);
-    if (untrusted) return run.finish(untrusted.status, ZERO, untrusted.reason, untrusted.error);
+    const check = await this.checkController(client);
+    run.learned(check.contact);
+    if (check.untrusted) {
+      const { status, reason, error } = check.untrusted;
+      return run.finish(status, ZERO, reason, error);
+    }
+    // CML lists only a non-admin account's own and shared labs: every other user's lab would look
+    // deleted. Such a run still creates and updates what it sees, but it removes nothing.
+    const mayRemove = check.account?.admin === true;
 
     // Records first, list second: a record created after this read is no candidate for removal.
     const records = await this.labs.findByWorker(worker.id);
@@ -147,15 +190,15 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     // Only labs CML did not list are candidates. A listed lab whose details answered 404 has two
     // contradicting answers; it is left alone now and checked again when a later list omits it.
     const candidates = plan.notInSnapshot.filter((r) => !listedSet.has(r.labId));
-    const unconfirmed = candidates.filter((r) => !lookups.has(r.labId));
+    const unconfirmed = mayRemove ? candidates.filter((r) => !lookups.has(r.labId)) : [];
     const confirmations = await this.lookUp(
       client,
       unconfirmed.map((r) => r.labId),
     );
-    const confirmed = candidates.filter(
-      (r) => (lookups.get(r.labId) ?? confirmations.get(r.labId))?.kind === 'gone',
-    );
-    const keptByLookup = candidates.length - confirmed.length;
+    const confirmed = mayRemove
+      ? candidates.filter((r) => (lookups.get(r.labId) ?? confirmations.get(r.labId))?.kind === 'gone')
+      : [];
+    const keptByLookup = mayRemove ? candidates.length - confirmed.length : 0;
     if (confirmed.length > 0) {
       this.logger.log(
         { ...ctx, labIds: confirmed.map((r) => r.labId) },
@@ -182,6 +225,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     });
 
     const notes: string[] = [];
+    if (!mayRemove) notes.push(this.notAdminReason(worker, check.account, candidates.length));
     if (heldBack) {
       notes.push(
         `${confirmed.length} of ${live} records are orphans, above RECONCILE_MAX_DELETE_RATIO ${this.config.reconcileMaxDeleteRatio}: they wait for approval`,
@@ -191,11 +235,14 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       notes.push(`details of ${unreadable} labs could not be read; their records are kept as they were`);
     if (keptByLookup > 0)
       notes.push(`${keptByLookup} labs missing from the list still exist or could not be checked; kept`);
+    // Only a run that saw every lab can vouch for every record (Lab.lastSyncedAt, lastSeenAt).
+    const complete = mayRemove && unreadable === 0;
+    const status = mayRemove ? 'succeeded' : 'skipped';
 
-    if (worker.reconcileMode === 'observe') {
-      notes.push('observe mode: nothing was written');
+    if (run.mode !== 'enforce' || !lease) {
+      notes.push(`${run.mode}: nothing was written`);
       return run.finish(
-        'succeeded',
+        status,
         {
           created: plan.toCreate.length,
           updated: plan.toUpdate.length,
@@ -210,9 +257,14 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     const renewed = await this.leases.renew(lease, this.leaseTtlMs(), this.clock.now());
     if (!renewed)
       return run.finish('skipped', ZERO, 'the reconciliation lease was lost; nothing was written');
-    const result = await this.writeLock.run(worker.id, () =>
-      this.labs.saveChanges(plan.toCreate, [...plan.toUpdate, ...orphanWrites], lease.epoch),
-    );
+    const result = await this.writeLock
+      .run(worker.id, () =>
+        this.labs.saveChanges(plan.toCreate, [...plan.toUpdate, ...orphanWrites], lease.epoch),
+      )
+      .catch((error: unknown) => {
+        this.logRemovalFailures(ctx, orphanWrites, error);
+        throw error;
+      });
     const lost = new Set(result.conflicts);
     if (lost.size > 0) notes.push(`${lost.size} records changed concurrently and are left for the next run`);
 
@@ -229,7 +281,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     }
     const updatedContent = plan.toUpdate.filter(({ record }) => !lost.has(record.labId)).length;
     return run.finish(
-      'succeeded',
+      status,
       {
         created: result.created,
         updated: updatedContent,
@@ -238,7 +290,37 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
         orphansPending,
       },
       notes.length > 0 ? notes.join('; ') : undefined,
+      undefined,
+      complete && lost.size === 0,
     );
+  }
+
+  private notAdminReason(worker: Worker, account: CmlAccount | undefined, kept: number): string {
+    const who = `the worker's CML account "${account?.username ?? '?'}"`;
+    const role =
+      account?.admin === false
+        ? 'is not a CML administrator'
+        : 'could not be confirmed as a CML administrator (the controller has no /auth_extended)';
+    return (
+      `${who} ${role}: CML lists only its own and shared labs, so a lab missing from its list may belong to another user. ` +
+      `No record was removed (${kept} not in its list were kept); labs it can see were still created and updated. ` +
+      `To let reconciliation remove orphans, give the worker an admin account (PATCH /api/workers/${worker.id} with username and password)`
+    );
+  }
+
+  private logRemovalFailures(
+    ctx: { workerId: string; reconciliationId: string },
+    writes: { record: LabRecord }[],
+    error: unknown,
+  ): void {
+    const message = (error as Error).message;
+    for (const { record } of writes) {
+      if (!record.isRemoved) continue;
+      this.logger.error(
+        { ...ctx, labId: record.labId, err: message },
+        `Failed to remove orphaned lab record ${record.labId}: ${message}`,
+      );
+    }
   }
 
   /** POST .../orphans/approve: each pending orphan is confirmed absent in CML again, then removed. */
@@ -250,14 +332,21 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     const worker = await this.directory.require(workerId);
     if (!worker.enabled)
       throw new ConflictError(`Worker ${workerId} is disabled; enable it to approve orphans`);
-    const run = this.startRun(worker, 'manual', reconciliationId);
+    const run = this.startRun(worker, 'manual', reconciliationId, 'enforce');
     if (worker.reconcileMode !== 'enforce') {
       return run.finish('skipped', ZERO, `reconcileMode is ${worker.reconcileMode}; nothing was removed`);
     }
     return this.exclusively(workerId, run, async (lease) => {
       const client = this.clientFor(worker);
-      const untrusted = await this.untrustedReason(client);
-      if (untrusted) return run.finish(untrusted.status, ZERO, untrusted.reason, untrusted.error);
+      const check = await this.checkController(client);
+      run.learned(check.contact);
+      if (check.untrusted) {
+        const { status, reason, error } = check.untrusted;
+        return run.finish(status, ZERO, reason, error);
+      }
+      if (check.account?.admin !== true) {
+        return run.finish('skipped', ZERO, this.notAdminReason(worker, check.account, 0));
+      }
       const wanted = labIds ? new Set(labIds) : null;
       const pending = (await this.labs.findByWorker(workerId)).filter(
         (r) => !r.isRemoved && r.pendingOrphan && (!wanted || wanted.has(r.labId)),
@@ -286,7 +375,9 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
           writes.push({ record, expectedVersion });
         } else stillPending++;
       }
-      const result = await this.writeLock.run(workerId, () => this.labs.saveChanges([], writes, lease.epoch));
+      const result = await this.writeLock.run(workerId, () =>
+        this.labs.saveChanges([], writes, lease!.epoch),
+      );
       const lost = new Set(result.conflicts);
       let removed = 0;
       for (const { record } of writes) {
@@ -308,25 +399,48 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     });
   }
 
-  /** A list is not trusted from a controller that cannot say it is ready. */
-  private async untrustedReason(
-    client: CmlClient,
-  ): Promise<{ status: 'failed' | 'skipped'; reason: string; error?: Error } | null> {
+  /**
+   * A list is not trusted from a controller that cannot say it is ready. The login that follows
+   * tells whether the account is an administrator, i.e. whether its list can be complete.
+   */
+  private async checkController(client: CmlClient): Promise<ControllerCheck> {
+    let info;
     try {
-      const info = await client.systemInformation();
-      if (!info.ready)
-        return {
+      info = await client.systemInformation();
+    } catch (error) {
+      const upstream = upstreamErrorOf(error, 'reading system information');
+      return {
+        untrusted: { status: 'failed', reason: `CML not trusted: ${upstream.message}`, error: upstream },
+      };
+    }
+    const contact: CmlContact = {
+      version: info.version,
+      ready: info.ready,
+      accountIsAdmin: null,
+      checkedAt: this.clock.now().toISOString(),
+    };
+    if (!info.ready) {
+      return {
+        contact,
+        untrusted: {
           status: 'skipped',
           reason: 'CML reports it is not ready; nothing was changed',
           // A manual refresh answers 502 (contract: CML list untrusted); a scheduled run records the skip.
           error: new UpstreamFailureError(
             'CML reports it is not ready (system_information ready: false); nothing was changed',
           ),
-        };
-      return null;
+        },
+      };
+    }
+    try {
+      const account = await client.account();
+      return { contact: { ...contact, accountIsAdmin: account.admin }, account };
     } catch (error) {
-      const upstream = upstreamErrorOf(error, 'reading system information');
-      return { status: 'failed', reason: `CML not trusted: ${upstream.message}`, error: upstream };
+      const upstream = upstreamErrorOf(error, 'logging in');
+      return {
+        contact,
+        untrusted: { status: 'failed', reason: `CML not trusted: ${upstream.message}`, error: upstream },
+      };
     }
   }
 
@@ -365,19 +479,35 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     return Math.max(5 * 60_000, 20 * this.config.cmlTimeoutMs);
   }
 
-  private startRun(worker: Worker, trigger: ReconcileTrigger, reconciliationId: string): Run {
-    return new Run(worker, trigger, reconciliationId, this.clock, this.workers, this.logger, this.metrics);
+  private startRun(
+    worker: Worker,
+    trigger: ReconcileTrigger,
+    reconciliationId: string,
+    mode: ReconcileRunMode,
+  ): Run {
+    return new Run(
+      worker,
+      trigger,
+      reconciliationId,
+      mode,
+      this.clock,
+      this.workers,
+      this.logger,
+      this.metrics,
+    );
   }
 }
 
-/** Timing and bookkeeping of one worker's reconciliation. */
+/** Timing and bookkeeping of one worker's reconciliation. A dry run records nothing. */
 class Run {
   private readonly startedAt: Date;
+  private contact: CmlContact | undefined;
 
   constructor(
     private readonly worker: Worker,
     readonly trigger: ReconcileTrigger,
     readonly reconciliationId: string,
+    readonly mode: ReconcileRunMode,
     private readonly clock: Clock,
     private readonly workers: WorkerRepository,
     private readonly logger: Logger,
@@ -386,11 +516,21 @@ class Run {
     this.startedAt = clock.now();
   }
 
+  /** What this contact learned of the controller, stored on the worker with the summary. */
+  learned(contact: CmlContact | undefined): void {
+    this.contact = contact;
+  }
+
+  /**
+   * @param confirmedSync the run applied a trusted, complete view of CML to every record, so
+   *   the worker's lastSuccessfulSyncAt moves (observe, dry-run, partial and approval runs: never).
+   */
   async finish(
     status: ReconcileSummary['status'],
     counts: Counts,
     reason?: string,
     upstreamError?: Error,
+    confirmedSync = false,
   ): Promise<ReconcileOutcome> {
     const finishedAt = this.clock.now();
     const summary: ReconcileSummary = {
@@ -398,16 +538,19 @@ class Run {
       workerId: this.worker.id,
       trigger: this.trigger,
       status,
+      mode: this.mode,
       ...(reason ? { reason } : {}),
       ...counts,
       startedAt: this.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - this.startedAt.getTime(),
     };
+    if (this.mode === 'dry-run') return { summary, upstreamError };
     await this.workers.recordReconcile(
       this.worker.id,
       summary,
-      status === 'succeeded' ? this.startedAt : null,
+      confirmedSync && status === 'succeeded' && this.mode === 'enforce' ? this.startedAt : null,
+      this.contact,
     );
     this.metrics.reconcileFinished(summary);
     const line = { ...summary };

@@ -104,7 +104,9 @@ describe('DeleteLabHandler', () => {
       stopLab: jest.fn().mockResolvedValue(undefined),
       wipeLab: jest.fn().mockResolvedValue(undefined),
       deleteLab: jest.fn().mockResolvedValue(undefined),
-      waitForLabState: jest.fn(async (_id: string, states: readonly string[]) => states[0]),
+      waitForLabState: jest.fn(
+        async (_id: string, states: readonly string[], _timeoutMs: number) => states[0],
+      ),
       account: jest.fn().mockResolvedValue({ username: 'u', userId: 'u-id', admin: true }),
     };
     const directory = {

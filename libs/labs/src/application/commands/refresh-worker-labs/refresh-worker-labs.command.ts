@@ -7,6 +7,11 @@ export class RefreshWorkerLabsCommand extends Command<ReconcileSummary> {
     readonly trigger: ReconcileTrigger = 'manual',
     /** Groups the workers of one run (POST /api/reconciliations, the scheduled job). */
     readonly reconciliationId?: string,
+    /**
+     * `refresh?dryRun=true`: compute the reconciliation, write and emit nothing, record no run.
+     * Implemented by WorkerLabsReconciler (mode `dry-run`).
+     */
+    readonly dryRun: boolean = false,
   ) {
     super();
   }

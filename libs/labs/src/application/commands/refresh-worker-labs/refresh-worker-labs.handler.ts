@@ -17,6 +17,7 @@ export class RefreshWorkerLabsHandler implements ICommandHandler<RefreshWorkerLa
       command.workerId,
       command.trigger,
       command.reconciliationId ?? randomUUID(),
+      { dryRun: command.dryRun },
     );
     if (upstreamError && command.trigger === 'manual') throw upstreamError;
     return summary;

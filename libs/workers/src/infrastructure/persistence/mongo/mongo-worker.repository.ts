@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { ConflictError, Page } from '@app/common';
 import { WorkerRepository } from '../../../application/ports/worker.repository';
+import { CmlContact } from '../../../domain/cml-contact';
 import { ReconcileSummary } from '../../../domain/reconcile-summary';
 import { Worker } from '../../../domain/worker';
 import { workerFromDocument, workerToDocument } from './worker.mapper';
@@ -57,9 +58,15 @@ export class MongoWorkerRepository extends WorkerRepository {
     return result.deletedCount === 1;
   }
 
-  async recordReconcile(id: string, summary: ReconcileSummary, successfulSyncAt: Date | null): Promise<void> {
+  async recordReconcile(
+    id: string,
+    summary: ReconcileSummary,
+    successfulSyncAt: Date | null,
+    cml?: CmlContact,
+  ): Promise<void> {
     const set: Record<string, unknown> = { lastReconcile: summary };
     if (successfulSyncAt) set.lastSuccessfulSyncAt = successfulSyncAt;
+    if (cml) set.cml = cml;
     await this.model.collection.updateOne({ _id: id as never }, { $set: set });
   }
 

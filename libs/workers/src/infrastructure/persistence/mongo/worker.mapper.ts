@@ -1,3 +1,4 @@
+import { CmlContact } from '../../../domain/cml-contact';
 import { ReconcileSummary } from '../../../domain/reconcile-summary';
 import { ReconcileMode, Worker } from '../../../domain/worker';
 import { WorkerDocument } from './worker.schema';
@@ -19,6 +20,7 @@ export function workerToDocument(worker: Worker): WorkerDocument {
     updatedAt: p.updatedAt,
     lastReconcile: p.lastReconcile as unknown as Record<string, unknown> | null,
     lastSuccessfulSyncAt: p.lastSuccessfulSyncAt,
+    cml: p.cml as unknown as Record<string, unknown> | null,
     version: p.version,
   };
 }
@@ -38,6 +40,7 @@ export function workerFromDocument(doc: WorkerDocument): Worker {
     updatedAt: new Date(doc.updatedAt),
     lastReconcile: (doc.lastReconcile as unknown as ReconcileSummary | null) ?? null,
     lastSuccessfulSyncAt: doc.lastSuccessfulSyncAt ? new Date(doc.lastSuccessfulSyncAt) : null,
+    cml: (doc.cml as unknown as CmlContact | null) ?? null,
     version: doc.version,
   });
 }

@@ -46,6 +46,9 @@ export class WorkerDocument {
   @Prop({ type: Date, default: null })
   lastSuccessfulSyncAt!: Date | null;
 
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
+  cml!: Record<string, unknown> | null;
+
   @Prop({ required: true })
   version!: number;
 }
