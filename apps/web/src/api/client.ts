@@ -22,6 +22,10 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: { field: string; message: string }[];
+  /** A failed lab delete: the CML call that failed. */
+  step?: string;
+  /** A failed lab delete: what it had already changed in CML (e.g. "stopped"). */
+  cmlChanges?: string[];
 }
 
 export class ApiError extends Error {
@@ -93,6 +97,10 @@ export async function requestJson<T>(
       detail: typeof p.detail === 'string' ? p.detail : undefined,
       instance: p.instance,
       errors: Array.isArray(p.errors) ? p.errors : undefined,
+      step: typeof p.step === 'string' ? p.step : undefined,
+      cmlChanges: Array.isArray(p.cmlChanges)
+        ? p.cmlChanges.filter((c): c is string => typeof c === 'string')
+        : undefined,
     });
   }
   return body as T;

@@ -8,6 +8,8 @@ export interface ReconcileSummary {
   workerId: string;
   trigger: 'manual' | 'scheduled';
   status: 'succeeded' | 'skipped' | 'failed';
+  /** enforce wrote what it found; observe and dry-run wrote nothing. */
+  mode?: 'enforce' | 'observe' | 'dry-run';
   reason?: string;
   created: number;
   updated: number;
@@ -29,6 +31,8 @@ export interface Worker {
   createdAt: string;
   updatedAt: string;
   lastReconcile: ReconcileSummary | null;
+  /** What the last contact with the CML server learned; null before the first one. */
+  cml?: { version: string; ready: boolean; accountIsAdmin: boolean | null; checkedAt: string } | null;
 }
 
 export interface NewWorker {

@@ -25,6 +25,28 @@ describe('problem+json errors', () => {
     expect(alert).toHaveTextContent('endpoint: must be https://host[:port]');
   });
 
+  it('says at which CML step a delete failed and what it had changed in CML already', async () => {
+    const fetcher = vi.fn().mockResolvedValue(
+      response(409, {
+        title: 'Conflict',
+        status: 409,
+        detail: 'CML refused to wipe the lab',
+        step: 'wipe',
+        cmlChanges: ['stopped'],
+      }),
+    );
+    const error = await requestJson('/api/x', { fetcher }).catch((e: unknown) => e);
+    render(<ProblemAlert problem={toProblem(error)} />);
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Failed at CML step wipe.');
+    expect(alert).toHaveTextContent('Already done in CML: stopped.');
+  });
+
+  it('says nothing was changed in CML when a delete failed before any change', () => {
+    render(<ProblemAlert problem={{ title: 'Bad Gateway', status: 502, step: 'read', cmlChanges: [] }} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('Nothing was changed in CML.');
+  });
+
   it('renders nothing without a problem', () => {
     const { container } = render(<ProblemAlert problem={null} />);
     expect(container).toBeEmptyDOMElement();

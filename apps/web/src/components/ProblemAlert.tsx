@@ -19,6 +19,18 @@ export function ProblemAlert({ problem, children }: { problem: Problem | null; c
           ))}
         </ul>
       ) : null}
+      {problem.step ? (
+        <p>
+          Failed at CML step <code>{problem.step}</code>.{' '}
+          {problem.cmlChanges?.length ? (
+            <>
+              Already done in CML: <strong>{problem.cmlChanges.join(', ')}</strong>.
+            </>
+          ) : (
+            'Nothing was changed in CML.'
+          )}
+        </p>
+      ) : null}
       {children}
     </div>
   );

@@ -73,6 +73,7 @@ export function WorkersPage() {
               <th scope="col">Endpoint</th>
               <th scope="col">Status</th>
               <th scope="col">Mode</th>
+              <th scope="col">CML</th>
               <th scope="col">Last reconcile</th>
               <th scope="col">
                 <span className="sr-only">Actions</span>
@@ -94,6 +95,9 @@ export function WorkersPage() {
                   )}
                 </td>
                 <td>{w.reconcileMode}</td>
+                <td>
+                  <CmlContactView cml={w.cml ?? null} />
+                </td>
                 <td>
                   {w.lastReconcile ? (
                     <LastReconcile s={w.lastReconcile} />
@@ -131,7 +135,7 @@ export function WorkersPage() {
             ))}
             {workers.data && workers.data.items.length === 0 ? (
               <tr>
-                <td colSpan={6} className="muted">
+                <td colSpan={7} className="muted">
                   No workers yet.
                 </td>
               </tr>
@@ -173,5 +177,22 @@ function LastReconcile({ s }: { s: ReconcileSummary }) {
         {s.reason ? ` · ${s.reason}` : ''}
       </span>
     </span>
+  );
+}
+
+/** The CML version and whether the worker's account can see every lab (else orphans are never removed). */
+function CmlContactView({ cml }: { cml: Worker['cml'] }) {
+  if (!cml) return <span className="muted">not contacted yet</span>;
+  return (
+    <>
+      <span className="mono">{cml.version}</span>
+      {cml.ready ? null : <span className="badge badge-off"> not ready</span>}
+      {cml.accountIsAdmin === true ? null : (
+        <div className="muted" title="CML shows a non-admin account only its own and shared labs">
+          {cml.accountIsAdmin === false ? 'non-admin account' : 'admin rights unknown'}: orphans are not
+          removed
+        </div>
+      )}
+    </>
   );
 }
