@@ -53,6 +53,35 @@ export function createAdminApiRouter(state: SimulatorState): Router {
     res.status(204).end();
   });
 
+  router.get('/users', (_req, res) => {
+    res.json(state.listUsers());
+  });
+
+  router.post('/users', (req, res) => {
+    res.json(state.addUser(bodyOf(req.body)));
+  });
+
+  router.get('/timing', (_req, res) => {
+    res.json(state.getTiming());
+  });
+
+  // PUT and PATCH both take any subset of {startMs, stopMs, wipeMs}.
+  router.put('/timing', (req, res) => {
+    res.json(state.setTiming(bodyOf(req.body)));
+  });
+
+  router.patch('/timing', (req, res) => {
+    res.json(state.setTiming(bodyOf(req.body)));
+  });
+
+  router.get('/settings', (_req, res) => {
+    res.json(state.getSettings());
+  });
+
+  router.patch('/settings', (req, res) => {
+    res.json(state.updateSettings(bodyOf(req.body)));
+  });
+
   router.get('/stats', (_req, res) => {
     res.json(state.stats());
   });

@@ -77,6 +77,7 @@ describe('cml-simulator /_sim admin API', () => {
       owner: 'carol',
     });
     expect(res.status).toBe(200);
+    expect(res.data.state).toBe('STOPPED');
     const after = (await client.http.get(`/api/v0/labs/${id}`, client.bearer(token))).data as LabView;
     expect(after).toMatchObject({
       lab_title: 'Renamed on the controller',
@@ -104,6 +105,37 @@ describe('cml-simulator /_sim admin API', () => {
     });
     expect((await client.http.post('/_sim/stats/reset')).status).toBe(204);
     expect(sim.state.stats()).toEqual({ requests: {}, total: 0 });
+  });
+
+  it('resizes a lab through node_count and link_count, with made-up nodes in the lab’s state', async () => {
+    const [id] = sim.state.seedLabs({ count: 1, state: 'STARTED', nodeCount: 2 });
+    const res = await client.http.patch(`/_sim/labs/${id}`, { node_count: 4, link_count: 3 });
+    expect(res.data).toMatchObject({ node_count: 4, link_count: 3, state: 'STARTED' });
+    const nodes = (await client.http.get(`/api/v0/labs/${id}/nodes?data=true`, client.bearer(token)))
+      .data as {
+      state: string;
+    }[];
+    expect(nodes.map((n) => n.state)).toEqual(['BOOTED', 'BOOTED', 'BOOTED', 'BOOTED']);
+    expect((await client.http.patch(`/_sim/labs/${id}`, { node_count: 1 })).data).toMatchObject({
+      node_count: 1,
+      link_count: 0,
+    });
+    const bad = await client.http.patch(`/_sim/labs/${id}`, { link_count: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.data.description).toContain('links need at least 2 nodes');
+  });
+
+  it('reads and changes the settings at /_sim/settings; reset restores them', async () => {
+    expect((await client.http.get('/_sim/settings')).data).toEqual({
+      version: '2.9.0',
+      authExtended: true,
+      foreignLabStatus: 404,
+    });
+    const res = await client.http.patch('/_sim/settings', { version: '2.10.0', foreignLabStatus: 403 });
+    expect(res.data).toEqual({ version: '2.10.0', authExtended: true, foreignLabStatus: 403 });
+    expect((await client.http.patch('/_sim/settings', { colour: 'red' })).status).toBe(400);
+    await client.http.post('/_sim/reset');
+    expect(sim.state.getSettings()).toEqual({ version: '2.9.0', authExtended: true, foreignLabStatus: 404 });
   });
 
   it('reset drops labs, faults and stats but keeps tokens valid', async () => {

@@ -1,3 +1,4 @@
+import { ForeignLabStatus } from './lab-access';
 import { TlsMaterial } from './self-signed-certificate';
 import { SimulatorUser } from './simulator-user';
 
@@ -11,10 +12,22 @@ export interface CmlSimulatorOptions {
   tls?: TlsMaterial;
   /** Accepted accounts; default DEFAULT_SIMULATOR_USERS (admin / admin-password). */
   users?: SimulatorUser[];
-  /** Lifetime of issued JWTs; default 3600. */
+  /** Lifetime of issued JWTs; default 86400 (24 h, as CML). */
   tokenTtlSeconds?: number;
   /** Fixed delay added to every public API request, for benchmarks; default 0. */
   latencyMs?: number;
   /** Number of labs owned by the default owner to create at start; default 0. */
   seedLabs?: number;
+  /** The CML version GET /system_information reports; default "2.9.0". */
+  version?: string;
+  /** false makes POST /auth_extended answer 404 like an older controller; default true. */
+  authExtended?: boolean;
+  /** How a non-admin's request for a lab it cannot see is answered; default 404. */
+  foreignLabStatus?: ForeignLabStatus;
+  /** Time from PUT /labs/{id}/start to all nodes BOOTED; default 300 ms. */
+  startMs?: number;
+  /** Time from PUT /labs/{id}/stop to all nodes STOPPED; default 300 ms. */
+  stopMs?: number;
+  /** Time from PUT /labs/{id}/wipe to all nodes DEFINED_ON_CORE; default 150 ms. */
+  wipeMs?: number;
 }

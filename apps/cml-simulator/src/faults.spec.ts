@@ -1,5 +1,6 @@
 import { RunningCmlSimulator, startCmlSimulator } from './start-cml-simulator';
 import { createSimulatorTestClient, SimulatorTestClient } from './testing/simulator-test-client';
+import { FOREIGN_404_HTML } from './request-fault-gate';
 import { UNAUTHORIZED_DESCRIPTIONS } from './token-issuer';
 
 describe('cml-simulator faults', () => {
@@ -88,8 +89,8 @@ describe('cml-simulator faults', () => {
 
   it('not_ready makes system_information answer ready: false', async () => {
     await addFault({ route: 'system_information', kind: 'not_ready', times: 1 });
-    expect((await client.http.get('/api/v0/system_information')).data).toEqual({
-      version: '2.7.0',
+    expect((await client.http.get('/api/v0/system_information')).data).toMatchObject({
+      version: '2.9.0',
       ready: false,
     });
     expect((await client.http.get('/api/v0/system_information')).data.ready).toBe(true);
@@ -107,6 +108,37 @@ describe('cml-simulator faults', () => {
     expect(html.status).toBe(200);
     expect(html.headers['content-type']).toMatch(/text\/html/);
     expect(html.data).toMatch(/<html>/);
+  });
+
+  it('foreign_404 answers an nginx 404 page in HTML on the chosen lab only, as a reverse proxy would', async () => {
+    const [proxied, healthy] = sim.state.seedLabs({ count: 2 });
+    await addFault({ route: 'labs.get', kind: 'foreign_404', labId: proxied });
+    const res = await getLab(proxied);
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.data).toBe(FOREIGN_404_HTML);
+    expect(res.data).toContain('<title>404 Not Found</title>');
+    expect(res.data).not.toContain('Lab not found');
+    // The lab is still there, and other labs and routes answer normally.
+    expect((await getLab(healthy)).status).toBe(200);
+    expect((await client.http.get(`/api/v0/labs/${proxied}/state`, client.bearer(token))).data).toBe(
+      'DEFINED_ON_CORE',
+    );
+    expect(sim.state.listFaults()).toEqual([expect.objectContaining({ kind: 'foreign_404', applied: 1 })]);
+  });
+
+  it('foreign_404 on delete leaves the lab in place, and works on any route with route "*"', async () => {
+    const [id] = sim.state.seedLabs({ count: 1 });
+    await addFault({ route: 'labs.delete', kind: 'foreign_404', times: 1 });
+    const res = await client.http.delete(`/api/v0/labs/${id}`, client.bearer(token));
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(sim.state.listLabs().map((l) => l.id)).toEqual([id]);
+
+    await addFault({ route: '*', kind: 'foreign_404', times: 1 });
+    const info = await client.http.get('/api/v0/system_information');
+    expect(info.status).toBe(404);
+    expect(info.data).toBe(FOREIGN_404_HTML);
   });
 
   it('times applies a fault N times, then removes it', async () => {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CmlHttpError } from './cml-http-error';
-import { LabState, LabView, SimulatedLab } from './simulated-lab';
-import { UserDirectory } from './user-directory';
+import { wholeSecond } from './cml-timestamp';
+import { ACCESS_ERRORS } from './lab-access';
+import { LabLifecycle } from './lab-lifecycle';
+import { nodeStateFor, resizeTopology } from './lab-topology';
+import { LabGroupPermission, LabState, SimulatedLab, SimulatedLink, SimulatedNode } from './simulated-lab';
 
 /** What is needed to create a lab; everything else (id, timestamps) the store fills in. */
 export interface NewLab {
@@ -10,81 +13,80 @@ export interface NewLab {
   notes?: string;
   ownerId: string;
   state?: LabState;
+  /** Seeded labs: this many made-up nodes, linked as a chain by `linkCount` links. */
   nodeCount?: number;
   linkCount?: number;
+  /** Imported labs: the nodes and links of the topology (then nodeCount/linkCount are ignored). */
+  topology?: { nodes: SimulatedNode[]; links: SimulatedLink[] };
+  groups?: LabGroupPermission[];
 }
 
 /**
- * The labs on the simulated controller and the state rules CML enforces on them: start, stop, wipe, and delete
- * only once stopped and wiped. Insertion order is kept so list answers (and partial_list faults) are stable.
+ * The labs on the simulated controller. Every read settles pending lifecycle transitions first, so callers always
+ * see the state CML would report at that moment. Insertion order is kept so list answers (and partial_list
+ * faults) are stable.
  */
 export class LabStore {
   private labs = new Map<string, SimulatedLab>();
 
-  constructor(private readonly users: UserDirectory) {}
+  constructor(readonly lifecycle: LabLifecycle) {}
 
   create(input: NewLab): SimulatedLab {
-    const now = new Date();
+    const now = wholeSecond(Date.now());
+    const state = input.state ?? 'DEFINED_ON_CORE';
     const lab: SimulatedLab = {
       id: randomUUID(),
-      state: input.state ?? 'DEFINED_ON_CORE',
       created: now,
       modified: now,
       title: input.title,
       description: input.description ?? '',
       notes: input.notes ?? '',
       ownerId: input.ownerId,
-      nodeCount: input.nodeCount ?? 0,
-      linkCount: input.linkCount ?? 0,
-      groups: [],
+      nodes: [],
+      links: [],
+      emptyState: state,
+      groups: input.groups ?? [],
     };
+    if (input.topology) {
+      lab.nodes = input.topology.nodes;
+      lab.links = input.topology.links;
+      this.lifecycle.force(lab, state);
+    } else {
+      resizeTopology(lab, input.nodeCount ?? 0, input.linkCount ?? 0, nodeStateFor(state));
+    }
     this.labs.set(lab.id, lab);
     return lab;
   }
 
   find(id: string): SimulatedLab | undefined {
-    return this.labs.get(id);
+    const lab = this.labs.get(id);
+    if (lab) {
+      this.lifecycle.settle(lab);
+    }
+    return lab;
   }
 
   /** The lab, or the 404 CML answers for an unknown id. */
   get(id: string): SimulatedLab {
-    const lab = this.labs.get(id);
+    const lab = this.find(id);
     if (!lab) {
-      throw new CmlHttpError(404, `Lab not found: ${id}`);
+      throw new CmlHttpError(404, ACCESS_ERRORS.labNotFound(id));
     }
     return lab;
   }
 
   all(): SimulatedLab[] {
-    return [...this.labs.values()];
-  }
-
-  start(id: string): void {
-    this.changeState(this.get(id), 'STARTED');
-  }
-
-  /** Stopping is only a change for a running lab; CML answers 204 either way. */
-  stop(id: string): void {
-    const lab = this.get(id);
-    if (lab.state === 'STARTED') {
-      this.changeState(lab, 'STOPPED');
+    const now = Date.now();
+    const labs = [...this.labs.values()];
+    for (const lab of labs) {
+      this.lifecycle.settle(lab, now);
     }
-  }
-
-  wipe(id: string): void {
-    const lab = this.get(id);
-    if (lab.state === 'STARTED') {
-      throw new CmlHttpError(400, `Lab ${id} is running. Stop it before wiping.`);
-    }
-    this.changeState(lab, 'DEFINED_ON_CORE');
+    return labs;
   }
 
   /** The public DELETE: only a stopped and wiped lab may go, as on CML. */
   delete(id: string): void {
-    const lab = this.get(id);
-    if (lab.state !== 'DEFINED_ON_CORE') {
-      throw new CmlHttpError(400, `Lab ${id} is not stopped and wiped`);
-    }
+    this.lifecycle.assertDeletable(this.get(id));
     this.labs.delete(id);
   }
 
@@ -93,41 +95,7 @@ export class LabStore {
     return this.labs.delete(id);
   }
 
-  changeState(lab: SimulatedLab, state: LabState): void {
-    if (lab.state !== state) {
-      lab.state = state;
-      this.touch(lab);
-    }
-  }
-
-  /**
-   * Bumps `modified`. It always moves forward by at least 1 ms so a client that detects changes by comparing
-   * `modified` sees two quick changes as two changes.
-   */
-  touch(lab: SimulatedLab): void {
-    lab.modified = new Date(Math.max(Date.now(), lab.modified.getTime() + 1));
-  }
-
   clear(): void {
     this.labs = new Map();
-  }
-
-  view(lab: SimulatedLab): LabView {
-    const owner = this.users.findById(lab.ownerId);
-    return {
-      id: lab.id,
-      state: lab.state,
-      created: lab.created.toISOString(),
-      modified: lab.modified.toISOString(),
-      lab_title: lab.title,
-      lab_description: lab.description,
-      lab_notes: lab.notes,
-      owner: lab.ownerId,
-      owner_username: owner?.username ?? '',
-      owner_fullname: owner?.fullname ?? '',
-      node_count: lab.nodeCount,
-      link_count: lab.linkCount,
-      groups: lab.groups.map((g) => ({ ...g })),
-    };
   }
 }

@@ -3,7 +3,8 @@ import { RunningCmlSimulator, startCmlSimulator } from './start-cml-simulator';
 import { createSimulatorTestClient, SimulatorTestClient } from './testing/simulator-test-client';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+/** CML's timestamps: seconds precision with an explicit offset, e.g. 2022-06-10T14:23:33+00:00. */
+const CML_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/;
 
 describe('cml-simulator labs API', () => {
   let sim: RunningCmlSimulator;
@@ -12,11 +13,15 @@ describe('cml-simulator labs API', () => {
   let aliceToken: string;
 
   beforeAll(async () => {
+    // Zero transition times: this file is about the API's shape; lab-lifecycle.spec.ts covers the timing.
     sim = await startCmlSimulator({
       users: [
         { username: 'admin', password: 'admin-password', admin: true, fullname: 'Administrator' },
         { username: 'alice', password: 'alice-password', admin: false, fullname: 'Alice Liddell' },
       ],
+      startMs: 0,
+      stopMs: 0,
+      wipeMs: 0,
     });
     client = createSimulatorTestClient(sim);
     adminToken = await client.login();
@@ -54,6 +59,7 @@ describe('cml-simulator labs API', () => {
     expect(Object.keys(lab).sort()).toEqual(
       [
         'created',
+        'effective_permissions',
         'groups',
         'id',
         'lab_description',
@@ -77,10 +83,51 @@ describe('cml-simulator labs API', () => {
       node_count: 4,
       link_count: 3,
       groups: [],
+      effective_permissions: ['lab_admin', 'lab_edit', 'lab_exec', 'lab_view'],
     });
     expect(lab.owner).toMatch(UUID);
-    expect(lab.created).toMatch(ISO_8601);
-    expect(lab.modified).toMatch(ISO_8601);
+    expect(lab.created).toMatch(CML_TIMESTAMP);
+    expect(lab.modified).toMatch(CML_TIMESTAMP);
+    // Counts are live: they follow the lab's nodes and links.
+    expect((await get(`/api/v0/labs/${id}/nodes`)).data).toHaveLength(4);
+    expect((await get(`/api/v0/labs/${id}/links`)).data).toHaveLength(3);
+  });
+
+  it('gives the first admin the built-in admin id', async () => {
+    const [id] = sim.state.seedLabs({ count: 1 });
+    expect((await details(id)).owner).toBe('00000000-0000-4000-a000-000000000000');
+  });
+
+  it('answers the lab state as a bare JSON string and convergence as a bare JSON boolean', async () => {
+    const [id] = sim.state.seedLabs({ count: 1, state: 'STOPPED' });
+    const raw = (path: string) =>
+      client.http.get(path, { ...client.bearer(adminToken), transformResponse: [(data: unknown) => data] });
+    const state = await raw(`/api/v0/labs/${id}/state`);
+    expect(state.headers['content-type']).toMatch(/application\/json/);
+    expect(state.data).toBe('"STOPPED"');
+    expect((await raw(`/api/v0/labs/${id}/check_if_converged`)).data).toBe('true');
+  });
+
+  it('updates title, description, notes and groups through PATCH /labs/{id}', async () => {
+    const [id] = sim.state.seedLabs({ count: 1 });
+    const before = await details(id);
+    const groupId = sim.state.listUsers()[0].id; // any uuid will do as a group id here
+    const res = await client.http.patch(
+      `/api/v0/labs/${id}`,
+      { title: 'Renamed', notes: 'n', groups: [{ id: groupId, permission: 'read_only' }], autostart: {} },
+      client.bearer(adminToken),
+    );
+    expect(res.status).toBe(200);
+    expect(res.data).toMatchObject({
+      lab_title: 'Renamed',
+      lab_notes: 'n',
+      lab_description: before.lab_description,
+      groups: [{ id: groupId, permission: 'read_only', name: '' }],
+    });
+    expect(Date.parse(res.data.modified)).toBeGreaterThan(Date.parse(before.modified));
+    const bad = await client.http.patch(`/api/v0/labs/${id}`, { title: 5 }, client.bearer(adminToken));
+    expect(bad.status).toBe(400);
+    expect(bad.data.code).toBe(400);
   });
 
   it('keeps user ids stable across simulator instances', async () => {
@@ -103,25 +150,22 @@ describe('cml-simulator labs API', () => {
       await put(`/api/v0/labs/${id}/stop`),
       await put(`/api/v0/labs/${id}/wipe`),
       await del(`/api/v0/labs/${id}`),
+      await get(`/api/v0/labs/${id}/state`),
+      await get(`/api/v0/labs/${id}/check_if_converged`),
+      await get(`/api/v0/labs/${id}/topology`),
+      await get(`/api/v0/labs/${id}/download`),
+      await get(`/api/v0/labs/${id}/nodes`),
+      await get(`/api/v0/labs/${id}/links`),
+      await get(`/api/v0/labs/${id}/interfaces`),
+      await get(`/api/v0/labs/${id}/lab_element_state`),
+      await client.http.patch(`/api/v0/labs/${id}`, { title: 'x' }, client.bearer(adminToken)),
     ]) {
       expect(res.status).toBe(404);
       expect(res.data).toEqual(expected);
     }
   });
 
-  it('answers 403 when a non-admin touches someone else’s lab; admins may', async () => {
-    const [adminLab] = sim.state.seedLabs({ count: 1 });
-    const res = await get(`/api/v0/labs/${adminLab}`, aliceToken);
-    expect(res.status).toBe(403);
-    expect(res.data.code).toBe(403);
-    expect((await put(`/api/v0/labs/${adminLab}/start`, aliceToken)).status).toBe(403);
-    expect((await del(`/api/v0/labs/${adminLab}`, aliceToken)).status).toBe(403);
-
-    const [aliceLab] = sim.state.seedLabs({ count: 1, owner: 'alice' });
-    expect((await get(`/api/v0/labs/${aliceLab}`)).status).toBe(200);
-  });
-
-  it('walks start → stop → wipe → delete, bumping modified on each state change', async () => {
+  it('walks start → stop → wipe → delete, bumping modified on each state change (times set to 0)', async () => {
     const [id] = sim.state.seedLabs({ count: 1 });
     const initial = await details(id);
 
@@ -171,8 +215,8 @@ describe('cml-simulator labs API', () => {
   });
 
   it('answers unknown routes with a CML-shaped 404', async () => {
-    const res = await get('/api/v0/nodes');
+    const res = await get('/api/v0/no_such_route');
     expect(res.status).toBe(404);
-    expect(res.data).toEqual({ code: 404, description: 'Not found: GET /api/v0/nodes' });
+    expect(res.data).toEqual({ code: 404, description: 'Not found: GET /api/v0/no_such_route' });
   });
 });

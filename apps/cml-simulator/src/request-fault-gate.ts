@@ -9,9 +9,14 @@ import { UNAUTHORIZED_DESCRIPTIONS } from './token-issuer';
 const BAD_BODY_HTML =
   '<!DOCTYPE html><html><head><title>Maintenance</title></head><body>Back soon</body></html>';
 
+/** The page nginx answers for a path it has no route for, as a reverse proxy in front of CML would. */
+export const FOREIGN_404_HTML =
+  '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n' +
+  '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+
 /**
  * Applies the faults that act before the real handler runs: first a `latency` fault (delay, then carry on), then
- * at most one of `error`, `hang`, `unauthorized` or `bad_body`, which answer in place of the handler.
+ * at most one of `error`, `hang`, `unauthorized`, `bad_body` or `foreign_404`, which answer in place of the handler.
  * Returns true when the request has been dealt with (answered, or deliberately left hanging).
  */
 export async function applyRequestFaults(
@@ -25,7 +30,7 @@ export async function applyRequestFaults(
   if (latency) {
     await delays.wait(latency.latencyMs ?? 0);
   }
-  const fault = faults.take(route, labId, ['error', 'hang', 'unauthorized', 'bad_body']);
+  const fault = faults.take(route, labId, ['error', 'hang', 'unauthorized', 'bad_body', 'foreign_404']);
   if (!fault) {
     return false;
   }
@@ -47,6 +52,10 @@ export async function applyRequestFaults(
       } else {
         res.status(200).json({ unexpected: true });
       }
+      return true;
+    case 'foreign_404':
+      // Not CML's envelope: a proxy's HTML page, which a client must not read as "lab not found".
+      res.status(404).type('html').send(FOREIGN_404_HTML);
       return true;
     default:
       return false;

@@ -10,6 +10,7 @@ export const FAULT_KINDS = [
   'partial_list',
   'not_ready',
   'bad_body',
+  'foreign_404',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSimulatorEnvConfig } from './simulator-env-config';
+import { readSimulatorEnvConfig, STANDALONE_TRANSITION_TIMING } from './simulator-env-config';
 
 describe('readSimulatorEnvConfig', () => {
   it('defaults to 127.0.0.1:9443 with the default users and a generated certificate', () => {
@@ -12,6 +12,13 @@ describe('readSimulatorEnvConfig', () => {
         seedLabs: undefined,
         latencyMs: undefined,
         tokenTtlSeconds: undefined,
+        version: undefined,
+        authExtended: undefined,
+        foreignLabStatus: undefined,
+        // Longer than in-process tests: a human watching the demo sees labs move through their states.
+        startMs: 3000,
+        stopMs: 2000,
+        wipeMs: 1000,
       },
       caOutFile: undefined,
     });
@@ -32,6 +39,35 @@ describe('readSimulatorEnvConfig', () => {
       { username: 'bench', password: 'secret', admin: true, fullname: 'Administrator' },
     ]);
     expect(config.caOutFile).toBe('/tmp/ca.pem');
+  });
+
+  it('reads the CML version, auth_extended, the foreign-lab status and the transition times', () => {
+    const config = readSimulatorEnvConfig({
+      SIM_CML_VERSION: '2.10.0',
+      SIM_AUTH_EXTENDED: 'false',
+      SIM_FOREIGN_LAB_STATUS: '403',
+      SIM_START_MS: '100',
+      SIM_STOP_MS: '0',
+      SIM_WIPE_MS: '50',
+      SIM_TOKEN_TTL_SECONDS: '60',
+    });
+    expect(config.options).toMatchObject({
+      version: '2.10.0',
+      authExtended: false,
+      foreignLabStatus: 403,
+      startMs: 100,
+      stopMs: 0,
+      wipeMs: 50,
+      tokenTtlSeconds: 60,
+    });
+    expect(STANDALONE_TRANSITION_TIMING).toEqual({ startMs: 3000, stopMs: 2000, wipeMs: 1000 });
+  });
+
+  it('refuses malformed versions, booleans and statuses', () => {
+    expect(() => readSimulatorEnvConfig({ SIM_CML_VERSION: 'latest' })).toThrow(/SIM_CML_VERSION/);
+    expect(() => readSimulatorEnvConfig({ SIM_AUTH_EXTENDED: 'no' })).toThrow(/SIM_AUTH_EXTENDED/);
+    expect(() => readSimulatorEnvConfig({ SIM_FOREIGN_LAB_STATUS: '500' })).toThrow(/SIM_FOREIGN_LAB_STATUS/);
+    expect(() => readSimulatorEnvConfig({ SIM_STOP_MS: '1.5' })).toThrow(/SIM_STOP_MS/);
   });
 
   it('reads the TLS files and insists on both', () => {

@@ -4,6 +4,8 @@ import { CmlSimulatorOptions } from './cml-simulator-options';
 import { createSimulatorApp } from './create-simulator-app';
 import { PendingDelays } from './pending-delays';
 import { generateSelfSignedCertificate } from './self-signed-certificate';
+import { TransitionTiming } from './lab-lifecycle';
+import { DEFAULT_SETTINGS } from './simulator-settings';
 import { SimulatorState } from './simulator-state';
 import { DEFAULT_SIMULATOR_USERS } from './simulator-user';
 
@@ -20,15 +22,35 @@ export interface RunningCmlSimulator {
   close(): Promise<void>;
 }
 
-const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+/** CML's JWT lifetime: `exp - iat` is 24 h in every recorded token. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 86_400;
+
+/**
+ * Transition times of an in-process simulator: short, so tests stay fast, but never zero, so a client that does
+ * not wait for a stop or wipe to finish fails as it would against a real controller.
+ */
+export const DEFAULT_TRANSITION_TIMING: TransitionTiming = { startMs: 300, stopMs: 300, wipeMs: 150 };
 
 export async function startCmlSimulator(opts: CmlSimulatorOptions = {}): Promise<RunningCmlSimulator> {
   const host = opts.host ?? '127.0.0.1';
   const tls = opts.tls ?? generateSelfSignedCertificate(host);
-  const state = new SimulatorState(
-    opts.users ?? DEFAULT_SIMULATOR_USERS,
-    opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
-  );
+  const state = new SimulatorState({
+    users: opts.users ?? DEFAULT_SIMULATOR_USERS,
+    tokenTtlSeconds: opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+    settings: {
+      version: opts.version ?? DEFAULT_SETTINGS.version,
+      authExtended: opts.authExtended ?? DEFAULT_SETTINGS.authExtended,
+      foreignLabStatus: opts.foreignLabStatus ?? DEFAULT_SETTINGS.foreignLabStatus,
+    },
+    timing: {
+      startMs: opts.startMs ?? DEFAULT_TRANSITION_TIMING.startMs,
+      stopMs: opts.stopMs ?? DEFAULT_TRANSITION_TIMING.stopMs,
+      wipeMs: opts.wipeMs ?? DEFAULT_TRANSITION_TIMING.wipeMs,
+    },
+  });
+  // Invalid settings (e.g. a malformed version) fail at start, the way /_sim/settings would refuse them.
+  state.updateSettings(state.getSettings());
+  state.setTiming(state.getTiming());
   if (opts.seedLabs) {
     state.seedLabs({ count: opts.seedLabs });
   }
