@@ -229,7 +229,7 @@ describe('Phase 2: reconciliation (e2e, FerretDB + CML simulator over HTTPS)', (
       h.simulator.state.addFault({ route: 'labs.get', kind: 'unauthorized', times: 1 });
       const res = await refresh().expect(200);
       expect(res.body).toMatchObject({ status: 'succeeded', orphansRemoved: 1 });
-      expect(h.simulator.state.stats().requests.authenticate).toBeGreaterThanOrEqual(1);
+      expect(h.simulator.state.stats().requests.auth_extended).toBeGreaterThanOrEqual(1);
       expect(await liveIds()).toEqual(ids.slice(1).sort());
     });
 

@@ -240,7 +240,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     const status = mayRemove ? 'succeeded' : 'skipped';
 
     if (run.mode !== 'enforce' || !lease) {
-      notes.push(`${run.mode}: nothing was written`);
+      notes.push(`${run.mode === 'observe' ? 'observe mode' : 'dry run'}: nothing was written`);
       return run.finish(
         status,
         {
