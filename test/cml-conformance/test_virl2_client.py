@@ -173,6 +173,19 @@ def test_lists_labs_with_show_all_and_joins_them_from_another_session(env, sim, 
     assert len(joined.nodes()) == 2
 
 
+def test_a_full_sync_reads_statistics_addresses_and_operational_data(admin):
+    lab = import_pair(admin)
+    lab.start()
+    lab.sync(topology_only=False)
+    assert lab.statistics == {"nodes": 2, "links": 1, "interfaces": 3, "annotations": 0, "smart_annotations": 0}
+    assert lab.resource_pools == []
+    for node in lab.nodes():
+        assert node.cpu_usage == 0
+        assert UUID4.match(node.compute_id)
+    [link] = lab.links()
+    assert link.readbytes == 0
+
+
 def test_downloads_a_lab_and_imports_the_file_again(admin):
     lab = import_pair(admin)
     text = lab.download()

@@ -147,8 +147,9 @@ export function interfaceView(
   lab: SimulatedLab,
   node: SimulatedNode,
   iface: SimulatedInterface,
+  opts: { operational?: boolean } = {},
 ): Record<string, unknown> {
-  return {
+  const view: Record<string, unknown> = {
     id: iface.id,
     lab_id: lab.id,
     node: node.id,
@@ -158,6 +159,32 @@ export function interfaceView(
     mac_address: iface.macAddress,
     is_connected: lab.links.some((l) => l.interfaceA === iface.id || l.interfaceB === iface.id),
     state: interfaceState(node),
+  };
+  if (opts.operational) {
+    view.operational = {
+      device_name: null,
+      mac_address: iface.macAddress,
+      src_udp_port: null,
+      dst_udp_port: null,
+    };
+  }
+  return view;
+}
+
+/** GET /labs/{id}/simulation_stats: counters per node and link (all zero: simulated nodes move no traffic). */
+export function simulationStatsView(
+  lab: SimulatedLab,
+): Record<string, Record<string, Record<string, number>>> {
+  return {
+    nodes: Object.fromEntries(
+      lab.nodes.map((n) => [n.id, { cpu_usage: 0, block0_rd_bytes: 0, block0_wr_bytes: 0 }]),
+    ),
+    links: Object.fromEntries(
+      lab.links.map((l) => [
+        l.id,
+        { readbytes: 0, readpackets: 0, writebytes: 0, writepackets: 0, drops: 0 },
+      ]),
+    ),
   };
 }
 

@@ -29,6 +29,10 @@ export const PUBLIC_ROUTE_NAMES = [
   'labs.interfaces',
   'labs.links',
   'labs.link',
+  'labs.simulation_stats',
+  'labs.layer3_addresses',
+  'labs.resource_pools',
+  'resource_pools',
   'populate_lab_tiles',
   'import',
 ] as const;

@@ -9,6 +9,7 @@ import {
   interfaceView,
   linkView,
   nodeView,
+  simulationStatsView,
   topologyView,
 } from './lab-views';
 import { accessibleLab, booleanQuery, RouteFactory } from './public-route';
@@ -95,15 +96,17 @@ export function registerTopologyRoutes(router: Router, route: RouteFactory, stat
     }),
   );
 
+  // Objects unless data=false: virl2-client 2.10 reads this list without `data` and indexes item["id"]
+  // (Lab.sync_interfaces_operational); the 2.9 SPEC has no GET here at all. UNCONFIRMED.
   router.get(
     '/labs/:id/interfaces',
     route('labs.interfaces', (req, res, caller) => {
       const lab = accessibleLab(state, req, caller);
       const all = interfacesWithNodes(lab);
       res.json(
-        booleanQuery(req, 'data') === true
-          ? all.map(({ node, iface }) => interfaceView(lab, node, iface))
-          : all.map(({ iface }) => iface.id),
+        booleanQuery(req, 'data') === false
+          ? all.map(({ iface }) => iface.id)
+          : all.map(({ node, iface }) => interfaceView(lab, node, iface, { operational: true })),
       );
     }),
   );
@@ -137,6 +140,38 @@ export function registerTopologyRoutes(router: Router, route: RouteFactory, stat
     route('labs.link', (req, res, caller) => {
       const lab = accessibleLab(state, req, caller);
       res.json(linkView(lab, findLink(lab, String(req.params.linkId))));
+    }),
+  );
+
+  // What Lab.sync(topology_only=False) reads besides the topology: statistics, layer 3 addresses, resource pools.
+  router.get(
+    '/labs/:id/simulation_stats',
+    route('labs.simulation_stats', (req, res, caller) => {
+      res.json(simulationStatsView(accessibleLab(state, req, caller)));
+    }),
+  );
+
+  router.get(
+    '/labs/:id/layer3_addresses',
+    route('labs.layer3_addresses', (req, res, caller) => {
+      accessibleLab(state, req, caller);
+      // Nothing is discovered on simulated nodes (CML answers {} for a lab without known addresses).
+      res.json({});
+    }),
+  );
+
+  router.get(
+    '/labs/:id/resource_pools',
+    route('labs.resource_pools', (req, res, caller) => {
+      accessibleLab(state, req, caller);
+      res.json([]);
+    }),
+  );
+
+  router.get(
+    '/resource_pools',
+    route('resource_pools', (_req, res) => {
+      res.json([]);
     }),
   );
 }

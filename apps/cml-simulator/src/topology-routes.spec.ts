@@ -165,10 +165,13 @@ describe('cml-simulator topology, nodes, interfaces and links', () => {
     expect(await state()).toEqual(all('STOPPED'));
   });
 
-  it('lists interfaces and links as ids, or as objects with data=true', async () => {
+  it('lists interfaces (objects, as virl2-client 2.10 reads them; ids with data=false) and links', async () => {
     const body = await topology();
     const ifaceIds = body.nodes.flatMap((n) => n.interfaces.map((i) => i.id));
-    expect((await get(`/api/v0/labs/${labId}/interfaces`)).data).toEqual(ifaceIds);
+    expect((await get(`/api/v0/labs/${labId}/interfaces?data=false`)).data).toEqual(ifaceIds);
+    expect((await get(`/api/v0/labs/${labId}/interfaces`)).data).toEqual(
+      (await get(`/api/v0/labs/${labId}/interfaces?data=true`)).data,
+    );
     const ifaces = (await get(`/api/v0/labs/${labId}/interfaces?data=true`)).data as Record<
       string,
       unknown
@@ -179,6 +182,7 @@ describe('cml-simulator topology, nodes, interfaces and links', () => {
       label: 'GigabitEthernet0/0',
       is_connected: true,
       state: 'DEFINED_ON_CORE',
+      operational: expect.any(Object),
     });
     expect(ifaces[0]).toMatchObject({ type: 'loopback', is_connected: false });
     expect((await get(`/api/v0/labs/${labId}/nodes/${body.nodes[1].id}/interfaces`)).data).toEqual([
@@ -223,6 +227,21 @@ describe('cml-simulator topology, nodes, interfaces and links', () => {
     });
     expect(shape(copy)).toEqual(shape(await topology()));
     expect(copy.lab.title).toBe('Copy');
+  });
+
+  it('answers what a full sync reads: simulation stats, layer 3 addresses and resource pools', async () => {
+    const body = await topology();
+    expect((await get(`/api/v0/labs/${labId}/simulation_stats`)).data).toEqual({
+      nodes: Object.fromEntries(
+        body.nodes.map((n) => [n.id, { cpu_usage: 0, block0_rd_bytes: 0, block0_wr_bytes: 0 }]),
+      ),
+      links: {
+        [body.links[0].id]: { readbytes: 0, readpackets: 0, writebytes: 0, writepackets: 0, drops: 0 },
+      },
+    });
+    expect((await get(`/api/v0/labs/${labId}/layer3_addresses`)).data).toEqual({});
+    expect((await get(`/api/v0/labs/${labId}/resource_pools`)).data).toEqual([]);
+    expect((await get('/api/v0/resource_pools?data=true')).data).toEqual([]);
   });
 
   it('counts each route under its own name', async () => {
