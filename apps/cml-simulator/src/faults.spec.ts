@@ -169,6 +169,14 @@ describe('cml-simulator faults', () => {
     expect((await listLabs()).status).toBe(200);
   });
 
+  it('checks route names given to sim.state.addFault at run time, as the HTTP route does', () => {
+    const route: string = 'labs.get';
+    expect(typeof sim.state.addFault({ route, kind: 'foreign_404' })).toBe('string');
+    expect(() => sim.state.addFault({ route: 'nodes.list', kind: 'error' })).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
+  });
+
   it('rejects invalid faults with 400', async () => {
     for (const spec of [
       { route: 'labs.list', kind: 'explode' },

@@ -155,7 +155,8 @@ export class SimulatorState {
     return this.getTiming();
   }
 
-  addFault(spec: FaultSpec): string {
+  /** Arms a fault. The route is checked at run time (400 for an unknown name), as at POST /_sim/faults. */
+  addFault(spec: FaultSpec | (Omit<FaultSpec, 'route'> & { route: string })): string {
     return this.faults.add(spec);
   }
 
