@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { loadAppConfig, loadConfigOrExit } from '@app/common';
 import { findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
-import { startCmlSimulator } from '@app/cml-simulator';
+import { readSimulatorEnvConfig, startCmlSimulator } from '@app/cml-simulator';
 import { RefreshWorkerLabsCommand } from '@app/labs';
 import { ListWorkersQuery, RegisterWorkerCommand, RemoveWorkerCommand, WorkerView } from '@app/workers';
 import { loadAuditConfig } from '../../audit/src/audit-config';
@@ -71,7 +71,14 @@ async function main(): Promise<void> {
     );
   }
 
-  const simulator = await startCmlSimulator({ port: Number(process.env.SIM_PORT ?? 9443) });
+  // Real CML takes seconds to stop and wipe a lab; so does the demo's (SIM_START_MS, SIM_STOP_MS, SIM_WIPE_MS).
+  const { startMs, stopMs, wipeMs } = loadConfigOrExit(() => readSimulatorEnvConfig(process.env)).options;
+  const simulator = await startCmlSimulator({
+    port: Number(process.env.SIM_PORT ?? 9443),
+    startMs,
+    stopMs,
+    wipeMs,
+  });
   const demoLabs = Number(process.env.SIM_SEED_LABS ?? 12);
   // A mix of states, so that the demo shows both a plain delete and one that needs force=true.
   const started = Math.floor(demoLabs / 4);

@@ -1,5 +1,6 @@
 export type { CmlSimulatorOptions } from './cml-simulator-options';
 export { startCmlSimulator } from './start-cml-simulator';
+export { readSimulatorEnvConfig, STANDALONE_TRANSITION_TIMING } from './simulator-env-config';
 export type { RunningCmlSimulator } from './start-cml-simulator';
 export { SimulatorState } from './simulator-state';
 export { DEFAULT_SIMULATOR_USERS, BUILT_IN_ADMIN_ID } from './simulator-user';
