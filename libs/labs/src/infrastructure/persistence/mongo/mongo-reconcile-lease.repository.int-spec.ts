@@ -101,6 +101,71 @@ describe('MongoReconcileLeaseRepository (real FerretDB)', () => {
     expect(await repo.releaseAllHeldBy('shutting-down')).toBe(0);
   });
 
+  describe('a claim whose lease write never happened (crash or failed write after the claim insert)', () => {
+    const claims = () => connection.collection('reconcile_lease_claims');
+
+    it('is stepped over once older than the TTL: the worker is not wedged', async () => {
+      const w = nextWorker();
+      // What a replica leaves when it dies right after claiming epoch 1, before writing the lease.
+      await claims().insertOne({
+        _id: `${w}#1` as never,
+        workerId: w,
+        epoch: 1,
+        holder: 'dead',
+        claimedAt: t0,
+      });
+
+      expect(await repo.acquire(w, 'b', TTL, at(TTL - 1))).toBeNull();
+      const taken = await repo.acquire(w, 'b', TTL, at(TTL));
+      expect(taken).toMatchObject({ holder: 'b', epoch: 2 });
+      expect(await model.findById(w).lean()).toMatchObject({ holder: 'b', epoch: 2 });
+      // And the worker goes on normally afterwards.
+      await repo.release(taken!);
+      expect(await repo.acquire(w, 'c', TTL, at(TTL + 1))).toMatchObject({ holder: 'c', epoch: 3 });
+    });
+
+    it('is stepped over after a lease write that failed, behind an existing lease', async () => {
+      const w = nextWorker();
+      const first = (await repo.acquire(w, 'a', TTL, t0))!;
+      await repo.release(first);
+      // Holder "x" claimed epoch 2, then its lease write failed.
+      await claims().insertOne({
+        _id: `${w}#2` as never,
+        workerId: w,
+        epoch: 2,
+        holder: 'x',
+        claimedAt: at(1),
+      });
+
+      expect(await repo.acquire(w, 'b', TTL, at(2))).toBeNull();
+      expect(await repo.acquire(w, 'b', TTL, at(TTL + 1))).toMatchObject({ holder: 'b', epoch: 3 });
+    });
+
+    it('never lets a late lease write of a stepped-over claim move the epoch back', async () => {
+      const w = nextWorker();
+      await claims().insertOne({
+        _id: `${w}#1` as never,
+        workerId: w,
+        epoch: 1,
+        holder: 'slow',
+        claimedAt: t0,
+      });
+      const taken = (await repo.acquire(w, 'b', TTL, at(TTL)))!;
+      expect(taken.epoch).toBe(2);
+      // The slow claimer of epoch 1 finally writes its lease the way acquire does.
+      await expect(
+        model
+          .updateOne(
+            { _id: w, epoch: { $lt: 1 } },
+            { $set: { holder: 'slow', epoch: 1, expiresAt: at(2 * TTL), acquiredAt: at(TTL) } },
+            { upsert: true },
+          )
+          .exec(),
+      ).rejects.toMatchObject({ code: 11000 });
+      expect(await model.findById(w).lean()).toMatchObject({ holder: 'b', epoch: 2 });
+    });
+  });
+
   it('keeps the leases of different workers independent', async () => {
     const [w1, w2] = [nextWorker(), nextWorker()];
     const a = (await repo.acquire(w1, 'a', TTL, t0))!;

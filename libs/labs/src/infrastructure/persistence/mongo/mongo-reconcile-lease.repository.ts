@@ -26,27 +26,31 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
    * one conditional write that is atomic on FerretDB v1 as well as MongoDB (FerretDB's
    * findAndModify and conditional updates re-check nothing when they write back; 20 racing
    * takeovers of one expired lease gave 18 winners). So two callers can never hold one epoch.
+   *
+   * A claim whose lease write never came (the claimer crashed, or the write failed) would block
+   * that epoch forever; once it is older than the lease TTL it is stepped over, and the next epoch
+   * is claimed instead. The lease write only ever raises the epoch, so a claimer that comes back
+   * after that cannot move it back.
    */
   async acquire(workerId: string, holder: string, ttlMs: number, now: Date): Promise<ReconcileLease | null> {
     const expiresAt = new Date(now.getTime() + ttlMs);
     const before = await this.model.findOne({ _id: workerId }).lean<ReconcileLeaseDocument>().exec();
     if (before && before.holder !== holder && before.expiresAt.getTime() > now.getTime()) return null;
-    const epoch = (before?.epoch ?? 0) + 1;
+    const epoch = await this.claimEpoch(workerId, holder, (before?.epoch ?? 0) + 1, ttlMs, now);
+    if (epoch === null) return null;
     try {
-      await this.claims().insertOne({
-        _id: `${workerId}#${epoch}`,
-        workerId,
-        epoch,
-        holder,
-        claimedAt: now,
-      } as never);
+      await this.model
+        .updateOne(
+          { _id: workerId, epoch: { $lt: epoch } },
+          { $set: { holder, epoch, expiresAt, acquiredAt: now } },
+          { upsert: true },
+        )
+        .exec();
     } catch (error) {
+      // The upsert met a lease at our epoch or above: someone stepped over our claim meanwhile.
       if (isDuplicateKey(error)) return null;
       throw error;
     }
-    await this.model
-      .updateOne({ _id: workerId }, { $set: { holder, epoch, expiresAt, acquiredAt: now } }, { upsert: true })
-      .exec();
     if (epoch % 50 === 0) {
       // Claims only need to outlive the race for their epoch; keep the collection small.
       await this.claims()
@@ -58,6 +62,38 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
       this.takeoverCount++;
     }
     return { workerId, holder, epoch, expiresAt };
+  }
+
+  /** Claims `first`, or the epoch after stale claims; null when a live claim is in the way. */
+  private async claimEpoch(
+    workerId: string,
+    holder: string,
+    first: number,
+    ttlMs: number,
+    now: Date,
+  ): Promise<number | null> {
+    // Each stale claim is a crash that happened; more than a few in a row means something else is wrong.
+    const MAX_STALE_CLAIMS_STEPPED_OVER = 5;
+    for (let epoch = first; epoch <= first + MAX_STALE_CLAIMS_STEPPED_OVER; epoch++) {
+      try {
+        await this.claims().insertOne({
+          _id: `${workerId}#${epoch}`,
+          workerId,
+          epoch,
+          holder,
+          claimedAt: now,
+        } as never);
+        return epoch;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const claim = await this.claims().findOne<{ claimedAt: Date }>({
+        _id: `${workerId}#${epoch}` as never,
+      });
+      const stale = claim !== null && claim.claimedAt.getTime() + ttlMs <= now.getTime();
+      if (!stale) return null;
+    }
+    return null;
   }
 
   private claims() {
