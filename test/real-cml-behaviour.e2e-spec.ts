@@ -77,6 +77,10 @@ describe('against CML as it behaves (e2e, FerretDB + CML simulator over HTTPS)',
       expect(res.body).toMatchObject({ status: 504, step: 'wait-stopped', cmlChanges: ['stop-requested'] });
       expect(h.simulator.state.listLabs().some((l) => l.id === id)).toBe(true);
       await h.http().get(`/api/workers/${workerId}/labs/${id}`).expect(200);
+      // The delete intent it recorded before stopping the lab is gone with the failure: a later
+      // removal of this lab must not be blamed on whoever tried.
+      const stored = await h.db.collection('lab_records').findOne({ _id: `${workerId}:${id}` as never });
+      expect(stored?.deleteIntent).toBeNull();
     });
   });
 

@@ -206,10 +206,19 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       );
     }
 
+    // A confirmed absence of a lab whose Phase 1 delete was interrupted between CML and the database
+    // is that user's delete, not an orphan: it completes as lab.deleted and is not held back.
+    const interrupted = confirmed.filter((r) => r.deleteIntent !== null);
+    const orphans = confirmed.filter((r) => r.deleteIntent === null);
     const live = records.filter((r) => !r.isRemoved).length;
-    const heldBack = confirmed.length > 0 && confirmed.length > this.config.reconcileMaxDeleteRatio * live;
+    const heldBack = orphans.length > 0 && orphans.length > this.config.reconcileMaxDeleteRatio * live;
     const now = this.clock.now();
-    const orphanWrites = confirmed.map((record) => {
+    const completions = interrupted.map((record) => {
+      const expectedVersion = record.version;
+      record.completeIntendedDelete(now);
+      return { record, expectedVersion };
+    });
+    const orphanWrites = orphans.map((record) => {
       const expectedVersion = record.version;
       if (heldBack) record.markPendingOrphan(now);
       else {
@@ -226,9 +235,11 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
 
     const notes: string[] = [];
     if (!mayRemove) notes.push(this.notAdminReason(worker, check.account, candidates.length));
+    if (interrupted.length > 0)
+      notes.push(`${interrupted.length} interrupted deletes completed as lab.deleted by the user who asked`);
     if (heldBack) {
       notes.push(
-        `${confirmed.length} of ${live} records are orphans, above RECONCILE_MAX_DELETE_RATIO ${this.config.reconcileMaxDeleteRatio}: they wait for approval`,
+        `${orphans.length} of ${live} records are orphans, above RECONCILE_MAX_DELETE_RATIO ${this.config.reconcileMaxDeleteRatio}: they wait for approval`,
       );
     }
     if (unreadable > 0)
@@ -247,8 +258,8 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
           created: plan.toCreate.length,
           updated: plan.toUpdate.length,
           unchanged: plan.unchanged,
-          orphansRemoved: heldBack ? 0 : confirmed.length,
-          orphansPending: heldBack ? confirmed.length : 0,
+          orphansRemoved: heldBack ? 0 : orphans.length,
+          orphansPending: heldBack ? orphans.length : 0,
         },
         notes.join('; '),
       );
@@ -259,10 +270,14 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       return run.finish('skipped', ZERO, 'the reconciliation lease was lost; nothing was written');
     const result = await this.writeLock
       .run(worker.id, () =>
-        this.labs.saveChanges(plan.toCreate, [...plan.toUpdate, ...orphanWrites], lease.epoch),
+        this.labs.saveChanges(
+          plan.toCreate,
+          [...plan.toUpdate, ...completions, ...orphanWrites],
+          lease.epoch,
+        ),
       )
       .catch((error: unknown) => {
-        this.logRemovalFailures(ctx, orphanWrites, error);
+        this.logRemovalFailures(ctx, [...completions, ...orphanWrites], error);
         throw error;
       });
     const lost = new Set(result.conflicts);
@@ -270,6 +285,15 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
 
     let orphansRemoved = 0;
     let orphansPending = 0;
+    for (const { record } of completions) {
+      if (lost.has(record.labId)) continue;
+      this.eventBus.publishAll(record.getUncommittedEvents());
+      record.uncommit();
+      this.logger.log(
+        { ...ctx, labId: record.labId },
+        `Completed the interrupted delete of lab ${record.labId}: CML no longer has it`,
+      );
+    }
     for (const { record } of orphanWrites) {
       if (lost.has(record.labId)) continue;
       if (record.isRemoved) {

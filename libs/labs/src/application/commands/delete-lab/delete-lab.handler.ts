@@ -10,6 +10,7 @@ import {
   UpstreamTimeoutError,
 } from '@app/common';
 import { WorkerDirectory } from '@app/workers';
+import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { upstreamErrorOf } from '../../cml-failure';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
@@ -78,11 +79,21 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     this.logger.log(log, `Deleting lab ${labId} from worker ${workerId}`);
 
     const progress = new DeleteLabProgress();
+    let intended: LabRecord | null = null;
+    const recordIntent = async (): Promise<void> => {
+      intended = await this.recordIntent(workerId, labId, {
+        by: deletedBy,
+        at: this.clock.now(),
+        force,
+        traceparent,
+      });
+    };
     let cmlLab: CmlLab | null;
     try {
-      cmlLab = await this.deleteInCml(client, labId, force, progress);
+      cmlLab = await this.deleteInCml(client, labId, force, progress, recordIntent);
       if (cmlLab === null) await this.requireTrustedAbsence(client, workerId, labId, progress);
     } catch (error) {
+      if (intended) await this.clearIntent(intended);
       const message = (error as Error).message;
       this.logger.error(
         { ...log, ...progress.problemExtensions(), err: message },
@@ -163,6 +174,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     labId: string,
     force: boolean,
     progress: DeleteLabProgress,
+    beforeFirstChange: () => Promise<void>,
   ): Promise<CmlLab | null> {
     let lab: CmlLab;
     try {
@@ -177,6 +189,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
       );
     }
     const timeoutMs = this.config.cmlConvergeTimeoutMs;
+    await beforeFirstChange();
     try {
       if (lab.state !== 'DEFINED_ON_CORE' && lab.state !== 'STOPPED') {
         progress.at('stop');
@@ -202,6 +215,60 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
         throw progress.conflict(`CML refused to ${progress.step} lab ${labId}: ${error.message}`);
       }
       throw progress.failure(error, `${progress.describe()} lab ${labId}`);
+    }
+  }
+
+  /**
+   * Stores who is deleting the lab on its record before CML is touched, so that a crash between
+   * CML's delete and the tombstone still ends as this user's `lab.deleted` (Phase 2 completes it).
+   * Best effort: without a record (a lab never synced) there is nothing to attribute, and a write
+   * that fails or loses a race leaves the delete to go on as before.
+   */
+  private async recordIntent(
+    workerId: string,
+    labId: string,
+    intent: DeleteIntent,
+  ): Promise<LabRecord | null> {
+    try {
+      return await this.writeLock.run(workerId, async () => {
+        const record = await this.labs.findOne(workerId, labId);
+        if (!record || record.isRemoved) return null;
+        const expectedVersion = record.version;
+        record.recordDeleteIntent(intent);
+        const result = await this.labs.saveChanges([], [{ record, expectedVersion }]);
+        return result.conflicts.length === 0 ? record : null;
+      });
+    } catch (error) {
+      this.logger.warn(
+        { workerId, labId, err: (error as Error).message },
+        `Could not record the delete intent of lab ${labId}; deleting without it`,
+      );
+      return null;
+    }
+  }
+
+  /** The CML half failed: the lab was not deleted by this request, so its intent must not blame anyone. */
+  private async clearIntent(intended: LabRecord): Promise<void> {
+    const { workerId, labId } = intended;
+    try {
+      await this.writeLock.run(workerId, async () => {
+        const record = await this.labs.findOne(workerId, labId);
+        if (
+          !record ||
+          record.isRemoved ||
+          record.deleteIntent?.at.getTime() !== intended.deleteIntent?.at.getTime()
+        )
+          return;
+        const expectedVersion = record.version;
+        record.clearDeleteIntent();
+        await this.labs.saveChanges([], [{ record, expectedVersion }]);
+      });
+    } catch (error) {
+      // Left in place, the intent expires (DELETE_INTENT_TTL_MS) once Phase 2 sees the lab in CML.
+      this.logger.warn(
+        { workerId, labId, err: (error as Error).message },
+        `Could not clear the delete intent of lab ${labId}`,
+      );
     }
   }
 
