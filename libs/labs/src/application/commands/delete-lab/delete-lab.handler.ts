@@ -12,7 +12,6 @@ import {
 import { WorkerDirectory } from '@app/workers';
 import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
-import { upstreamErrorOf } from '../../cml-failure';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { LabDeleteOutcome, LabsMetrics } from '../../ports/labs-metrics';
 import { WorkerWriteLock } from '../../worker-write-lock';
