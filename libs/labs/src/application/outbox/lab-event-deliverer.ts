@@ -37,25 +37,26 @@ export class LabEventDeliverer {
   }
 
   private async deliverAll(entry: OutboxEntry): Promise<void> {
-    const view = entry.deliveries.map((d) => ({ ...d }));
     const now = this.clock.now();
+    // Found due with nothing due in it: fix the stored due time instead of sending nothing forever.
+    if (!entry.deliveries.some((d) => d.status === 'pending' && d.nextAttemptAt <= now)) {
+      await this.outbox.resettle(entry.recordId);
+      return;
+    }
     const claimTtlMs = 2 * this.config.outbox.sendTimeoutMs + 5000;
     // Sends run in parallel (a slow sink holds back no other); the writes to the one document run
     // one after the other, since FerretDB would let concurrent updates of one document overwrite
     // each other.
     let writes = Promise.resolve();
     await Promise.all(
-      view.map(async (delivery, index) => {
+      entry.deliveries.map(async (delivery, index) => {
         if (delivery.status !== 'pending' || delivery.nextAttemptAt > now) return;
         const claimKey = `${entry.event.eventId}#${index}#${delivery.replays}#${delivery.attempts}`;
         if (!(await this.outbox.claim(claimKey, now, claimTtlMs))) return;
         // The view may be old (a long relay sweep): if the attempt was made meanwhile, leave it.
         if (!(await this.stillDue(entry.recordId, index, delivery))) return;
         const outcome = await this.attempt(entry, delivery);
-        writes = writes.then(async () => {
-          view[index] = outcome;
-          await this.outbox.recordAttempt(entry.recordId, index, outcome, this.dueOf(view));
-        });
+        writes = writes.then(() => this.outbox.recordAttempt(entry.recordId, index, outcome));
         await writes;
       }),
     );
@@ -104,10 +105,5 @@ export class LabEventDeliverer {
       current.attempts === seen.attempts &&
       current.replays === seen.replays
     );
-  }
-
-  private dueOf(deliveries: OutboxDelivery[]): Date | null {
-    const pending = deliveries.filter((d) => d.status === 'pending').map((d) => d.nextAttemptAt.getTime());
-    return pending.length > 0 ? new Date(Math.min(...pending)) : null;
   }
 }

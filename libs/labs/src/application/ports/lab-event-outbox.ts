@@ -36,13 +36,17 @@ export abstract class LabEventOutbox {
    * older than `ttlMs` whose attempt was never recorded (its sender died) may be taken again.
    */
   abstract claim(claimKey: string, now: Date, ttlMs: number): Promise<boolean>;
-  /** Stores the outcome of an attempt; `due` is when the entry next needs the relay (null: never). */
-  abstract recordAttempt(
-    recordId: string,
-    sinkIndex: number,
-    delivery: OutboxDelivery,
-    due: Date | null,
-  ): Promise<void>;
+  /**
+   * Stores the outcome of an attempt, and with it when the entry next needs the relay, computed
+   * from the deliveries as stored (outboxDueOf). Writes to one entry are serialised across
+   * senders and replicas, so that the due time always follows the stored deliveries.
+   */
+  abstract recordAttempt(recordId: string, sinkIndex: number, delivery: OutboxDelivery): Promise<void>;
+  /**
+   * Recomputes the due time of an entry from its stored deliveries, for an entry found due with
+   * nothing due in it (left by a crash or by an older version), so it cannot clog the relay.
+   */
+  abstract resettle(recordId: string): Promise<void>;
   /** How many events have a delivery with this status (metrics: a count, not a read). */
   abstract count(status: 'pending' | 'dead'): Promise<number>;
   /** Every delivery with this status, for GET /api/outbox. */

@@ -80,40 +80,30 @@ describe('MongoLabEventOutbox (real FerretDB)', () => {
     const recent = await removed(4, new Date('2026-06-01T00:00:00Z'));
     for (const record of [settled, recent]) {
       for (const index of [0, 1]) {
-        await outbox.recordAttempt(
-          record.id,
-          index,
-          {
-            sink: SINKS[index],
-            status: index === 0 ? 'delivered' : 'dead',
-            attempts: 1,
-            replays: 0,
-            nextAttemptAt: old,
-            lastError: null,
-            deliveredAt: old,
-          },
-          null,
-        );
+        await outbox.recordAttempt(record.id, index, {
+          sink: SINKS[index],
+          status: index === 0 ? 'delivered' : 'dead',
+          attempts: 1,
+          replays: 0,
+          nextAttemptAt: old,
+          lastError: null,
+          deliveredAt: old,
+        });
       }
     }
     // `settled` has a dead delivery: dead letters stay replayable, so nothing old is purged yet.
     expect(await outbox.purgeTombstones(new Date('2026-03-01T00:00:00Z'))).toBe(0);
     expect(await outbox.count('dead')).toBe(2);
     expect(await outbox.count('pending')).toBe(2); // stillPending, and the entry of the first test
-    await outbox.recordAttempt(
-      settled.id,
-      1,
-      {
-        sink: SINKS[1],
-        status: 'delivered',
-        attempts: 2,
-        replays: 1,
-        nextAttemptAt: old,
-        lastError: null,
-        deliveredAt: old,
-      },
-      null,
-    );
+    await outbox.recordAttempt(settled.id, 1, {
+      sink: SINKS[1],
+      status: 'delivered',
+      attempts: 2,
+      replays: 1,
+      nextAttemptAt: old,
+      lastError: null,
+      deliveredAt: old,
+    });
     await model.collection.updateOne({ _id: settled.id as never }, { $set: { outboxHasDead: false } });
     const purged = await outbox.purgeTombstones(new Date('2026-03-01T00:00:00Z'));
     expect(purged).toBe(1);

@@ -1,16 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeliveryStatus,
   LabEventOutbox,
   OutboxDelivery,
   OutboxEntry,
 } from '../../../application/ports/lab-event-outbox';
+import { outboxDueOf } from '../../../application/outbox/outbox-due';
 import { removalEventFromData } from './lab-record.mapper';
 import { LabRecordDocument } from './lab-record.schema';
 
 type Doc = LabRecordDocument;
+
+/** A writer of one entry that died holding its lock: after this, the lock is taken over. */
+const ENTRY_LOCK_STALE_MS = 10_000;
+/** How long a writer waits for another writer of the same entry (one write takes milliseconds). */
+const ENTRY_LOCK_WAIT_MS = 15_000;
 
 function toEntry(doc: Doc): OutboxEntry | null {
   if (!doc.removal) return null;
@@ -77,25 +84,55 @@ export class MongoLabEventOutbox extends LabEventOutbox {
     }
   }
 
-  async recordAttempt(
-    recordId: string,
-    sinkIndex: number,
-    delivery: OutboxDelivery,
-    due: Date | null,
-  ): Promise<void> {
-    // By array index: FerretDB has no positional `$` operator.
-    // `outboxHasDead` only ever goes up here (a concurrent attempt for another sink must not reset
-    // it from a stale view); only a retry clears it.
-    await this.model.collection.updateOne(
-      { _id: recordId as never },
-      {
-        $set: {
-          [`removal.deliveries.${sinkIndex}`]: delivery,
-          outboxDue: due,
-          ...(delivery.status === 'dead' ? { outboxHasDead: true } : {}),
+  async recordAttempt(recordId: string, sinkIndex: number, delivery: OutboxDelivery): Promise<void> {
+    await this.withEntryLock(recordId, async () => {
+      const entry = await this.findByRecordId(recordId);
+      if (!entry) return;
+      const deliveries = entry.deliveries.map((d, i) => (i === sinkIndex ? delivery : d));
+      // By array index: FerretDB has no positional `$` operator. `outboxHasDead` only ever goes
+      // up here; only a retry clears it.
+      await this.model.collection.updateOne(
+        { _id: recordId as never },
+        {
+          $set: {
+            [`removal.deliveries.${sinkIndex}`]: delivery,
+            outboxDue: outboxDueOf(deliveries),
+            ...(delivery.status === 'dead' ? { outboxHasDead: true } : {}),
+          },
         },
-      },
-    );
+      );
+    });
+  }
+
+  async resettle(recordId: string): Promise<void> {
+    await this.withEntryLock(recordId, async () => {
+      const entry = await this.findByRecordId(recordId);
+      if (!entry) return;
+      await this.model.collection.updateOne(
+        { _id: recordId as never },
+        { $set: { outboxDue: outboxDueOf(entry.deliveries) } },
+      );
+    });
+  }
+
+  /**
+   * Runs a read-modify-write of one entry's deliveries and due time with nobody else writing it:
+   * the fast path, the relay, two sinks, two replicas and a retry all write the same document,
+   * and the due time must follow what is stored. The lock is a unique insert, the one conditional
+   * write FerretDB v1 performs atomically (its conditional updates re-check nothing).
+   */
+  private async withEntryLock<T>(recordId: string, work: () => Promise<T>): Promise<T> {
+    const key = `entry-lock#${recordId}`;
+    const deadline = Date.now() + ENTRY_LOCK_WAIT_MS;
+    for (let attempt = 0; !(await this.claim(key, new Date(), ENTRY_LOCK_STALE_MS)); attempt++) {
+      if (Date.now() > deadline) throw new Error(`outbox entry ${recordId} stayed locked by another writer`);
+      await sleep(Math.min(100, 5 * 2 ** attempt));
+    }
+    try {
+      return await work();
+    } finally {
+      await this.claims().deleteOne({ _id: key as never });
+    }
   }
 
   count(status: 'pending' | 'dead'): Promise<number> {
@@ -118,20 +155,27 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   }
 
   async retry(eventId: string, now: Date): Promise<boolean> {
-    const entry = await this.findByEventId(eventId);
-    if (!entry) return false;
-    const deliveries = entry.deliveries.map((d) =>
-      d.status === 'dead'
-        ? { ...d, status: 'pending' as const, attempts: 0, replays: d.replays + 1, nextAttemptAt: now }
-        : d,
-    );
-    const due = deliveries.some((d) => d.status === 'pending') ? now : null;
-    await this.model.collection.updateOne(
-      { _id: entry.recordId as never },
-      {
-        $set: { 'removal.deliveries': deliveries, outboxDue: due, outboxHasDead: false },
-      },
-    );
+    const found = await this.findByEventId(eventId);
+    if (!found) return false;
+    await this.withEntryLock(found.recordId, async () => {
+      const entry = await this.findByRecordId(found.recordId);
+      if (!entry) return;
+      const deliveries = entry.deliveries.map((d) =>
+        d.status === 'dead'
+          ? { ...d, status: 'pending' as const, attempts: 0, replays: d.replays + 1, nextAttemptAt: now }
+          : d,
+      );
+      await this.model.collection.updateOne(
+        { _id: entry.recordId as never },
+        {
+          $set: {
+            'removal.deliveries': deliveries,
+            outboxDue: outboxDueOf(deliveries),
+            outboxHasDead: false,
+          },
+        },
+      );
+    });
     return true;
   }
 
