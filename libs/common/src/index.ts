@@ -15,3 +15,4 @@ export * from './metrics/metrics.module';
 export * from './http/is-omittable.decorator';
 export * from './config/load-config-or-exit';
 export * from './logging/correlation-id';
+export * from './errors/database-unavailable';

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { ApplicationError } from '../errors/application.error';
+import { isDatabaseUnavailableError } from '../errors/database-unavailable';
 import { FieldError, InvalidInputError } from '../errors/invalid-input.error';
 
 export interface ProblemDetails {
@@ -16,9 +17,17 @@ export interface ProblemDetails {
 const PROBLEM_TYPE_BASE = 'https://cml-labs.dev/problems/';
 
 /**
+ * Retry-After of a 503 for an unreachable database. A few seconds: long enough that clients do not hammer a
+ * database that is restarting (or a replica set that is electing a primary), short enough that they come back
+ * soon after it returns. The driver reconnects on its own; the first request after that succeeds.
+ */
+export const DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
  * Turns every error that leaves a controller into RFC 9457 problem+json. Errors raised on
- * purpose carry their status; body-parser errors carry theirs too; everything else is a 500 whose
- * detail says nothing about internals (it is logged instead).
+ * purpose carry their status; body-parser errors carry theirs too; an unreachable database is a
+ * 503 `.../database-unavailable` with Retry-After (the request may well succeed later); everything
+ * else is a 500 whose detail says nothing about internals (it is logged instead).
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -28,11 +37,36 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const problem = this.toProblem(exception, req.originalUrl ?? req.url);
+    const instance = req.originalUrl ?? req.url;
+    // Errors raised on purpose keep their status even if they wrap (`cause`) a database error.
+    const deliberate = exception instanceof ApplicationError || exception instanceof HttpException;
+    if (!deliberate && isDatabaseUnavailableError(exception)) {
+      // An outage, not a bug: one line per request without the stack, which says nothing new here.
+      const { name, message } = exception as Error;
+      this.logger.warn(
+        { err: { name, message }, status: 503, path: req.originalUrl },
+        'database unavailable',
+      );
+      if (res.headersSent) return;
+      res.setHeader('Retry-After', String(DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS));
+      this.send(res, {
+        type: `${PROBLEM_TYPE_BASE}database-unavailable`,
+        title: 'Database Unavailable',
+        status: 503,
+        detail: 'The database cannot be reached at the moment; retry later',
+        instance,
+      });
+      return;
+    }
+    const problem = this.toProblem(exception, instance);
     if (problem.status >= 500) {
       this.logger.error({ err: exception, status: problem.status, path: req.originalUrl }, 'request failed');
     }
     if (res.headersSent) return;
+    this.send(res, problem);
+  }
+
+  private send(res: Response, problem: ProblemDetails): void {
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
