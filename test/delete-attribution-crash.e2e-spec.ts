@@ -22,7 +22,6 @@ const CML_DELETE_HOLD_MS = 3000;
 interface StoredRecord {
   _id: string;
   removal: { kind: string; event: { type: string; deletedBy?: string; alreadyAbsentInCml?: boolean } } | null;
-  deleteIntent: { by: string; force: boolean } | null;
 }
 
 function freePort(): Promise<number> {
@@ -139,7 +138,9 @@ describe('attribution survives a crash between CML and the database (API as a ch
       'the CML delete to start',
     );
     const record = () => db.collection<StoredRecord>('lab_records').findOne({ _id: `${workerId}:${labId}` });
-    expect((await record())?.deleteIntent).toMatchObject({ by: 'alice', force: true });
+    const intent = () =>
+      db.collection<{ _id: string }>('lab_delete_intents').findOne({ _id: `${workerId}:${labId}` });
+    expect(await intent()).toMatchObject({ by: 'alice', force: true });
     await api.kill();
     expect(await pending).toBeNull();
     // CML finishes the delete it had accepted; nobody wrote the tombstone.
@@ -157,7 +158,7 @@ describe('attribution survives a crash between CML and the database (API as a ch
     const removed = await record();
     expect(removed?.removal?.kind).toBe('lab.deleted');
     expect(removed?.removal?.event).toMatchObject({ type: 'lab.deleted', deletedBy: 'alice' });
-    expect(removed?.deleteIntent).toBeNull();
+    expect(await intent()).toBeNull();
     expect((await call('GET', `/api/workers/${workerId}/labs/${labId}`)).status).toBe(404);
     expect((await call('GET', `/api/workers/${workerId}/labs/${other}`)).status).toBe(200);
   }, 120_000);

@@ -79,8 +79,9 @@ describe('against CML as it behaves (e2e, FerretDB + CML simulator over HTTPS)',
       await h.http().get(`/api/workers/${workerId}/labs/${id}`).expect(200);
       // The delete intent it recorded before stopping the lab is gone with the failure: a later
       // removal of this lab must not be blamed on whoever tried.
-      const stored = await h.db.collection('lab_records').findOne({ _id: `${workerId}:${id}` as never });
-      expect(stored?.deleteIntent).toBeNull();
+      expect(
+        await h.db.collection('lab_delete_intents').findOne({ _id: `${workerId}:${id}` as never }),
+      ).toBeNull();
     });
   });
 

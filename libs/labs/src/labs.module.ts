@@ -32,7 +32,13 @@ import { ListWorkerLabsHandler } from './application/queries/list-worker-labs/li
 import { ReconciliationRunner } from './application/reconciliation/reconciliation-runner';
 import { WorkerLabsReconciler } from './application/reconciliation/worker-labs-reconciler';
 import { WorkerWriteLock } from './application/worker-write-lock';
+import { DeleteIntentRepository } from './application/ports/delete-intent.repository';
+import {
+  DeleteIntentDocument,
+  DeleteIntentSchema,
+} from './infrastructure/persistence/mongo/delete-intent.schema';
 import { LabRecordDocument, LabRecordSchema } from './infrastructure/persistence/mongo/lab-record.schema';
+import { MongoDeleteIntentRepository } from './infrastructure/persistence/mongo/mongo-delete-intent.repository';
 import { MongoLabRecordRepository } from './infrastructure/persistence/mongo/mongo-lab-record.repository';
 import { MongoReconcileLeaseRepository } from './infrastructure/persistence/mongo/mongo-reconcile-lease.repository';
 import { MongoReconciliationRunRepository } from './infrastructure/persistence/mongo/mongo-reconciliation-run.repository';
@@ -62,12 +68,14 @@ import {
       { name: LabRecordDocument.name, schema: LabRecordSchema },
       { name: ReconcileLeaseDocument.name, schema: ReconcileLeaseSchema },
       { name: ReconciliationRunDocument.name, schema: ReconciliationRunSchema },
+      { name: DeleteIntentDocument.name, schema: DeleteIntentSchema },
     ]),
   ],
   providers: [
     { provide: LabRecordRepository, useClass: MongoLabRecordRepository },
     { provide: ReconcileLeaseRepository, useClass: MongoReconcileLeaseRepository },
     { provide: ReconciliationRunRepository, useClass: MongoReconciliationRunRepository },
+    { provide: DeleteIntentRepository, useClass: MongoDeleteIntentRepository },
     { provide: WorkerLabsCleaner, useExisting: LabRecordRepository },
     { provide: LabEventOutbox, useClass: MongoLabEventOutbox },
     HttpCloudEventSender,

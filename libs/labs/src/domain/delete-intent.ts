@@ -1,10 +1,12 @@
 /**
- * A Phase 1 delete in progress, stored on the record before the first state-changing CML call.
- * If the process dies after CML deleted the lab and before the tombstone was written, Phase 2
- * finds the intent next to CML's own 404 and records the removal as the user's delete
- * (`lab.deleted` with the original `deletedBy`), not as a lab deleted outside cml-labs.
+ * A Phase 1 delete in progress, stored before the first state-changing CML call and removed when
+ * the delete ends. If the process dies after CML deleted the lab and before the tombstone was
+ * written, Phase 2 finds the intent next to CML's own 404 and records the removal as the user's
+ * delete (`lab.deleted` with the original `deletedBy`), not as a lab deleted outside cml-labs.
  */
 export interface DeleteIntent {
+  workerId: string;
+  labId: string;
   /** Who asked (token subject): the `deletedBy` of the event. */
   by: string;
   at: Date;
@@ -14,7 +16,12 @@ export interface DeleteIntent {
 
 /**
  * Past this age an intent cannot belong to a delete still running (a forced delete waits at most
- * CML_CONVERGE_TIMEOUT_MS, at most an hour, twice): a lab CML still has was not deleted by it,
- * and Phase 2 drops the intent so that a later removal is not blamed on that user.
+ * CML_CONVERGE_TIMEOUT_MS, at most an hour, twice): it is left over from a crash before CML was
+ * touched, so it explains nothing and must not blame anyone for a later removal.
  */
 export const DELETE_INTENT_TTL_MS = 3 * 60 * 60 * 1000;
+
+/** Whether an intent can still explain a lab's absence from CML at `now`. */
+export function isLiveDeleteIntent(intent: DeleteIntent, now: Date): boolean {
+  return now.getTime() - intent.at.getTime() <= DELETE_INTENT_TTL_MS;
+}

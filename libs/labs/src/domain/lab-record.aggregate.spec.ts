@@ -1,5 +1,4 @@
 import { CmlLabSnapshot } from './cml-lab-snapshot';
-import { DELETE_INTENT_TTL_MS } from './delete-intent';
 import { LabRecord } from './lab-record.aggregate';
 
 const snap: CmlLabSnapshot = {
@@ -77,56 +76,5 @@ describe('LabRecord', () => {
     const later = new Date(now.getTime() + 60_000);
     record.markPendingOrphan(later);
     expect(record.pendingOrphan).toEqual({ detectedAt: now, lastConfirmedAt: later });
-  });
-
-  describe('delete intent (a Phase 1 delete interrupted between CML and the database)', () => {
-    const intent = { by: 'carol', at: now, force: true, traceparent: '00-aaaa-bbbb-01' };
-
-    it('completes as lab.deleted by the user who asked, with their traceparent, and clears the intent', () => {
-      const record = LabRecord.discovered('w-1', snap, now);
-      record.recordDeleteIntent(intent);
-      const later = new Date(now.getTime() + 60_000);
-      const event = record.completeIntendedDelete(later);
-      expect(event).toMatchObject({
-        type: 'lab.deleted',
-        deletedBy: 'carol',
-        alreadyAbsentInCml: false,
-        traceparent: '00-aaaa-bbbb-01',
-        occurredAt: later.toISOString(),
-      });
-      expect(record.deleteIntent).toBeNull();
-      expect(record.isRemoved).toBe(true);
-    });
-
-    it('refuses to complete without an intent', () => {
-      expect(() => LabRecord.discovered('w-1', snap, now).completeIntendedDelete(now)).toThrow(
-        /no delete intent/,
-      );
-    });
-
-    it('keeps a recent intent while CML still lists the lab (the delete may be waiting for a stop)', () => {
-      const record = LabRecord.discovered('w-1', snap, now);
-      record.recordDeleteIntent(intent);
-      expect(record.syncWith(snap, new Date(now.getTime() + DELETE_INTENT_TTL_MS))).toBe(false);
-      expect(record.deleteIntent).toMatchObject({ by: 'carol' });
-    });
-
-    it('drops an intent older than DELETE_INTENT_TTL_MS once CML shows the lab: that delete did not happen', () => {
-      const record = LabRecord.discovered('w-1', snap, now);
-      record.recordDeleteIntent(intent);
-      expect(record.syncWith(snap, new Date(now.getTime() + DELETE_INTENT_TTL_MS + 1))).toBe(true);
-      expect(record.deleteIntent).toBeNull();
-    });
-
-    it('is cleared by a failed delete and by any removal', () => {
-      const failed = LabRecord.discovered('w-1', snap, now);
-      failed.recordDeleteIntent(intent);
-      failed.clearDeleteIntent();
-      expect(failed.deleteIntent).toBeNull();
-      const deleted = LabRecord.discovered('w-1', snap, now);
-      deleted.recordDeleteIntent(intent);
-      deleted.markDeleted({ deletedBy: 'carol', alreadyAbsentInCml: false, now });
-      expect(deleted.deleteIntent).toBeNull();
-    });
   });
 });

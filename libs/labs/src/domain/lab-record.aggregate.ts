@@ -1,7 +1,6 @@
 import { AggregateRoot } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { CmlLabSnapshot } from './cml-lab-snapshot';
-import { DELETE_INTENT_TTL_MS, DeleteIntent } from './delete-intent';
 import { LabDeletedEvent } from './events/lab-deleted.event';
 import { LabOrphanRemovedEvent, OrphanEvidence } from './events/lab-orphan-removed.event';
 import { LabState, normalizeLabState } from './lab-state';
@@ -53,8 +52,6 @@ export interface LabRecordProps extends LabContent {
   pendingOrphan: PendingOrphan | null;
   /** Epoch of the reconciliation lease that last wrote the record (fencing). */
   fence: number;
-  /** A Phase 1 delete under way (see DeleteIntent). */
-  deleteIntent: DeleteIntent | null;
 }
 
 /** Deterministic document id: one record per lab per worker, found without an index scan. */
@@ -113,7 +110,6 @@ export class LabRecord extends AggregateRoot {
       removal: null,
       pendingOrphan: null,
       fence: 0,
-      deleteIntent: null,
     });
   }
 
@@ -145,36 +141,6 @@ export class LabRecord extends AggregateRoot {
   get pendingOrphan(): PendingOrphan | null {
     return this.props.pendingOrphan;
   }
-  get deleteIntent(): DeleteIntent | null {
-    return this.props.deleteIntent;
-  }
-
-  /** Phase 1, before it changes anything in CML: who is deleting the lab. */
-  recordDeleteIntent(intent: DeleteIntent): void {
-    this.assertLive();
-    this.props = { ...this.props, deleteIntent: { ...intent } };
-  }
-
-  /** Phase 1 failed in CML: the lab was not deleted by that request. */
-  clearDeleteIntent(): void {
-    this.assertLive();
-    this.props = { ...this.props, deleteIntent: null };
-  }
-
-  /**
-   * Phase 2 found CML's own 404 for a lab whose Phase 1 delete did not get to write its tombstone
-   * (the process died between CML and the database): the removal is that user's delete.
-   */
-  completeIntendedDelete(now: Date): LabDeletedEvent {
-    const intent = this.props.deleteIntent;
-    if (!intent) throw new Error(`Lab record ${this.id} has no delete intent`);
-    return this.markDeleted({
-      deletedBy: intent.by,
-      alreadyAbsentInCml: false,
-      now,
-      traceparent: intent.traceparent,
-    });
-  }
 
   /** Phase 1: the lab was deleted in CML (or CML no longer had it). */
   markDeleted(input: {
@@ -195,12 +161,7 @@ export class LabRecord extends AggregateRoot {
       input.now.toISOString(),
       input.traceparent,
     );
-    this.props = {
-      ...this.props,
-      removal: { kind: event.type, at: input.now, event },
-      pendingOrphan: null,
-      deleteIntent: null,
-    };
+    this.props = { ...this.props, removal: { kind: event.type, at: input.now, event }, pendingOrphan: null };
     this.apply(event);
     return event;
   }
@@ -251,26 +212,12 @@ export class LabRecord extends AggregateRoot {
   syncWith(snapshot: CmlLabSnapshot, now: Date): boolean {
     this.assertLive();
     const next = contentOf(snapshot);
-    const intent = this.props.deleteIntent;
-    // CML still has the lab long after the delete began: that delete did not happen.
-    const staleIntent = intent !== null && now.getTime() - intent.at.getTime() > DELETE_INTENT_TTL_MS;
-    if (sameContent(this.props, next) && this.props.pendingOrphan === null && !staleIntent) return false;
-    this.props = {
-      ...this.props,
-      ...next,
-      lastSyncedAt: now,
-      pendingOrphan: null,
-      deleteIntent: staleIntent ? null : intent,
-    };
+    if (sameContent(this.props, next) && this.props.pendingOrphan === null) return false;
+    this.props = { ...this.props, ...next, lastSyncedAt: now, pendingOrphan: null };
     return true;
   }
 
   toProps(): LabRecordProps {
-    const { deleteIntent } = this.props;
-    return {
-      ...this.props,
-      groups: [...this.props.groups],
-      deleteIntent: deleteIntent && { ...deleteIntent },
-    };
+    return { ...this.props, groups: [...this.props.groups] };
   }
 }

@@ -18,6 +18,8 @@ import { CmlLabSnapshot } from '../../domain/cml-lab-snapshot';
 import { LabRecord } from '../../domain/lab-record.aggregate';
 import { planLabSync } from '../../domain/lab-sync-plan';
 import { upstreamErrorOf } from '../cml-failure';
+import { DeleteIntent, isLiveDeleteIntent } from '../../domain/delete-intent';
+import { DeleteIntentRepository } from '../ports/delete-intent.repository';
 import { LabRecordRepository } from '../ports/lab-record.repository';
 import { LabsMetrics } from '../ports/labs-metrics';
 import { WorkerWriteLock } from '../worker-write-lock';
@@ -81,6 +83,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     private readonly eventBus: EventBus,
     private readonly metrics: LabsMetrics,
     private readonly writeLock: WorkerWriteLock,
+    private readonly intents: DeleteIntentRepository,
   ) {}
 
   /**
@@ -208,15 +211,22 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
 
     // A confirmed absence of a lab whose Phase 1 delete was interrupted between CML and the database
     // is that user's delete, not an orphan: it completes as lab.deleted and is not held back.
-    const interrupted = confirmed.filter((r) => r.deleteIntent !== null);
-    const orphans = confirmed.filter((r) => r.deleteIntent === null);
+    const now = this.clock.now();
+    const intents = await this.liveIntentsOf(worker.id, confirmed, now);
+    const interrupted = confirmed.filter((r) => intents.has(r.labId));
+    const orphans = confirmed.filter((r) => !intents.has(r.labId));
     const live = records.filter((r) => !r.isRemoved).length;
     const heldBack = orphans.length > 0 && orphans.length > this.config.reconcileMaxDeleteRatio * live;
-    const now = this.clock.now();
     const completions = interrupted.map((record) => {
       const expectedVersion = record.version;
-      record.completeIntendedDelete(now);
-      return { record, expectedVersion };
+      const intent = intents.get(record.labId)!;
+      record.markDeleted({
+        deletedBy: intent.by,
+        alreadyAbsentInCml: false,
+        now,
+        ...(intent.traceparent ? { traceparent: intent.traceparent } : {}),
+      });
+      return { record, expectedVersion, intent };
     });
     const orphanWrites = orphans.map((record) => {
       const expectedVersion = record.version;
@@ -285,10 +295,11 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
 
     let orphansRemoved = 0;
     let orphansPending = 0;
-    for (const { record } of completions) {
+    for (const { record, intent } of completions) {
       if (lost.has(record.labId)) continue;
       this.eventBus.publishAll(record.getUncommittedEvents());
       record.uncommit();
+      await this.intents.clear(intent).catch(() => undefined);
       this.logger.log(
         { ...ctx, labId: record.labId },
         `Completed the interrupted delete of lab ${record.labId}: CML no longer has it`,
@@ -317,6 +328,20 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       undefined,
       complete && lost.size === 0,
     );
+  }
+
+  /** The delete intents (DeleteIntent) of these records that can still explain their absence. */
+  private async liveIntentsOf(
+    workerId: string,
+    records: LabRecord[],
+    now: Date,
+  ): Promise<Map<string, DeleteIntent>> {
+    if (records.length === 0) return new Map();
+    const found = await this.intents.findForLabs(
+      workerId,
+      records.map((r) => r.labId),
+    );
+    return new Map(found.filter((i) => isLiveDeleteIntent(i, now)).map((i) => [i.labId, i]));
   }
 
   private notAdminReason(worker: Worker, account: CmlAccount | undefined, kept: number): string {

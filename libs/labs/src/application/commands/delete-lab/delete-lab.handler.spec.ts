@@ -18,7 +18,9 @@ import {
   UpstreamTimeoutError,
 } from '@app/common';
 import { Worker, WorkerDirectory } from '@app/workers';
+import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
+import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
 import { LabListFilter, LabRecordRepository, LabWriteResult } from '../../ports/lab-record.repository';
 import { DeleteLabCommand } from './delete-lab.command';
 import { WorkerWriteLock } from '../../worker-write-lock';
@@ -27,6 +29,21 @@ import { DeleteLabHandler } from './delete-lab.handler';
 const W = '11111111-1111-4111-8111-111111111111';
 const L = '22222222-2222-4222-8222-222222222222';
 const now = new Date('2026-03-01T00:00:00Z');
+
+class InMemoryIntents extends DeleteIntentRepository {
+  intents = new Map<string, DeleteIntent>();
+  /** What was stored when CML was first asked to change something. */
+  atFirstChange: DeleteIntent[] = [];
+  async record(intent: DeleteIntent) {
+    this.intents.set(intent.labId, intent);
+  }
+  async clear(intent: DeleteIntent) {
+    if (this.intents.get(intent.labId)?.at === intent.at) this.intents.delete(intent.labId);
+  }
+  async findForLabs(_w: string, labIds: readonly string[]) {
+    return labIds.flatMap((id) => (this.intents.has(id) ? [this.intents.get(id)!] : []));
+  }
+}
 
 class InMemoryLabs extends LabRecordRepository {
   records = new Map<string, LabRecord>();
@@ -76,6 +93,7 @@ function cmlLab(state: string): CmlLab {
 
 describe('DeleteLabHandler', () => {
   let labs: InMemoryLabs;
+  let intents: InMemoryIntents;
   let client: jest.Mocked<
     Pick<CmlClient, 'getLab' | 'stopLab' | 'wipeLab' | 'deleteLab' | 'waitForLabState' | 'account'>
   >;
@@ -86,6 +104,7 @@ describe('DeleteLabHandler', () => {
 
   beforeEach(() => {
     labs = new InMemoryLabs();
+    intents = new InMemoryIntents();
     published = [];
     worker = Worker.register(
       {
@@ -136,6 +155,7 @@ describe('DeleteLabHandler', () => {
       eventBus,
       metrics,
       new WorkerWriteLock(),
+      intents,
     );
     labs.records.set(`${W}:${L}`, LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
   });
@@ -289,6 +309,45 @@ describe('DeleteLabHandler', () => {
     );
     await expect(run()).rejects.toBeInstanceOf(NotFoundError);
     expect(published).toHaveLength(0);
+  });
+
+  it('stores who deletes before it changes anything in CML, and clears it when the delete is done', async () => {
+    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    client.stopLab.mockImplementation(async () => {
+      intents.atFirstChange = [...intents.intents.values()];
+    });
+    await run(true);
+    expect(intents.atFirstChange).toEqual([{ workerId: W, labId: L, by: 'bob', at: now, force: true }]);
+    expect(intents.intents.size).toBe(0);
+  });
+
+  it('clears the intent when CML refuses or fails: that request deleted nothing', async () => {
+    client.getLab.mockResolvedValue(cmlLab('STOPPED'));
+    client.wipeLab.mockRejectedValueOnce(
+      new CmlUnavailableError('CML answered 500', {
+        workerId: W,
+        route: 'labs.wipe',
+        status: 500,
+        reason: 'server_error' as never,
+      }),
+    );
+    await expect(run(true)).rejects.toBeInstanceOf(UpstreamFailureError);
+    expect(intents.intents.size).toBe(0);
+  });
+
+  it('keeps the intent when the tombstone could not be written, for Phase 2 to complete the delete', async () => {
+    labs.failWrites = true;
+    await expect(run()).resolves.toMatchObject({ localRecordRemoved: false });
+    expect([...intents.intents.values()]).toEqual([
+      { workerId: W, labId: L, by: 'bob', at: now, force: false },
+    ]);
+  });
+
+  it('records no intent for a refused unforced delete', async () => {
+    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    const record = jest.spyOn(intents, 'record');
+    await expect(run(false)).rejects.toBeInstanceOf(ConflictError);
+    expect(record).not.toHaveBeenCalled();
   });
 
   it('refuses a disabled worker', async () => {

@@ -12,6 +12,7 @@ import {
 import { WorkerDirectory } from '@app/workers';
 import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
+import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { LabDeleteOutcome, LabsMetrics } from '../../ports/labs-metrics';
 import { WorkerWriteLock } from '../../worker-write-lock';
@@ -37,6 +38,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     private readonly eventBus: EventBus,
     private readonly metrics: LabsMetrics,
     private readonly writeLock: WorkerWriteLock,
+    private readonly intents: DeleteIntentRepository,
   ) {}
 
   async execute(command: DeleteLabCommand): Promise<DeleteLabResult> {
@@ -78,13 +80,15 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     this.logger.log(log, `Deleting lab ${labId} from worker ${workerId}`);
 
     const progress = new DeleteLabProgress();
-    let intended: LabRecord | null = null;
+    let intent: DeleteIntent | null = null;
     const recordIntent = async (): Promise<void> => {
-      intended = await this.recordIntent(workerId, labId, {
+      intent = await this.recordIntent({
+        workerId,
+        labId,
         by: deletedBy,
         at: this.clock.now(),
         force,
-        traceparent,
+        ...(traceparent ? { traceparent } : {}),
       });
     };
     let cmlLab: CmlLab | null;
@@ -92,7 +96,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
       cmlLab = await this.deleteInCml(client, labId, force, progress, recordIntent);
       if (cmlLab === null) await this.requireTrustedAbsence(client, workerId, labId, progress);
     } catch (error) {
-      if (intended) await this.clearIntent(intended);
+      await this.clearIntent(intent);
       const message = (error as Error).message;
       this.logger.error(
         { ...log, ...progress.problemExtensions(), err: message },
@@ -108,9 +112,12 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     }
 
     // Serialised with Phase 2's writes to this worker (see WorkerWriteLock).
-    return this.writeLock.run(workerId, () =>
+    const result = await this.writeLock.run(workerId, () =>
       this.removeLocally({ workerId, labId, cmlLab, alreadyAbsentInCml, deletedBy, traceparent }),
     );
+    // Kept when the tombstone could not be written: Phase 2 then completes this user's delete.
+    if (result.localRecordRemoved) await this.clearIntent(intent);
+    return result;
   }
 
   /** The local half of Phase 1: one single-document write of the tombstone and its event. */
@@ -218,57 +225,34 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
   }
 
   /**
-   * Stores who is deleting the lab on its record before CML is touched, so that a crash between
-   * CML's delete and the tombstone still ends as this user's `lab.deleted` (Phase 2 completes it).
-   * Best effort: without a record (a lab never synced) there is nothing to attribute, and a write
-   * that fails or loses a race leaves the delete to go on as before.
+   * Stores who is deleting the lab before CML is touched, so that a crash between CML's delete and
+   * the tombstone still ends as this user's `lab.deleted` (Phase 2 completes it). Best effort: a
+   * delete whose intent could not be stored goes on as before (only a crash would then cost its
+   * attribution), because refusing it would make the intent a new way for deletes to fail.
    */
-  private async recordIntent(
-    workerId: string,
-    labId: string,
-    intent: DeleteIntent,
-  ): Promise<LabRecord | null> {
+  private async recordIntent(intent: DeleteIntent): Promise<DeleteIntent | null> {
     try {
-      return await this.writeLock.run(workerId, async () => {
-        const record = await this.labs.findOne(workerId, labId);
-        if (!record || record.isRemoved) return null;
-        const expectedVersion = record.version;
-        record.recordDeleteIntent(intent);
-        const result = await this.labs.saveChanges([], [{ record, expectedVersion }]);
-        return result.conflicts.length === 0 ? record : null;
-      });
+      await this.intents.record(intent);
+      return intent;
     } catch (error) {
       this.logger.warn(
-        { workerId, labId, err: (error as Error).message },
-        `Could not record the delete intent of lab ${labId}; deleting without it`,
+        { workerId: intent.workerId, labId: intent.labId, err: (error as Error).message },
+        `Could not record the delete intent of lab ${intent.labId}; deleting without it`,
       );
       return null;
     }
   }
 
-  /** The CML half failed: the lab was not deleted by this request, so its intent must not blame anyone. */
-  private async clearIntent(intended: LabRecord): Promise<void> {
-    const { workerId, labId } = intended;
-    try {
-      await this.writeLock.run(workerId, async () => {
-        const record = await this.labs.findOne(workerId, labId);
-        if (
-          !record ||
-          record.isRemoved ||
-          record.deleteIntent?.at.getTime() !== intended.deleteIntent?.at.getTime()
-        )
-          return;
-        const expectedVersion = record.version;
-        record.clearDeleteIntent();
-        await this.labs.saveChanges([], [{ record, expectedVersion }]);
-      });
-    } catch (error) {
-      // Left in place, the intent expires (DELETE_INTENT_TTL_MS) once Phase 2 sees the lab in CML.
+  /** The delete has ended, either way: its intent explains nothing any more. */
+  private async clearIntent(intent: DeleteIntent | null): Promise<void> {
+    if (!intent) return;
+    await this.intents.clear(intent).catch((error: unknown) =>
+      // Left behind, it expires (DELETE_INTENT_TTL_MS); Phase 2 only reads intents of labs CML has not.
       this.logger.warn(
-        { workerId, labId, err: (error as Error).message },
-        `Could not clear the delete intent of lab ${labId}`,
-      );
-    }
+        { workerId: intent.workerId, labId: intent.labId, err: (error as Error).message },
+        `Could not clear the delete intent of lab ${intent.labId}`,
+      ),
+    );
   }
 
   /**

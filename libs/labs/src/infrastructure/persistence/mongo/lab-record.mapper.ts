@@ -103,13 +103,5 @@ export function labRecordFromDocument(doc: LabRecordDocument): LabRecord {
         }
       : null,
     fence: doc.fence ?? 0,
-    deleteIntent: doc.deleteIntent
-      ? {
-          by: doc.deleteIntent.by,
-          at: new Date(doc.deleteIntent.at),
-          force: doc.deleteIntent.force,
-          ...(doc.deleteIntent.traceparent ? { traceparent: doc.deleteIntent.traceparent } : {}),
-        }
-      : null,
   });
 }

@@ -82,10 +82,6 @@ export class LabRecordDocument {
   @Prop({ default: 0 })
   fence!: number;
 
-  /** A Phase 1 delete under way: who asked, when, with force (see DeleteIntent). */
-  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
-  deleteIntent!: { by: string; at: Date; force: boolean; traceparent?: string } | null;
-
   /** Which bulk write last wrote this document (see MongoLabRecordRepository.saveChanges). */
   @Prop({ type: String })
   writeId?: string;
