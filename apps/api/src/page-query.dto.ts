@@ -1,12 +1,9 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsQueryInt } from '@app/common';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class PageQueryDto {
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsQueryInt(1, 500)
   limit: number = 50;
 
   @IsOptional()

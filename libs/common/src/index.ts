@@ -16,3 +16,5 @@ export * from './http/is-omittable.decorator';
 export * from './config/load-config-or-exit';
 export * from './logging/correlation-id';
 export * from './errors/database-unavailable';
+export * from './http/request-input.decorators';
+export * from './http/query-values';

@@ -1,10 +1,9 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsQueryBoolean } from '@app/common';
+import { IsOptional } from 'class-validator';
 
 export class DeleteLabQueryDto {
-  /** Only the literal strings true/false; anything else stays a string and fails validation. */
+  /** Only the literal strings true/false. */
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
+  @IsQueryBoolean()
   force?: boolean;
 }

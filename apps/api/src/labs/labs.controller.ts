@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Page, UuidParamPipe } from '@app/common';
+import { JsonBody, NoBody, NoQuery, Page, UuidParamPipe } from '@app/common';
 import {
   ApproveOrphansCommand,
   DeleteLabCommand,
@@ -20,6 +20,7 @@ import { RequireRole } from '../auth/require-role.decorator';
 import { ApproveOrphansDto } from './approve-orphans.dto';
 import { DeleteLabQueryDto } from './delete-lab-query.dto';
 import { ListLabsQueryDto } from './list-labs-query.dto';
+import { RefreshLabsQueryDto } from './refresh-labs-query.dto';
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
@@ -34,6 +35,7 @@ export class LabsController {
 
   @Get('labs')
   @RequireRole('viewer')
+  @NoBody()
   list(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Query() query: ListLabsQueryDto,
@@ -50,6 +52,8 @@ export class LabsController {
 
   @Get('labs/:labId')
   @RequireRole('viewer')
+  @NoQuery()
+  @NoBody()
   get(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Param('labId', UuidParamPipe) labId: string,
@@ -60,12 +64,19 @@ export class LabsController {
   @Post('labs/refresh')
   @RequireRole('operator')
   @HttpCode(200)
-  refresh(@Param('workerId', UuidParamPipe) workerId: string): Promise<ReconcileSummary> {
-    return this.commands.execute(new RefreshWorkerLabsCommand(workerId, 'manual'));
+  @NoBody()
+  refresh(
+    @Param('workerId', UuidParamPipe) workerId: string,
+    @Query() query: RefreshLabsQueryDto,
+  ): Promise<ReconcileSummary> {
+    return this.commands.execute(
+      new RefreshWorkerLabsCommand(workerId, 'manual', undefined, query.dryRun ?? false),
+    );
   }
 
   @Delete('labs/:labId')
   @RequireRole('operator')
+  @NoBody()
   deleteLab(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Param('labId', UuidParamPipe) labId: string,
@@ -81,6 +92,8 @@ export class LabsController {
 
   @Get('orphans')
   @RequireRole('viewer')
+  @NoQuery()
+  @NoBody()
   pendingOrphans(
     @Param('workerId', UuidParamPipe) workerId: string,
   ): Promise<{ items: PendingOrphanView[] }> {
@@ -90,6 +103,8 @@ export class LabsController {
   @Post('orphans/approve')
   @RequireRole('admin')
   @HttpCode(200)
+  @NoQuery()
+  @JsonBody()
   approveOrphans(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Body() body: ApproveOrphansDto,

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { UuidParamPipe } from '@app/common';
+import { NoBody, NoQuery, UuidParamPipe } from '@app/common';
 import { ListOutboxQuery, OutboxItemView, RetryOutboxEventCommand } from '@app/labs';
 import { RequireRole } from '../auth/require-role.decorator';
 import { OutboxQueryDto } from './outbox-query.dto';
@@ -18,12 +18,15 @@ export class OutboxController {
 
   /** Undelivered events per sink: `pending` (the backlog, the default) or `dead`. */
   @Get()
+  @NoBody()
   list(@Query() query: OutboxQueryDto): Promise<{ items: OutboxItemView[] }> {
     return this.queries.execute(new ListOutboxQuery(query.status ?? 'pending'));
   }
 
   @Post(':eventId/retry')
   @HttpCode(202)
+  @NoQuery()
+  @NoBody()
   async retry(@Param('eventId', UuidParamPipe) eventId: string): Promise<void> {
     await this.commands.execute(new RetryOutboxEventCommand(eventId));
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { UuidParamPipe } from '@app/common';
+import { NoBody, NoQuery, UuidParamPipe } from '@app/common';
 import {
   GetReconciliationQuery,
   ListReconciliationsQuery,
@@ -22,18 +22,24 @@ export class ReconciliationsController {
   @Post()
   @RequireRole('admin')
   @HttpCode(202)
+  @NoQuery()
+  @NoBody()
   start(): Promise<{ reconciliationId: string }> {
     return this.commands.execute(new StartReconciliationCommand('manual'));
   }
 
   @Get()
   @RequireRole('viewer')
+  @NoQuery()
+  @NoBody()
   list(): Promise<{ items: ReconciliationRun[] }> {
     return this.queries.execute(new ListReconciliationsQuery(50));
   }
 
   @Get(':id')
   @RequireRole('viewer')
+  @NoQuery()
+  @NoBody()
   get(@Param('id', UuidParamPipe) id: string): Promise<ReconciliationRun> {
     return this.queries.execute(new GetReconciliationQuery(id));
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { InvalidInputError, Page, UuidParamPipe } from '@app/common';
+import { InvalidInputError, JsonBody, NoBody, NoQuery, Page, UuidParamPipe } from '@app/common';
 import {
   GetWorkerQuery,
   ListWorkersQuery,
@@ -26,24 +26,31 @@ export class WorkersController {
 
   @Post()
   @RequireRole('admin')
+  @NoQuery()
+  @JsonBody()
   register(@Body() body: CreateWorkerDto): Promise<WorkerView> {
     return this.commands.execute(new RegisterWorkerCommand(body));
   }
 
   @Get()
   @RequireRole('viewer')
+  @NoBody()
   list(@Query() query: PageQueryDto): Promise<Page<WorkerView>> {
     return this.queries.execute(new ListWorkersQuery(query.limit, query.cursor));
   }
 
   @Get(':workerId')
   @RequireRole('viewer')
+  @NoQuery()
+  @NoBody()
   get(@Param('workerId', UuidParamPipe) workerId: string): Promise<WorkerView> {
     return this.queries.execute(new GetWorkerQuery(workerId));
   }
 
   @Patch(':workerId')
   @RequireRole('admin')
+  @NoQuery()
+  @JsonBody()
   update(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Body() body: UpdateWorkerDto,
@@ -57,6 +64,8 @@ export class WorkersController {
   @Delete(':workerId')
   @RequireRole('admin')
   @HttpCode(204)
+  @NoQuery()
+  @NoBody()
   async remove(@Param('workerId', UuidParamPipe) workerId: string): Promise<void> {
     await this.commands.execute(new RemoveWorkerCommand(workerId));
   }

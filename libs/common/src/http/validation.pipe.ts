@@ -1,12 +1,36 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Paramtype, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, InvalidInputError } from '../errors/invalid-input.error';
 
-function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+/** What forbidNonWhitelisted reports, said in the terms of where the key was found. */
+function unknownKeyMessage(type: Paramtype, nested: boolean): string {
+  if (type === 'query') return 'is not a parameter of this route';
+  return nested ? 'is not a known field' : 'is not a field of this body';
+}
+
+function flatten(errors: ValidationError[], type: Paramtype, prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
+      field,
+      message: constraint === 'whitelistValidation' ? unknownKeyMessage(type, prefix !== '') : message,
+    }));
+    return [...own, ...flatten(error.children ?? [], type, field)];
   });
+}
+
+/** Carries class-validator's errors from the exception factory to transform(), which knows the source. */
+class ValidationFailed extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super('validation failed');
+  }
+}
+
+function toInvalidInput(errors: ValidationError[], type: Paramtype): InvalidInputError {
+  const fieldErrors = flatten(errors, type);
+  return new InvalidInputError(
+    fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') || 'The request is invalid',
+    fieldErrors,
+  );
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -32,13 +56,19 @@ class StrictValidationPipe extends ValidationPipe {
           { field: key, message: 'not allowed' },
         ]);
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof ValidationFailed) throw toInvalidInput(error.errors, metadata.type);
+      throw error;
+    }
   }
 }
 
 /**
- * The one validation pipe of the API: unknown fields are rejected (the contract says 400), query
- * strings are converted to the DTO's types, and failures become problem+json with per-field errors.
+ * The one validation pipe of the API: unknown fields and query parameters are rejected (the contract
+ * says 400), query strings are converted to the DTO's types, and failures become problem+json with
+ * per-field errors. Routes without a query or body DTO say so with @NoQuery() / @NoBody().
  */
 export function createValidationPipe(): ValidationPipe {
   return new StrictValidationPipe({
@@ -47,12 +77,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     forbidUnknownValues: true,
     stopAtFirstError: false,
-    exceptionFactory: (errors) => {
-      const fieldErrors = flatten(errors);
-      return new InvalidInputError(
-        fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') || 'The request is invalid',
-        fieldErrors,
-      );
-    },
+    exceptionFactory: (errors) => new ValidationFailed(errors),
   });
 }
