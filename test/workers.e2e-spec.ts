@@ -31,7 +31,7 @@ describe('Workers API (e2e, FerretDB + CML simulator over HTTPS)', () => {
 
     const stored = await h.db.collection('workers').findOne({ _id: res.body.id });
     expect(JSON.stringify(stored)).not.toContain('sup3r-secret');
-    expect(stored?.passwordCiphertext).toMatch(/^v1:/);
+    expect(stored?.passwordCiphertext).toMatch(/^v2\.[0-9a-f]{8}\./);
   });
 
   it('answers 409 for a taken name (any case) or endpoint', async () => {

@@ -27,7 +27,7 @@ import { WorkerDocument, WorkerSchema } from './infrastructure/persistence/mongo
     { provide: WorkerRepository, useClass: MongoWorkerRepository },
     {
       provide: SecretCipher,
-      useFactory: (config: AppConfig) => new AesGcmSecretCipher(config.secretsKey),
+      useFactory: (config: AppConfig) => AesGcmSecretCipher.fromConfig(config),
       inject: [AppConfig],
     },
     {

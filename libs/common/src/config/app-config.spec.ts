@@ -15,6 +15,36 @@ describe('loadAppConfig', () => {
     expect(c.cloudEventsTypePrefix).toBe('io.cml-labs');
     expect(c.cloudEventsSinks).toEqual([]);
     expect(c.secretsKey).toHaveLength(32);
+    expect(c.secretsPreviousKeys).toEqual([]);
+  });
+
+  it('reads the previous secrets keys, comma-separated, for a rotation', () => {
+    const old1 = Buffer.alloc(32, 1);
+    const old2 = Buffer.alloc(32, 2);
+    const c = loadAppConfig({
+      ...base,
+      SECRETS_KEYS_PREVIOUS: ` ${old1.toString('base64')}, ${old2.toString('base64')},`,
+    });
+    expect(c.secretsPreviousKeys).toEqual([old1, old2]);
+    expect(loadAppConfig({ ...base, SECRETS_KEYS_PREVIOUS: ' ' }).secretsPreviousKeys).toEqual([]);
+  });
+
+  it('refuses a previous secrets key that is not 32 bytes, by position, without echoing any key', () => {
+    const good = Buffer.alloc(32, 1).toString('base64');
+    const short = Buffer.alloc(16, 3).toString('base64');
+    let error: unknown;
+    try {
+      loadAppConfig({ ...base, SECRETS_KEYS_PREVIOUS: `${good},${short},not-a-key` });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const problems = (error as ConfigValidationError).problems;
+    expect(problems).toEqual([
+      'SECRETS_KEYS_PREVIOUS must be comma-separated 32-byte keys, base64-encoded; keys 2, 3 are not',
+    ]);
+    expect(problems.join()).not.toContain(short);
+    expect(problems.join()).not.toContain(good);
   });
 
   it('splits sinks and falls back to K_SINK', () => {
@@ -31,6 +61,7 @@ describe('loadAppConfig', () => {
         PORT: 'eighty',
         LABS_REFRESH_INTERVAL: '-1',
         SECRETS_KEY: 'short',
+        SECRETS_KEYS_PREVIOUS: 'short',
         RECONCILE_MAX_DELETE_RATIO: '2',
       });
     } catch (e) {
@@ -42,6 +73,7 @@ describe('loadAppConfig', () => {
       'PORT',
       'LABS_REFRESH_INTERVAL',
       'SECRETS_KEY',
+      'SECRETS_KEYS_PREVIOUS',
       'RECONCILE_MAX_DELETE_RATIO',
       'MONGODB_URI',
     ]) {

@@ -8,10 +8,33 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+const isSecretsKey = (v: string) => Buffer.from(v, 'base64').length === 32;
+
 const secretsKey = optionalString.refine(
-  (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
+  (v) => v === undefined || isSecretsKey(v),
   'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
 );
+
+const splitList = (v: string | undefined): string[] =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+/** The keys themselves never appear in a message, only their position in the list. */
+const previousSecretsKeys = optionalString.superRefine((v, ctx) => {
+  const wrong = splitList(v)
+    .map((key, i) => (isSecretsKey(key) ? 0 : i + 1))
+    .filter((position) => position > 0);
+  if (wrong.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be comma-separated 32-byte keys, base64-encoded; ${
+        wrong.length === 1 ? `key ${wrong[0]} is` : `keys ${wrong.join(', ')} are`
+      } not`,
+    });
+  }
+});
 
 /**
  * Comma-separated http(s) URLs without credentials: fetch refuses URLs with user:password, and the
@@ -63,6 +86,7 @@ const envSchema = z
     OUTBOX_SEND_TIMEOUT_MS: intIn(100, 120_000, 5000),
     TOMBSTONE_RETENTION_SECONDS: intIn(0, 10 * 365 * 24 * 3600, 30 * 24 * 3600),
     SECRETS_KEY: secretsKey,
+    SECRETS_KEYS_PREVIOUS: previousSecretsKeys,
     AUTH_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
     AUTH_JWT_SECRET: optionalString.refine(
       (v) => v === undefined || Buffer.byteLength(v, 'utf8') >= 32,
@@ -122,7 +146,10 @@ export class AppConfig {
     sendTimeoutMs: number;
   };
   readonly tombstoneRetentionSeconds!: number;
+  /** Encrypts CML passwords written from now on, and decrypts them. */
   readonly secretsKey!: Buffer;
+  /** Old keys that still decrypt, during a rotation; nothing new is written under them. */
+  readonly secretsPreviousKeys!: Buffer[];
   readonly auth!: {
     disabled: boolean;
     jwtSecret?: string;
@@ -184,6 +211,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     tombstoneRetentionSeconds: e.TOMBSTONE_RETENTION_SECONDS,
     secretsKey: Buffer.from(e.SECRETS_KEY ?? '', 'base64'),
+    secretsPreviousKeys: splitList(e.SECRETS_KEYS_PREVIOUS).map((k) => Buffer.from(k, 'base64')),
     auth: {
       disabled: e.AUTH_DISABLED === 'true',
       jwtSecret: e.AUTH_JWT_SECRET,

@@ -37,7 +37,7 @@ export class WorkerDirectory {
       workerId: p.id,
       endpoint: p.endpoint,
       username: p.username,
-      password: this.cipher.decrypt(p.passwordCiphertext),
+      password: this.cipher.decrypt(p.passwordCiphertext, p.id),
       verifyTls: p.verifyTls,
       caCertPem: p.caCertPem,
     };

@@ -25,13 +25,14 @@ export class RegisterWorkerHandler implements ICommandHandler<RegisterWorkerComm
   ) {}
 
   async execute({ input }: RegisterWorkerCommand): Promise<WorkerView> {
+    const id = randomUUID();
     const worker = Worker.register(
       {
-        id: randomUUID(),
+        id,
         name: input.name,
         endpoint: input.endpoint,
         username: input.username,
-        passwordCiphertext: this.cipher.encrypt(input.password),
+        passwordCiphertext: this.cipher.encrypt(input.password, id),
         verifyTls: input.verifyTls ?? true,
         caCertPem: input.caCertPem ?? null,
         enabled: input.enabled,

@@ -24,7 +24,10 @@ export class UpdateWorkerHandler implements ICommandHandler<UpdateWorkerCommand,
     const { password, ...rest } = changes;
     const previousEndpoint = worker.endpoint;
     const { connectionChanged } = worker.apply(
-      { ...rest, ...(password !== undefined ? { passwordCiphertext: this.cipher.encrypt(password) } : {}) },
+      {
+        ...rest,
+        ...(password !== undefined ? { passwordCiphertext: this.cipher.encrypt(password, workerId) } : {}),
+      },
       this.clock.now(),
     );
     if (worker.endpoint !== previousEndpoint) {
