@@ -14,6 +14,7 @@ const faultSpecSchema = z.strictObject({
   labId: z.string().min(1).optional(),
   keep: z.number().int().min(0).optional(),
   body: z.enum(['html', 'json']).optional(),
+  json: z.unknown().optional(),
 });
 
 /** Faults that only make sense on one route; rejecting them elsewhere avoids a fault that silently never fires. */
@@ -21,6 +22,7 @@ const ROUTE_BOUND_KINDS: Partial<Record<FaultKind, PublicRouteName>> = {
   empty_list: 'labs.list',
   partial_list: 'labs.list',
   not_ready: 'system_information',
+  merge_json: 'labs.get',
 };
 
 /**
@@ -38,6 +40,13 @@ export class FaultRegistry {
     }
     if (valid.kind === 'latency' && valid.latencyMs === undefined) {
       throw new CmlHttpError(400, 'Invalid fault: kind latency needs latencyMs');
+    }
+    if (valid.kind === 'replace_json' && valid.json === undefined) {
+      throw new CmlHttpError(400, 'Invalid fault: kind replace_json needs json');
+    }
+    const mergeable = typeof valid.json === 'object' && valid.json !== null && !Array.isArray(valid.json);
+    if (valid.kind === 'merge_json' && !mergeable) {
+      throw new CmlHttpError(400, 'Invalid fault: kind merge_json needs json to be an object');
     }
     const { times, ...rest } = valid;
     const fault: ActiveFault = { ...rest, id: randomUUID(), remaining: times, applied: 0 };

@@ -29,6 +29,35 @@ describe('cml-simulator faults', () => {
     return (res.data as { id: string }).id;
   };
 
+  it('replace_json answers its JSON with 200 in place of the real answer', async () => {
+    sim.state.seedLabs({ count: 2 });
+    await addFault({ route: 'labs.list', kind: 'replace_json', json: ['NOT-A-UUID', 42], times: 1 });
+    expect((await listLabs()).data).toEqual(['NOT-A-UUID', 42]);
+    expect((await listLabs()).data).toHaveLength(2);
+  });
+
+  it('merge_json writes its fields over the real lab of labs.get, and only there', async () => {
+    const [id, other] = sim.state.seedLabs({ count: 2 });
+    await addFault({
+      route: 'labs.get',
+      kind: 'merge_json',
+      labId: id,
+      json: { lab_title: 'x'.repeat(5000) },
+    });
+    const res = await getLab(id);
+    expect(res.data).toMatchObject({ id, lab_title: 'x'.repeat(5000), state: 'DEFINED_ON_CORE' });
+    expect((await getLab(other)).data.lab_title).not.toBe('x'.repeat(5000));
+    expect(
+      (await client.http.post('/_sim/faults', { route: 'labs.list', kind: 'merge_json', json: {} })).status,
+    ).toBe(400);
+    expect(
+      (await client.http.post('/_sim/faults', { route: 'labs.get', kind: 'merge_json', json: [1] })).status,
+    ).toBe(400);
+    expect(
+      (await client.http.post('/_sim/faults', { route: 'labs.list', kind: 'replace_json' })).status,
+    ).toBe(400);
+  });
+
   it('latency delays the answer, then answers normally', async () => {
     sim.state.seedLabs({ count: 1 });
     await addFault({ route: 'labs.list', kind: 'latency', latencyMs: 250 });

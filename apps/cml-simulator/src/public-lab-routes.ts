@@ -44,7 +44,9 @@ export function registerLabRoutes(router: Router, route: RouteFactory, state: Si
   router.get(
     '/labs/:id',
     route('labs.get', (req, res, caller) => {
-      res.json(state.view(accessibleLab(state, req, caller), caller?.user));
+      const lab = accessibleLab(state, req, caller);
+      const merge = state.faults.take('labs.get', lab.id, ['merge_json']);
+      res.json({ ...state.view(lab, caller?.user), ...(merge?.json as object | undefined) });
     }),
   );
 

@@ -30,7 +30,14 @@ export async function applyRequestFaults(
   if (latency) {
     await delays.wait(latency.latencyMs ?? 0);
   }
-  const fault = faults.take(route, labId, ['error', 'hang', 'unauthorized', 'bad_body', 'foreign_404']);
+  const fault = faults.take(route, labId, [
+    'error',
+    'hang',
+    'unauthorized',
+    'bad_body',
+    'foreign_404',
+    'replace_json',
+  ]);
   if (!fault) {
     return false;
   }
@@ -52,6 +59,9 @@ export async function applyRequestFaults(
       } else {
         res.status(200).json({ unexpected: true });
       }
+      return true;
+    case 'replace_json':
+      res.status(200).json(fault.json);
       return true;
     case 'foreign_404':
       // Not CML's envelope: a proxy's HTML page, which a client must not read as "lab not found".

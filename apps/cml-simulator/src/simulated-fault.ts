@@ -11,6 +11,8 @@ export const FAULT_KINDS = [
   'not_ready',
   'bad_body',
   'foreign_404',
+  'replace_json',
+  'merge_json',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -34,6 +36,11 @@ export interface FaultSpec {
   keep?: number;
   /** For `bad_body`: default `json` (`{"unexpected":true}`). */
   body?: BadBodyFormat;
+  /**
+   * For `replace_json`: the JSON body answered with 200 instead of the real one. For `merge_json`
+   * (labs.get only): fields written over the real lab. A hostile or broken CML, for clients to survive.
+   */
+  json?: unknown;
 }
 
 /** A registered fault, as GET /_sim/faults lists it; `remaining` is undefined for faults without `times`. */

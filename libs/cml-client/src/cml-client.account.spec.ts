@@ -9,6 +9,7 @@ import {
   authExtendedBody,
   releaseNock,
   testSettings,
+  LAB_1,
 } from './testing/cml-client-test.fixtures';
 
 /** The admin flag comes with the token from `POST /auth_extended`; older controllers lack it. */
@@ -53,11 +54,11 @@ describe('CmlClient account', () => {
         .times(2)
         .reply(200, JSON.stringify(TEST_TOKEN), { 'Content-Type': 'application/json' });
       nock(TEST_API).get('/labs').query(true).reply(401);
-      nock(TEST_API).get('/labs').query(true).reply(200, ['x']);
+      nock(TEST_API).get('/labs').query(true).reply(200, [LAB_1]);
 
       await expect(client.account()).resolves.toEqual({ username: 'admin', userId: null, admin: null });
       // The re-login after the 401 goes straight to /authenticate: /auth_extended is asked once.
-      await expect(client.listLabIds()).resolves.toEqual(['x']);
+      await expect(client.listLabIds()).resolves.toEqual({ ids: [LAB_1], refused: [] });
       expect(extended.isDone()).toBe(true);
       expect(legacy.isDone()).toBe(true);
     },

@@ -9,6 +9,7 @@ import {
   testSettings,
   releaseNock,
   authExtendedBody,
+  LAB_1,
 } from './testing/cml-client-test.fixtures';
 
 describe('CmlClient authentication', () => {
@@ -39,7 +40,7 @@ describe('CmlClient authentication', () => {
       .query(true)
       .matchHeader('authorization', `Bearer ${TEST_TOKEN}`)
       .times(3)
-      .reply(200, ['a']);
+      .reply(200, [LAB_1]);
 
     await client.listLabIds();
     await client.listLabIds();
@@ -57,9 +58,9 @@ describe('CmlClient authentication', () => {
       .get('/labs')
       .query(true)
       .matchHeader('authorization', `Bearer ${TEST_TOKEN_2}`)
-      .reply(200, ['x']);
+      .reply(200, [LAB_1]);
 
-    await expect(client.listLabIds()).resolves.toEqual(['x']);
+    await expect(client.listLabIds()).resolves.toEqual({ ids: [LAB_1], refused: [] });
     expect(nock.isDone()).toBe(true);
   });
 
@@ -69,9 +70,9 @@ describe('CmlClient authentication', () => {
       .post('/auth_extended')
       .times(5)
       .reply(200, () => authExtendedBody(++logins === 1 ? TEST_TOKEN : TEST_TOKEN_2));
-    nock(TEST_API).get('/labs/lab-1').times(2).reply(401, { code: 401, description: 'Unauthorized' });
+    nock(TEST_API).get(`/labs/${LAB_1}`).times(2).reply(401, { code: 401, description: 'Unauthorized' });
 
-    const error = await client.getLab('lab-1').catch((e: unknown) => e);
+    const error = await client.getLab(LAB_1).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(CmlUnauthorizedError);
     expect(error).toMatchObject({ status: 401, workerId: 'w1', route: 'labs.get' });
@@ -124,11 +125,11 @@ describe('CmlClient authentication', () => {
       .query(true)
       .matchHeader('authorization', `Bearer ${TEST_TOKEN_2}`)
       .times(4)
-      .reply(200, ['ok']);
+      .reply(200, [LAB_1]);
 
     const results = await Promise.all(Array.from({ length: 4 }, () => client.listLabIds()));
 
-    expect(results).toEqual([['ok'], ['ok'], ['ok'], ['ok']]);
+    expect(results.map((r) => r.ids)).toEqual([[LAB_1], [LAB_1], [LAB_1], [LAB_1]]);
     expect(relogin.isDone()).toBe(true);
     expect(nock.isDone()).toBe(true);
   });

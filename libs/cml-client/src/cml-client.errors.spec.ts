@@ -13,6 +13,7 @@ import {
   testSettings,
   releaseNock,
   authExtendedBody,
+  LAB_1,
 } from './testing/cml-client-test.fixtures';
 
 describe('CmlClient error mapping', () => {
@@ -31,9 +32,11 @@ describe('CmlClient error mapping', () => {
   });
 
   it('maps 404 to CmlNotFoundError and keeps CML code and description', async () => {
-    nock(TEST_API).get('/labs/lab-1').reply(404, { code: 404, description: 'Lab not found: lab-1' });
+    nock(TEST_API)
+      .get(`/labs/${LAB_1}`)
+      .reply(404, { code: 404, description: `Lab not found: ${LAB_1}` });
 
-    const error = await client.getLab('lab-1').catch((e: unknown) => e);
+    const error = await client.getLab(LAB_1).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(CmlNotFoundError);
     expect(error).toMatchObject({
@@ -41,28 +44,28 @@ describe('CmlClient error mapping', () => {
       route: 'labs.get',
       status: 404,
       cmlCode: 404,
-      cmlDescription: 'Lab not found: lab-1',
+      cmlDescription: `Lab not found: ${LAB_1}`,
       outcome: 'not_found',
     });
-    expect((error as Error).message).toContain('Lab not found: lab-1');
+    expect((error as Error).message).toContain(`Lab not found: ${LAB_1}`);
   });
 
   it('scrubs the password from a CML description', async () => {
     nock(TEST_API)
-      .get('/labs/lab-1')
+      .get(`/labs/${LAB_1}`)
       .reply(404, { code: 404, description: `no lab for admin:${TEST_PASSWORD}` });
 
-    const error = (await client.getLab('lab-1').catch((e: unknown) => e)) as CmlNotFoundError;
+    const error = (await client.getLab(LAB_1).catch((e: unknown) => e)) as CmlNotFoundError;
 
     expect(error.cmlDescription).toBe('no lab for admin:[redacted]');
     expect(error.message).not.toContain(TEST_PASSWORD);
   });
 
   it.each([
-    ['delete', 400, (c: CmlClient) => c.deleteLab('lab-1'), 'delete', '/labs/lab-1'],
-    ['wipe', 400, (c: CmlClient) => c.wipeLab('lab-1'), 'put', '/labs/lab-1/wipe'],
-    ['start', 409, (c: CmlClient) => c.startLab('lab-1'), 'put', '/labs/lab-1/start'],
-    ['stop', 409, (c: CmlClient) => c.stopLab('lab-1'), 'put', '/labs/lab-1/stop'],
+    ['delete', 400, (c: CmlClient) => c.deleteLab(LAB_1), 'delete', `/labs/${LAB_1}`],
+    ['wipe', 400, (c: CmlClient) => c.wipeLab(LAB_1), 'put', `/labs/${LAB_1}/wipe`],
+    ['start', 409, (c: CmlClient) => c.startLab(LAB_1), 'put', `/labs/${LAB_1}/start`],
+    ['stop', 409, (c: CmlClient) => c.stopLab(LAB_1), 'put', `/labs/${LAB_1}/stop`],
   ] as const)('maps %s answering %i to CmlConflictError', async (_name, status, call, method, path) => {
     nock(TEST_API)
       .intercept(path, method.toUpperCase())
@@ -75,17 +78,17 @@ describe('CmlClient error mapping', () => {
   });
 
   it('treats 400 on a read as an unexpected answer, not a conflict', async () => {
-    nock(TEST_API).get('/labs/lab-1').reply(400, { code: 400, description: 'bad id' });
+    nock(TEST_API).get(`/labs/${LAB_1}`).reply(400, { code: 400, description: 'bad id' });
 
-    await expect(client.getLab('lab-1')).rejects.toBeInstanceOf(CmlBadResponseError);
+    await expect(client.getLab(LAB_1)).rejects.toBeInstanceOf(CmlBadResponseError);
   });
 
   it('maps 403 on an authorized call to CmlUnauthorizedError without re-login', async () => {
     nock(TEST_API)
-      .delete('/labs/lab-1')
+      .delete(`/labs/${LAB_1}`)
       .reply(403, { code: 403, description: 'User does not have write access' });
 
-    await expect(client.deleteLab('lab-1')).rejects.toBeInstanceOf(CmlUnauthorizedError);
+    await expect(client.deleteLab(LAB_1)).rejects.toBeInstanceOf(CmlUnauthorizedError);
     expect(nock.isDone()).toBe(true);
   });
 

@@ -13,6 +13,7 @@ import {
   testSettings,
   releaseNock,
   authExtendedBody,
+  SECRET_LAB,
 } from './testing/cml-client-test.fixtures';
 
 describe('CmlClient observation and secrecy', () => {
@@ -36,23 +37,23 @@ describe('CmlClient observation and secrecy', () => {
   it('reports every request once, login and retry included, with route templates', async () => {
     nock(TEST_API).post('/auth_extended').reply(200, authExtendedBody(TEST_TOKEN));
     nock(TEST_API).post('/auth_extended').reply(200, authExtendedBody(TEST_TOKEN_2));
-    nock(TEST_API).get('/labs/secret-lab-id').reply(401);
-    nock(TEST_API).get('/labs/secret-lab-id').reply(200, cmlLabBody('secret-lab-id'));
-    nock(TEST_API).delete('/labs/secret-lab-id').reply(400, { code: 400, description: 'not wiped' });
+    nock(TEST_API).get(`/labs/${SECRET_LAB}`).reply(401);
+    nock(TEST_API).get(`/labs/${SECRET_LAB}`).reply(200, cmlLabBody(SECRET_LAB));
+    nock(TEST_API).delete(`/labs/${SECRET_LAB}`).reply(400, { code: 400, description: 'not wiped' });
     nock(TEST_API)
-      .put('/labs/secret-lab-id/stop')
-      .reply(404, { code: 404, description: 'Lab not found: secret-lab-id' });
+      .put(`/labs/${SECRET_LAB}/stop`)
+      .reply(404, { code: 404, description: `Lab not found: ${SECRET_LAB}` });
     nock(TEST_API).get('/labs').query(true).reply(200, { nope: true });
-    nock(TEST_API).put('/labs/secret-lab-id/wipe').reply(503);
-    nock(TEST_API).put('/labs/secret-lab-id/start').delay(1000).reply(204);
+    nock(TEST_API).put(`/labs/${SECRET_LAB}/wipe`).reply(503);
+    nock(TEST_API).put(`/labs/${SECRET_LAB}/start`).delay(1000).reply(204);
     nock(TEST_API).get('/system_information').reply(200, { version: '2.7.0', ready: true });
 
-    await client.getLab('secret-lab-id');
-    await client.deleteLab('secret-lab-id').catch(() => undefined);
-    await client.stopLab('secret-lab-id').catch(() => undefined);
+    await client.getLab(SECRET_LAB);
+    await client.deleteLab(SECRET_LAB).catch(() => undefined);
+    await client.stopLab(SECRET_LAB).catch(() => undefined);
     await client.listLabIds().catch(() => undefined);
-    await client.wipeLab('secret-lab-id').catch(() => undefined);
-    await client.startLab('secret-lab-id').catch(() => undefined);
+    await client.wipeLab(SECRET_LAB).catch(() => undefined);
+    await client.startLab(SECRET_LAB).catch(() => undefined);
     await client.systemInformation();
 
     expect(summary(observer.events)).toEqual([
@@ -70,7 +71,7 @@ describe('CmlClient observation and secrecy', () => {
     for (const event of observer.events) {
       expect(event.workerId).toBe('w1');
       expect(event.durationMs).toBeGreaterThanOrEqual(0);
-      expect(JSON.stringify(event)).not.toContain('secret-lab-id');
+      expect(JSON.stringify(event)).not.toContain(SECRET_LAB);
     }
   });
 

@@ -8,6 +8,8 @@ import {
   testSettings,
   releaseNock,
   authExtendedBody,
+  LAB_1,
+  LAB_2,
 } from './testing/cml-client-test.fixtures';
 
 describe('CmlClient requests and response validation', () => {
@@ -25,17 +27,16 @@ describe('CmlClient requests and response validation', () => {
   });
 
   it('sends show_all=true by default and false on request', async () => {
-    nock(TEST_API).get('/labs').query({ show_all: 'true' }).reply(200, ['a', 'b']);
-    nock(TEST_API).get('/labs').query({ show_all: 'false' }).reply(200, ['a']);
+    nock(TEST_API).get('/labs').query({ show_all: 'true' }).reply(200, [LAB_1, LAB_2]);
+    nock(TEST_API).get('/labs').query({ show_all: 'false' }).reply(200, [LAB_1]);
 
-    await expect(client.listLabIds()).resolves.toEqual(['a', 'b']);
-    await expect(client.listLabIds({ showAll: false })).resolves.toEqual(['a']);
+    await expect(client.listLabIds()).resolves.toEqual({ ids: [LAB_1, LAB_2], refused: [] });
+    await expect(client.listLabIds({ showAll: false })).resolves.toEqual({ ids: [LAB_1], refused: [] });
     expect(nock.isDone()).toBe(true);
   });
 
   it.each([
     ['an object', { labs: ['a'] }],
-    ['an array with numbers', ['a', 2]],
     ['an HTML page', '<html><body>Welcome</body></html>'],
     ['an empty body', ''],
   ])('rejects %s as lab id list', async (_name, body) => {
@@ -52,11 +53,11 @@ describe('CmlClient requests and response validation', () => {
 
   it('converts a lab to camelCase', async () => {
     nock(TEST_API)
-      .get('/labs/lab-1')
-      .reply(200, cmlLabBody('lab-1', { unknown_extra: 1 }));
+      .get(`/labs/${LAB_1}`)
+      .reply(200, cmlLabBody(LAB_1, { unknown_extra: 1 }));
 
-    await expect(client.getLab('lab-1')).resolves.toEqual({
-      id: 'lab-1',
+    await expect(client.getLab(LAB_1)).resolves.toEqual({
+      id: LAB_1,
       state: 'STOPPED',
       created: '2024-05-01T10:00:00+00:00',
       modified: '2024-05-02T10:00:00+00:00',
@@ -73,7 +74,7 @@ describe('CmlClient requests and response validation', () => {
   });
 
   it('defaults absent optional fields and counts', async () => {
-    const body = cmlLabBody('lab-1');
+    const body = cmlLabBody(LAB_1);
     for (const key of [
       'lab_description',
       'lab_notes',
@@ -85,9 +86,9 @@ describe('CmlClient requests and response validation', () => {
       delete body[key];
     }
     body.lab_notes = null;
-    nock(TEST_API).get('/labs/lab-1').reply(200, body);
+    nock(TEST_API).get(`/labs/${LAB_1}`).reply(200, body);
 
-    await expect(client.getLab('lab-1')).resolves.toMatchObject({
+    await expect(client.getLab(LAB_1)).resolves.toMatchObject({
       description: '',
       notes: '',
       ownerFullname: '',
@@ -106,42 +107,65 @@ describe('CmlClient requests and response validation', () => {
     ['object groups', { groups: {} }],
     ['numeric description', { lab_description: 7 }],
   ])('rejects a lab with %s', async (_name, overrides) => {
-    nock(TEST_API).get('/labs/lab-1').reply(200, cmlLabBody('lab-1', overrides));
+    nock(TEST_API).get(`/labs/${LAB_1}`).reply(200, cmlLabBody(LAB_1, overrides));
 
-    const error = await client.getLab('lab-1').catch((e: unknown) => e);
+    const error = await client.getLab(LAB_1).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(CmlBadResponseError);
     expect((error as Error).message).toMatch(/field "\w+" has an unexpected type or value/);
   });
 
   it.each([
-    ['an array', [cmlLabBody('lab-1')]],
-    ['a string', 'lab-1'],
+    ['an array', [cmlLabBody(LAB_1)]],
+    ['a string', LAB_1],
     ['HTML', '<html></html>'],
   ])('rejects %s as lab body', async (_name, body) => {
     nock(TEST_API)
-      .get('/labs/lab-1')
+      .get(`/labs/${LAB_1}`)
       .reply(200, body as nock.Body);
 
-    await expect(client.getLab('lab-1')).rejects.toBeInstanceOf(CmlBadResponseError);
+    await expect(client.getLab(LAB_1)).rejects.toBeInstanceOf(CmlBadResponseError);
   });
 
   it('rejects a lab whose id differs from the requested one', async () => {
-    nock(TEST_API).get('/labs/lab-1').reply(200, cmlLabBody('lab-2'));
+    nock(TEST_API).get(`/labs/${LAB_1}`).reply(200, cmlLabBody(LAB_2));
 
-    await expect(client.getLab('lab-1')).rejects.toMatchObject({
+    await expect(client.getLab(LAB_1)).rejects.toMatchObject({
       name: 'CmlBadResponseError',
       message: expect.stringContaining('different lab'),
     });
   });
 
+  it('normalises listed ids to lowercase UUIDs and refuses, one by one, entries that are no lab id', async () => {
+    nock(TEST_API)
+      .get('/labs')
+      .query(true)
+      .reply(200, [LAB_1.toUpperCase(), 'not-a-uuid', 2, LAB_2, LAB_1, null, { id: LAB_2 }, '../etc']);
+
+    await expect(client.listLabIds()).resolves.toEqual({
+      ids: [LAB_1, LAB_2],
+      refused: ['"not-a-uuid"', '2', 'null', `{"id":"${LAB_2}"}`, '"../etc"'],
+    });
+  });
+
+  it('accepts a lab whose id CML writes in upper case, as the lowercase id', async () => {
+    nock(TEST_API).get(`/labs/${LAB_1}`).reply(200, cmlLabBody(LAB_1.toUpperCase()));
+    await expect(client.getLab(LAB_1)).resolves.toMatchObject({ id: LAB_1 });
+  });
+
+  it('refuses a lab whose id is not a UUID', async () => {
+    nock(TEST_API).get(`/labs/${LAB_1}`).reply(200, cmlLabBody('lab-1'));
+    await expect(client.getLab(LAB_1)).rejects.toMatchObject({
+      name: 'CmlBadResponseError',
+      route: 'labs.get',
+    });
+  });
+
   it('encodes lab ids in the URL path', async () => {
     const id = 'a/b?c#d e';
-    nock(TEST_API).get('/labs/a%2Fb%3Fc%23d%20e').reply(200, cmlLabBody(id));
     nock(TEST_API).put('/labs/a%2Fb%3Fc%23d%20e/start').reply(204);
     nock(TEST_API).delete('/labs/a%2Fb%3Fc%23d%20e').reply(204);
 
-    await expect(client.getLab(id)).resolves.toMatchObject({ id });
     await expect(client.startLab(id)).resolves.toBeUndefined();
     await expect(client.deleteLab(id)).resolves.toBeUndefined();
     expect(nock.isDone()).toBe(true);

@@ -11,6 +11,8 @@ import type { CmlConnectionSettings } from './cml-connection-settings.interface'
 import { parseCmlEndpoint } from './cml-endpoint.parser';
 import type { CmlLab } from './cml-lab.interface';
 import { encodeCmlLabId } from './cml-lab-id.encoder';
+import type { CmlLabIdList } from './cml-lab-id-list.interface';
+import { normalizeCmlLabId } from './cml-lab-id.normalizer';
 import type { CmlRequestContext } from './cml-request-context.interface';
 import { CmlRequestObserver } from './cml-request-observer';
 import type { CmlRequestOutcome } from './cml-request-outcome.type';
@@ -35,9 +37,17 @@ import { cmlConvergedSchema, cmlLabStateSchema } from './responses/cml-lab-state
 import { cmlSystemInformationSchema } from './responses/cml-system-information.schema';
 import { cmlTokenSchema } from './responses/cml-token.schema';
 
-// The largest legitimate answer is a lab id list; 32 MiB is orders of magnitude above that and
-// still protects us from a misbehaving endpoint streaming forever.
-const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/**
+ * The largest answer each route may send; more is a bad response, so a broken or hostile
+ * controller cannot make us buffer (and parse, and store) whatever it streams. One lab's details
+ * are a few KiB (its text fields are capped at about 40 KiB in all); a list of 100,000 ids is about
+ * 4 MiB; logins, states and system information are a few hundred bytes.
+ */
+const MAX_RESPONSE_BYTES: Partial<Record<CmlRoute, number>> = {
+  'labs.get': 1024 * 1024,
+  'labs.list': 16 * 1024 * 1024,
+};
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -108,7 +118,6 @@ export class CmlClient {
       proxy: false,
       // A redirect would replay the bearer token to wherever CML points us; CML never redirects.
       maxRedirects: 0,
-      maxContentLength: MAX_RESPONSE_BYTES,
       // We classify every status ourselves, and parse JSON ourselves so HTML is not taken as a string.
       validateStatus: () => true,
       responseType: 'text',
@@ -135,12 +144,13 @@ export class CmlClient {
   }
 
   /**
-   * `GET /labs`: ids of the labs on the controller.
+   * `GET /labs`: ids of the labs on the controller, as lowercase UUIDs; entries that are no lab id
+   * are refused and reported in `refused`.
    *
    * @param opts.showAll list labs of all users, not only the API user's (default true; needs admin).
-   * @throws CmlBadResponseError unless the body is an array of strings.
+   * @throws CmlBadResponseError unless the body is an array.
    */
-  async listLabIds(opts: { showAll?: boolean } = {}): Promise<string[]> {
+  async listLabIds(opts: { showAll?: boolean } = {}): Promise<CmlLabIdList> {
     return this.#authorized({
       route: 'labs.list',
       method: 'GET',
@@ -163,7 +173,7 @@ export class CmlClient {
       path: `/labs/${encodeCmlLabId(labId)}`,
       read: (body, ctx, status) => {
         const lab = this.#validate(ctx, status, body, cmlLabSchema);
-        if (lab.id !== labId) {
+        if (lab.id !== normalizeCmlLabId(labId)) {
           throw new CmlBadResponseError(
             `CML worker "${this.workerId}" answered ${ctx.route} with a different lab than requested`,
             { workerId: this.workerId, route: ctx.route, status },
@@ -335,6 +345,7 @@ export class CmlClient {
           url: spec.path,
           params: spec.params,
           data: spec.data,
+          maxContentLength: MAX_RESPONSE_BYTES[spec.route] ?? DEFAULT_MAX_RESPONSE_BYTES,
           headers: token === undefined ? undefined : { Authorization: `Bearer ${token}` },
           // axios' timeout only covers idle sockets; this also bounds a server that trickles bytes.
           signal: AbortSignal.timeout(this.#timeoutMs),

@@ -13,5 +13,13 @@ export interface CmlLab {
   ownerFullname: string;
   nodeCount: number;
   linkCount: number;
-  groups: unknown[];
+  groups: CmlLabGroup[];
+}
+
+/** A group a lab is shared with, as CML lists it (`groups[]`). */
+export interface CmlLabGroup {
+  id: string;
+  /** `read_only` or `read_write` on CML 2.x; passed through. */
+  permission: string;
+  name?: string;
 }

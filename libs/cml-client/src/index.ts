@@ -10,6 +10,8 @@ export * from './cml-client-module-async-options.interface';
 export * from './cml-client-options.interface';
 export * from './cml-connection-settings.interface';
 export * from './cml-lab.interface';
+export * from './cml-lab-id-list.interface';
+export * from './cml-lab-id.normalizer';
 export * from './cml-request-event.interface';
 export * from './cml-request-observer';
 export * from './cml-request-outcome.type';

@@ -9,6 +9,10 @@ export const TEST_TOKEN = 'tok-4d2a8b.e91f0c';
 export const TEST_TOKEN_2 = 'tok-77aa19.c0ffee';
 export const TEST_ENDPOINT = 'https://cml.test';
 export const TEST_API = 'https://cml.test/api/v0';
+/** Lab ids as CML 2.x writes them: lowercase UUIDs. */
+export const LAB_1 = '0b5a9c1e-1d2f-4c3b-8a4e-5f6a7b8c9d01';
+export const LAB_2 = '0b5a9c1e-1d2f-4c3b-8a4e-5f6a7b8c9d02';
+export const SECRET_LAB = '5ec2e7aa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
 /** Settings of a worker reachable through nock at {@link TEST_ENDPOINT}. */
 export function testSettings(overrides: Partial<CmlConnectionSettings> = {}): CmlConnectionSettings {

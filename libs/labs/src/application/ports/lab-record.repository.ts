@@ -15,6 +15,11 @@ export interface LabWriteResult {
   updated: number;
   /** Lab ids whose write lost a race (record changed or created meanwhile); the next run retries them. */
   conflicts: string[];
+  /**
+   * Writes the database refused (a document it will not store), each with the database's reason.
+   * They are isolated: the other writes of the bulk stand.
+   */
+  refused: { labId: string; error: string }[];
 }
 
 /**

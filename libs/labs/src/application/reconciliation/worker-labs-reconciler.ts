@@ -175,8 +175,9 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     const records = await this.labs.findByWorker(worker.id);
     const listedAt = this.clock.now();
     let listed: string[];
+    let refusedIds: string[];
     try {
-      listed = await client.listLabIds({ showAll: true });
+      ({ ids: listed, refused: refusedIds } = await client.listLabIds({ showAll: true }));
     } catch (error) {
       const upstream = upstreamErrorOf(error, 'listing labs');
       return run.finish('failed', ZERO, `CML list not trusted: ${upstream.message}`, upstream);
@@ -244,6 +245,10 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     });
 
     const notes: string[] = [];
+    if (refusedIds.length > 0) {
+      this.logger.warn({ ...ctx, refused: refusedIds }, `CML listed entries that are no lab ids; ignored`);
+      notes.push(`CML listed entries that are no lab ids, ignored: ${refusedIds.join(', ')}`);
+    }
     if (!mayRemove) notes.push(this.notAdminReason(worker, check.account, candidates.length));
     if (interrupted.length > 0)
       notes.push(`${interrupted.length} interrupted deletes completed as lab.deleted by the user who asked`);
@@ -257,7 +262,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     if (keptByLookup > 0)
       notes.push(`${keptByLookup} labs missing from the list still exist or could not be checked; kept`);
     // Only a run that saw every lab can vouch for every record (Lab.lastSyncedAt, lastSeenAt).
-    const complete = mayRemove && unreadable === 0;
+    const complete = mayRemove && unreadable === 0 && refusedIds.length === 0;
     const status = mayRemove ? 'succeeded' : 'skipped';
 
     if (run.mode !== 'enforce' || !lease) {
@@ -290,8 +295,15 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
         this.logRemovalFailures(ctx, [...completions, ...orphanWrites], error);
         throw error;
       });
-    const lost = new Set(result.conflicts);
-    if (lost.size > 0) notes.push(`${lost.size} records changed concurrently and are left for the next run`);
+    const lost = new Set([...result.conflicts, ...result.refused.map((r) => r.labId)]);
+    if (result.conflicts.length > 0)
+      notes.push(`${result.conflicts.length} records changed concurrently and are left for the next run`);
+    if (result.refused.length > 0) {
+      this.logRefusedWrites(ctx, [...completions, ...orphanWrites], result.refused);
+      notes.push(
+        `the database refused ${result.refused.length} records (${result.refused.map((r) => r.labId).join(', ')}); the other labs were synced`,
+      );
+    }
 
     let orphansRemoved = 0;
     let orphansPending = 0;
@@ -355,6 +367,23 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       `No record was removed (${kept} not in its list were kept); labs it can see were still created and updated. ` +
       `To let reconciliation remove orphans, give the worker an admin account (PATCH /api/workers/${worker.id} with username and password)`
     );
+  }
+
+  /** One ERROR line per record the database refused, naming the lab and the database's reason. */
+  private logRefusedWrites(
+    ctx: { workerId: string; reconciliationId: string },
+    removals: { record: LabRecord }[],
+    refused: { labId: string; error: string }[],
+  ): void {
+    const removing = new Set(
+      removals.filter(({ record }) => record.isRemoved).map(({ record }) => record.labId),
+    );
+    for (const { labId, error } of refused) {
+      const line = removing.has(labId)
+        ? `Failed to remove orphaned lab record ${labId}: ${error}`
+        : `The database refused the record of lab ${labId}: ${error}`;
+      this.logger.error({ ...ctx, labId, err: error }, line);
+    }
   }
 
   private logRemovalFailures(
@@ -427,7 +456,9 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       const result = await this.writeLock.run(workerId, () =>
         this.labs.saveChanges([], writes, lease!.epoch),
       );
-      const lost = new Set(result.conflicts);
+      const lost = new Set([...result.conflicts, ...result.refused.map((r) => r.labId)]);
+      if (result.refused.length > 0)
+        this.logRefusedWrites({ workerId, reconciliationId }, writes, result.refused);
       let removed = 0;
       for (const { record } of writes) {
         if (lost.has(record.labId) || !record.isRemoved) continue;

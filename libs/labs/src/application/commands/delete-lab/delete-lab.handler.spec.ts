@@ -59,7 +59,7 @@ class InMemoryLabs extends LabRecordRepository {
     return { items: [], nextCursor: null };
   }
   async saveChanges(): Promise<LabWriteResult> {
-    return { created: 0, updated: 0, conflicts: [] };
+    return { created: 0, updated: 0, conflicts: [], refused: [] };
   }
   async saveDeletion(record: LabRecord): Promise<boolean> {
     if (this.failWrites) throw new Error('database down');

@@ -8,6 +8,8 @@ import { MongoLabRecordRepository } from './mongo-lab-record.repository';
 
 const W = '6f1c1b8e-2a44-4a4e-8d0b-3b9f4f1d2c01';
 const OTHER = '9d0e7c55-1111-4a4e-8d0b-3b9f4f1d2c02';
+/** The worker of the refused-write test, apart so the counts of the others stay theirs. */
+const REFUSING = '2b7d3a90-3333-4a4e-8d0b-3b9f4f1d2c03';
 const t0 = new Date('2026-01-01T00:00:00Z');
 
 function snap(i: number, over: Partial<CmlLabSnapshot> = {}): CmlLabSnapshot {
@@ -54,7 +56,7 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
     const first = planLabSync(W, await repo.findByWorker(W), snapshots, t0);
     commands.length = 0;
     const result = await repo.saveChanges(first.toCreate, first.toUpdate);
-    expect(result).toEqual({ created: 1000, updated: 0, conflicts: [] });
+    expect(result).toEqual({ created: 1000, updated: 0, conflicts: [], refused: [] });
     expect(commands).toEqual(['insert']);
 
     commands.length = 0;
@@ -69,6 +71,7 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
       created: 0,
       updated: 0,
       conflicts: [],
+      refused: [],
     });
     expect(commands).toEqual([]);
   });
@@ -79,7 +82,7 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
     expect(plan.toUpdate).toHaveLength(150);
     commands.length = 0;
     const result = await repo.saveChanges([], plan.toUpdate);
-    expect(result).toEqual({ created: 0, updated: 150, conflicts: [] });
+    expect(result).toEqual({ created: 0, updated: 150, conflicts: [], refused: [] });
     expect(commands).toEqual(['update']);
     const one = await repo.findOne(W, snapshots[0].id);
     expect(one?.toProps()).toMatchObject({ title: 'Lab 0 v2', version: 1 });
@@ -96,7 +99,7 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
     });
     stale.syncWith({ ...snap(0), id: record.labId, title: 'writer B' }, new Date());
     const lost = await repo.saveChanges([], [{ record: stale, expectedVersion: record.version }]);
-    expect(lost).toEqual({ created: 0, updated: 0, conflicts: [record.labId] });
+    expect(lost).toEqual({ created: 0, updated: 0, conflicts: [record.labId], refused: [] });
     expect((await repo.findOne(W, record.labId))?.toProps().title).toBe('writer A');
 
     const duplicate = LabRecord.discovered(W, snap(1), new Date());
@@ -104,6 +107,34 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
     const mixed = await repo.saveChanges([duplicate, fresh], []);
     expect(mixed.created).toBe(1);
     expect(mixed.conflicts).toEqual([duplicate.labId]);
+  });
+
+  it('isolates a record the database refuses: the other records of the bulk are written, the refusal reported', async () => {
+    const base = 5000;
+    const fine = [snap(base + 1), snap(base + 2)];
+    // Keys starting with `$` are refused by MongoDB and FerretDB alike.
+    const refusedNew = snap(base + 3, { groups: [{ $where: 'sleep(100)' }] });
+    const existing = LabRecord.discovered(REFUSING, snap(base + 4), t0);
+    expect(await repo.saveChanges([existing], [])).toMatchObject({ created: 1, refused: [] });
+    const stored = (await repo.findOne(REFUSING, existing.labId))!;
+    const expectedVersion = stored.version;
+    stored.syncWith(snap(base + 4, { title: 'changed', groups: [{ 'bad.key': { $gt: '' } }] }), t0);
+
+    const result = await repo.saveChanges(
+      [
+        ...fine.map((s) => LabRecord.discovered(REFUSING, s, t0)),
+        LabRecord.discovered(REFUSING, refusedNew, t0),
+      ],
+      [{ record: stored, expectedVersion }],
+    );
+
+    expect(result.created).toBe(2);
+    expect(result.conflicts).toEqual([]);
+    expect(result.refused.map((r) => r.labId).sort()).toEqual([refusedNew.id, existing.labId].sort());
+    for (const r of result.refused) expect(r.error.length).toBeGreaterThan(0);
+    for (const s of fine) expect(await repo.findOne(REFUSING, s.id)).not.toBeNull();
+    expect(await repo.findOne(REFUSING, refusedNew.id)).toBeNull();
+    expect((await repo.findOne(REFUSING, existing.labId))!.title).toBe(existing.title);
   });
 
   it('pages one worker by lab id with state and owner filters', async () => {

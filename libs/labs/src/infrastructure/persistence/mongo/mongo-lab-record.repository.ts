@@ -86,9 +86,10 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       });
       labIdOfOp.push(record.labId);
     }
-    if (ops.length === 0) return { created: 0, updated: 0, conflicts: [] };
+    if (ops.length === 0) return { created: 0, updated: 0, conflicts: [], refused: [] };
 
     const failedOps = new Set<number>();
+    const refused: LabWriteResult['refused'] = [];
     let inserted = 0;
     let modified = 0;
     try {
@@ -96,17 +97,20 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       inserted = result.insertedCount;
       modified = result.matchedCount;
     } catch (error) {
-      // Unordered: the other operations went through; a duplicate key means another writer created it first.
+      // Unordered: the other operations went through. A duplicate key means another writer created
+      // the record first (a lost race); any other refusal is that one document's problem, reported
+      // so that one bad record cannot stop the worker's other labs from syncing.
       if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
       const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
       for (const e of writeErrors) {
-        if (e.code !== 11000) throw error;
-        failedOps.add(e.index);
+        if (e.code === 11000) failedOps.add(e.index);
+        else refused.push({ labId: labIdOfOp[e.index], error: e.errmsg ?? `code ${e.code}` });
       }
       inserted = error.result.insertedCount;
       modified = error.result.matchedCount;
     }
     const conflicts = labIdOfOp.filter((_, i) => failedOps.has(i));
+    const refusedIds = new Set(refused.map((r) => r.labId));
     // An update whose filter matched nothing lost a race with a concurrent writer.
     if (updated.length - modified > 0) {
       const written = await this.model.collection
@@ -115,9 +119,10 @@ export class MongoLabRecordRepository extends LabRecordRepository {
         })
         .toArray();
       const ok = new Set(written.map((d) => d._id));
-      for (const { record } of updated) if (!ok.has(record.id)) conflicts.push(record.labId);
+      for (const { record } of updated)
+        if (!ok.has(record.id) && !refusedIds.has(record.labId)) conflicts.push(record.labId);
     }
-    return { created: inserted, updated: modified, conflicts };
+    return { created: inserted, updated: modified, conflicts, refused };
   }
 
   async saveDeletion(record: LabRecord, isNew: boolean): Promise<boolean> {
