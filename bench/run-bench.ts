@@ -375,7 +375,7 @@ async function main(): Promise<void> {
       return { netMs, requests, figures: measured.figures };
     };
     const delOurs = await perDelete(oursMonitor, oursDeleteIds, workerIds, (w, l) =>
-      commands.execute(new DeleteLabCommand(w, l, false, 'bench')),
+      commands.execute(new DeleteLabCommand(w, l, false, { subject: 'bench', isAdmin: true })),
     );
     const delBase = await perDelete(baselineMonitor, baseDeleteIds, sampleIds, (w, l) =>
       baseline.deleteLab(w, l),

@@ -17,6 +17,7 @@ import { ReconcileSummary } from '@app/workers';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
+import { grants } from '../auth/role';
 import { ApproveOrphansDto } from './approve-orphans.dto';
 import { DeleteLabQueryDto } from './delete-lab-query.dto';
 import { ListLabsQueryDto } from './list-labs-query.dto';
@@ -86,7 +87,13 @@ export class LabsController {
   ): Promise<DeleteLabResult> {
     const trace = traceparent && TRACEPARENT.test(traceparent.trim()) ? traceparent.trim() : undefined;
     return this.commands.execute(
-      new DeleteLabCommand(workerId, labId, query.force ?? false, user.subject, trace),
+      new DeleteLabCommand(
+        workerId,
+        labId,
+        query.force ?? false,
+        { subject: user.subject, username: user.username, isAdmin: grants(user.roles, 'admin') },
+        trace,
+      ),
     );
   }
 

@@ -4,6 +4,7 @@ export type LabDeleteOutcome =
   | 'deleted'
   | 'already_absent'
   | 'not_found'
+  | 'forbidden'
   | 'conflict'
   | 'upstream_error'
   | 'upstream_timeout'

@@ -1,4 +1,4 @@
-import { ConflictError } from '@app/common';
+import { ConflictError, ForbiddenError } from '@app/common';
 import { upstreamErrorOf } from '../../cml-failure';
 
 /** The CML call of a Phase 1 delete (contract: `step` of a failed delete). */
@@ -48,6 +48,10 @@ export class DeleteLabProgress {
   /** The step as a verb phrase for messages: "wiping", "waiting for the stop of". */
   describe(): string {
     return DESCRIPTIONS[this.#step];
+  }
+
+  forbidden(message: string): ForbiddenError {
+    return new ForbiddenError(message, {}, this.problemExtensions());
   }
 
   conflict(message: string): ConflictError {

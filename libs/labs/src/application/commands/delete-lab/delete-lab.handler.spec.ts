@@ -12,6 +12,7 @@ import {
   AppConfig,
   Clock,
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   Page,
   UpstreamFailureError,
@@ -22,7 +23,7 @@ import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
 import { LabListFilter, LabRecordRepository, LabWriteResult } from '../../ports/lab-record.repository';
-import { DeleteLabCommand } from './delete-lab.command';
+import { DeleteLabCommand, DeleteLabRequester } from './delete-lab.command';
 import { WorkerWriteLock } from '../../worker-write-lock';
 import { DeleteLabHandler } from './delete-lab.handler';
 
@@ -160,7 +161,8 @@ describe('DeleteLabHandler', () => {
     labs.records.set(`${W}:${L}`, LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
   });
 
-  const run = (force = false) => handler.execute(new DeleteLabCommand(W, L, force, 'bob'));
+  const run = (force = false, requester: Partial<DeleteLabRequester> = {}) =>
+    handler.execute(new DeleteLabCommand(W, L, force, { subject: 'bob', isAdmin: true, ...requester }));
 
   it('deletes in CML, then tombstones the record and publishes LabDeleted once', async () => {
     await expect(run()).resolves.toEqual({
@@ -348,6 +350,37 @@ describe('DeleteLabHandler', () => {
     const record = jest.spyOn(intents, 'record');
     await expect(run(false)).rejects.toBeInstanceOf(ConflictError);
     expect(record).not.toHaveBeenCalled();
+  });
+
+  describe('who may force', () => {
+    it.each([
+      ['the owner', { isAdmin: false, username: 'alice' }],
+      ['an admin', { isAdmin: true, username: 'carol' }],
+    ])('lets %s force-delete a started lab', async (_who, requester) => {
+      client.getLab.mockResolvedValue(cmlLab('STARTED'));
+      await expect(run(true, requester)).resolves.toMatchObject({ localRecordRemoved: true });
+      expect(client.stopLab).toHaveBeenCalled();
+    });
+
+    it.each([
+      ['another operator', { isAdmin: false, username: 'bob' }],
+      ['a token without a username', { isAdmin: false, username: undefined }],
+    ])('refuses %s with 403 before touching CML or the record', async (_who, requester) => {
+      client.getLab.mockResolvedValue(cmlLab('STARTED'));
+      const error = await run(true, requester).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect((error as ForbiddenError).extensions).toEqual({ step: 'read', cmlChanges: [] });
+      expect(client.stopLab).not.toHaveBeenCalled();
+      expect(client.deleteLab).not.toHaveBeenCalled();
+      expect(intents.intents.size).toBe(0);
+      expect(metrics.labDeleteFinished).toHaveBeenCalledWith('forbidden');
+    });
+
+    it("lets any operator delete another user's wiped lab (force changes nothing there)", async () => {
+      await expect(run(true, { isAdmin: false, username: 'bob' })).resolves.toMatchObject({
+        localRecordRemoved: true,
+      });
+    });
   });
 
   it('refuses a disabled worker', async () => {

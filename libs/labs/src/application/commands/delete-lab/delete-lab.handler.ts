@@ -5,6 +5,7 @@ import {
   AppConfig,
   Clock,
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   UpstreamFailureError,
   UpstreamTimeoutError,
@@ -16,7 +17,8 @@ import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { LabDeleteOutcome, LabsMetrics } from '../../ports/labs-metrics';
 import { WorkerWriteLock } from '../../worker-write-lock';
-import { DeleteLabCommand, DeleteLabResult } from './delete-lab.command';
+import { mayForceDelete } from '../../../domain/force-delete-policy';
+import { DeleteLabCommand, DeleteLabRequester, DeleteLabResult } from './delete-lab.command';
 import { DeleteLabProgress } from './delete-lab-progress';
 
 /**
@@ -55,6 +57,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     } catch (error) {
       if (error instanceof NotFoundError) outcome = 'not_found';
       else if (error instanceof ConflictError) outcome = 'conflict';
+      else if (error instanceof ForbiddenError) outcome = 'forbidden';
       else if (error instanceof UpstreamTimeoutError) outcome = 'upstream_timeout';
       else if (error instanceof UpstreamFailureError) outcome = 'upstream_error';
       throw error;
@@ -63,13 +66,8 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     }
   }
 
-  private async deleteLab({
-    workerId,
-    labId,
-    force,
-    deletedBy,
-    traceparent,
-  }: DeleteLabCommand): Promise<DeleteLabResult> {
+  private async deleteLab(command: DeleteLabCommand): Promise<DeleteLabResult> {
+    const { workerId, labId, force, requester, deletedBy, traceparent } = command;
     const worker = await this.directory.require(workerId);
     if (!worker.enabled) throw new ConflictError(`Worker ${workerId} is disabled; enable it to delete labs`);
     const client = this.cml.forWorker({
@@ -93,7 +91,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     };
     let cmlLab: CmlLab | null;
     try {
-      cmlLab = await this.deleteInCml(client, labId, force, progress, recordIntent);
+      cmlLab = await this.deleteInCml(client, labId, force, requester, progress, recordIntent);
       if (cmlLab === null) await this.requireTrustedAbsence(client, workerId, labId, progress);
     } catch (error) {
       await this.clearIntent(intent);
@@ -179,6 +177,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     client: CmlClient,
     labId: string,
     force: boolean,
+    requester: DeleteLabRequester,
     progress: DeleteLabProgress,
     beforeFirstChange: () => Promise<void>,
   ): Promise<CmlLab | null> {
@@ -188,6 +187,11 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     } catch (error) {
       if (error instanceof CmlNotFoundError) return null;
       throw progress.failure(error, `reading lab ${labId}`);
+    }
+    if (lab.state !== 'DEFINED_ON_CORE' && force && !mayForceDelete(requester, lab.ownerUsername)) {
+      throw progress.forbidden(
+        `Lab ${labId} is ${lab.state} and belongs to ${lab.ownerUsername || 'another user'}: only its owner or an admin may force its delete (stop and wipe it)`,
+      );
     }
     if (lab.state !== 'DEFINED_ON_CORE' && !force) {
       throw progress.conflict(
