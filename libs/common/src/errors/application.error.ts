@@ -6,6 +6,12 @@
 export abstract class ApplicationError extends Error {
   abstract readonly status: number;
   abstract readonly title: string;
+  /**
+   * The kind of error: the last segment of the problem+json `type` URI (`.../problems/<problemType>`), e.g.
+   * `not-found`. Each subclass that stands for a kind of its own declares it; without one, the filter takes
+   * the kind its status has (README, "Problem types"), e.g. `internal` for a 500.
+   */
+  readonly problemType?: string;
 
   /**
    * @param extensions members added to the problem+json body (RFC 9457 extension members), e.g.

@@ -4,4 +4,5 @@ import { ApplicationError } from './application.error';
 export class ForbiddenError extends ApplicationError {
   readonly status = 403;
   readonly title = 'Forbidden';
+  override readonly problemType: string = 'forbidden';
 }

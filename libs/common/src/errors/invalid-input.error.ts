@@ -8,6 +8,7 @@ export interface FieldError {
 export class InvalidInputError extends ApplicationError {
   readonly status = 400;
   readonly title = 'Bad Request';
+  override readonly problemType: string = 'validation';
 
   constructor(
     message: string,

@@ -4,4 +4,5 @@ import { ApplicationError } from './application.error';
 export class UpstreamFailureError extends ApplicationError {
   readonly status = 502;
   readonly title = 'Bad Gateway';
+  override readonly problemType: string = 'upstream-failure';
 }

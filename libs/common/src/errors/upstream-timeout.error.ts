@@ -4,4 +4,5 @@ import { ApplicationError } from './application.error';
 export class UpstreamTimeoutError extends ApplicationError {
   readonly status = 504;
   readonly title = 'Gateway Timeout';
+  override readonly problemType: string = 'upstream-timeout';
 }

@@ -1,4 +1,17 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ConflictException,
+  ExceptionFilter,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+  PayloadTooLargeException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { ApplicationError } from '../errors/application.error';
@@ -15,6 +28,38 @@ export interface ProblemDetails {
 }
 
 const PROBLEM_TYPE_BASE = 'https://cml-labs.dev/problems/';
+
+/**
+ * The problem `type` is the kind of error, not its status (README, "Problem types"): an ApplicationError
+ * declares its `problemType`; Nest's own exceptions and the errors of body-parser and the driver have theirs
+ * here. A status is used only for an error that names no kind, and then maps to the kind it always means here.
+ */
+const KIND_OF_STATUS: Readonly<Record<number, string>> = {
+  400: 'validation',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  413: 'payload-too-large',
+  502: 'upstream-failure',
+  504: 'upstream-timeout',
+};
+const KIND_OF_HTTP_EXCEPTION: ReadonlyArray<[abstract new (...args: never[]) => HttpException, string]> = [
+  [BadRequestException, 'validation'],
+  [UnauthorizedException, 'unauthorized'],
+  [ForbiddenException, 'forbidden'],
+  [NotFoundException, 'not-found'],
+  [ConflictException, 'conflict'],
+  [PayloadTooLargeException, 'payload-too-large'],
+];
+
+/** A kind for an error that names none: `internal` for any 5xx, else the status title's slug (`method-not-allowed`). */
+function kindOfStatus(status: number): string {
+  const known = KIND_OF_STATUS[status];
+  if (known) return known;
+  if (status >= 500) return 'internal';
+  return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
 
 /**
  * Retry-After of a 503 for an unreachable database. A few seconds: long enough that clients do not hammer a
@@ -72,31 +117,40 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown, instance: string): ProblemDetails {
     if (exception instanceof InvalidInputError) {
-      return { ...this.base(400, exception.message, instance), errors: exception.errors };
+      return {
+        ...this.base(400, exception.message, instance, exception.problemType),
+        errors: exception.errors,
+      };
     }
     if (exception instanceof ApplicationError) {
       return {
         ...exception.extensions,
-        ...this.base(exception.status, exception.message, instance),
+        ...this.base(exception.status, exception.message, instance, exception.problemType),
         title: exception.title,
       };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return this.base(status, this.httpExceptionDetail(exception), instance);
+      const kind = KIND_OF_HTTP_EXCEPTION.find(([type]) => exception instanceof type)?.[1];
+      return this.base(status, this.httpExceptionDetail(exception), instance, kind);
     }
     const clientError = this.clientErrorOf(exception);
     if (clientError) return this.base(clientError.status, clientError.detail, instance);
     if (this.isDuplicateKey(exception)) {
-      return this.base(409, 'The resource conflicts with one that exists already', instance);
+      return this.base(409, 'The resource conflicts with one that exists already', instance, 'conflict');
     }
-    return this.base(500, 'The server could not complete the request', instance);
+    return this.base(500, 'The server could not complete the request', instance, 'internal');
   }
 
-  private base(status: number, detail: string, instance: string): ProblemDetails {
+  private base(
+    status: number,
+    detail: string,
+    instance: string,
+    kind = kindOfStatus(status),
+  ): ProblemDetails {
     const title = STATUS_CODES[status] ?? 'Error';
     return {
-      type: `${PROBLEM_TYPE_BASE}${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+      type: `${PROBLEM_TYPE_BASE}${kind}`,
       title,
       status,
       detail,
