@@ -33,6 +33,8 @@ describe('Authentication and roles (e2e, HS256)', () => {
       AUTH_JWT_SECRET: SECRET,
       AUTH_ISSUER: 'https://idp.test',
       AUTH_AUDIENCE: 'cml-labs',
+      // These tokens carry top-level and realm roles; the default is Keycloak's client roles (below).
+      AUTH_ROLES_CLAIM: 'roles,realm_access.roles',
       CLOUDEVENTS_SINK_URL: sink.url,
     });
     const res = await h
@@ -89,6 +91,8 @@ describe('Authentication and roles (e2e, HS256)', () => {
         }),
     ],
     ['no subject', () => token({ roles: ['admin'] }, { issuer: 'https://idp.test', audience: 'cml-labs' })],
+    ['no issuer', () => token({ sub: 'ada', roles: ['admin'] }, { audience: 'cml-labs' })],
+    ['no audience', () => token({ sub: 'ada', roles: ['admin'] }, { issuer: 'https://idp.test' })],
     [
       'no expiry',
       () =>
@@ -107,6 +111,8 @@ describe('Authentication and roles (e2e, HS256)', () => {
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.headers['www-authenticate']).toBe('Bearer');
+    // One fixed text: why the verifier refused goes to the debug log, never to the caller.
+    expect(res.body.detail).toBe(t ? 'The bearer token is not valid' : 'A bearer token is required');
   });
 
   it('viewer reads but may not delete, refresh or manage workers (403)', async () => {
@@ -158,6 +164,41 @@ describe('Authentication and roles (e2e, HS256)', () => {
   });
 });
 
+describe("Roles from Keycloak's client roles by default (e2e, HS256)", () => {
+  let h: ApiHarness;
+  const claims = { issuer: 'https://idp.test', audience: 'cml-labs' };
+  const as = (t: string) => ({ Authorization: `Bearer ${t}` });
+
+  beforeAll(async () => {
+    h = await startApiHarness('auth_roles_e2e', {
+      AUTH_DISABLED: 'false',
+      AUTH_JWT_SECRET: SECRET,
+      AUTH_ISSUER: 'https://idp.test',
+      AUTH_AUDIENCE: 'cml-labs',
+    });
+  });
+  afterAll(() => h.close());
+
+  it('reads resource_access.<AUTH_AUDIENCE>.roles and nothing else', async () => {
+    await h
+      .http()
+      .get('/api/outbox')
+      .set(as(token({ sub: 'ada', resource_access: { 'cml-labs': { roles: ['admin'] } } }, claims)))
+      .expect(200);
+    for (const other of [
+      { sub: 'ada', roles: ['admin'] },
+      { sub: 'ada', realm_access: { roles: ['admin'] } },
+      { sub: 'ada', resource_access: { 'another-client': { roles: ['admin'] } } },
+    ]) {
+      await h
+        .http()
+        .get('/api/workers')
+        .set(as(token(other, claims)))
+        .expect(403);
+    }
+  });
+});
+
 describe('Authentication with JWKS (e2e, RS256)', () => {
   let jwks: Server;
   let h: ApiHarness;
@@ -173,16 +214,22 @@ describe('Authentication with JWKS (e2e, RS256)', () => {
       ...opts,
     });
 
+  let jwksRequests = 0;
+
   beforeAll(async () => {
-    jwks = createServer((_req, res) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
-    );
+    jwks = createServer((_req, res) => {
+      jwksRequests++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    });
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
     h = await startApiHarness('auth_jwks_e2e', {
       AUTH_DISABLED: 'false',
+      // Plain http only because the test's JWKS server is on loopback and this says so explicitly.
       AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`,
+      AUTH_JWKS_ALLOW_HTTP_LOOPBACK: 'true',
       AUTH_ISSUER: 'https://kc.test/realms/cml',
       AUTH_AUDIENCE: 'cml-labs',
+      AUTH_ROLES_CLAIM: 'realm_access.roles',
     });
   });
   afterAll(async () => {
@@ -208,5 +255,26 @@ describe('Authentication with JWKS (e2e, RS256)', () => {
       .get('/api/workers')
       .set('Authorization', `Bearer ${sign({ sub: 'kc-user', roles: ['viewer'] }, { keyid: 'unknown' })}`)
       .expect(401);
+  });
+
+  it('answers a flood of unknown kids with 401 without hammering the JWKS endpoint; known keys keep working', async () => {
+    const known = sign({ sub: 'kc-user', realm_access: { roles: ['viewer'] } });
+    await h.http().get('/api/workers').set('Authorization', `Bearer ${known}`).expect(200);
+    const before = jwksRequests;
+    const flood = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        h
+          .http()
+          .get('/api/workers')
+          .set(
+            'Authorization',
+            `Bearer ${sign({ sub: 'x', realm_access: { roles: ['admin'] } }, { keyid: `rnd-${i}` })}`,
+          ),
+      ),
+    );
+    expect(flood.map((r) => r.status)).toEqual(flood.map(() => 401));
+    expect(flood.every((r) => r.body.detail === 'The bearer token is not valid')).toBe(true);
+    await h.http().get('/api/workers').set('Authorization', `Bearer ${known}`).expect(200);
+    expect(jwksRequests - before).toBeLessThanOrEqual(1);
   });
 });

@@ -41,6 +41,8 @@ const CML_DELETE_LATENCY_MS = 1_500;
 /** The driver's heartbeat (heartbeatFrequencyMS, 10 s by default) is what gives a silent server up. */
 const DRIVER_GIVES_UP_WITHIN_MS = 15_000;
 const SECRET = 'outage-test-secret-long-enough-for-hs256';
+const ISSUER = 'https://idp.test';
+const AUDIENCE = 'cml-labs';
 const PROBLEM_TYPE = /\/database-unavailable$/;
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -69,7 +71,12 @@ describe('Database outage: 503 while FerretDB is down, recovery without a restar
   const repoRoot = findRepoRoot(__dirname);
   const dataDir = path.join(repoRoot, '.data', `outage-e2e-${process.pid}`);
   const dbName = testDatabaseName('outage_e2e');
-  const admin = jwt.sign({ sub: 'ada', roles: ['admin'] }, SECRET, { algorithm: 'HS256', expiresIn: 600 });
+  const admin = jwt.sign({ sub: 'ada', roles: ['admin'] }, SECRET, {
+    algorithm: 'HS256',
+    expiresIn: 600,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+  });
   const sink = new TestSink();
 
   let port: number;
@@ -205,6 +212,9 @@ describe('Database outage: 503 while FerretDB is down, recovery without a restar
       SECRETS_KEY: randomBytes(32).toString('base64'),
       AUTH_DISABLED: 'false',
       AUTH_JWT_SECRET: SECRET,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_ROLES_CLAIM: 'roles',
       CLOUDEVENTS_SINK_URL: sink.url,
       OUTBOX_MAX_ATTEMPTS: '1',
       // The relay keeps sweeping (and failing) while the database is down.

@@ -16,6 +16,8 @@ import { testDatabaseUri } from './support/test-database';
 import { waitFor } from './support/test-sink';
 
 const SECRET = 'attribution-test-secret-long-enough-for-hs256';
+const ISSUER = 'https://idp.test';
+const AUDIENCE = 'cml-labs';
 const ROOT = path.resolve(__dirname, '..');
 const CML_DELETE_HOLD_MS = 3000;
 
@@ -82,7 +84,12 @@ describe('attribution survives a crash between CML and the database (API as a ch
   let simulator: RunningCmlSimulator;
   let db: Connection;
   let api: ApiProcess;
-  const alice = jwt.sign({ sub: 'alice', roles: ['admin'] }, SECRET, { algorithm: 'HS256', expiresIn: 600 });
+  const alice = jwt.sign({ sub: 'alice', roles: ['admin'] }, SECRET, {
+    algorithm: 'HS256',
+    expiresIn: 600,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+  });
   const call = (method: string, route: string, body?: unknown) =>
     fetch(`${api.url}${route}`, {
       method,
@@ -100,6 +107,9 @@ describe('attribution survives a crash between CML and the database (API as a ch
         SECRETS_KEY: randomBytes(32).toString('base64'),
         AUTH_DISABLED: 'false',
         AUTH_JWT_SECRET: SECRET,
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        AUTH_ROLES_CLAIM: 'roles',
         LOG_LEVEL: 'warn',
         LABS_REFRESH_INTERVAL: '0',
         CML_ALLOW_PRIVATE_ENDPOINTS: '127.0.0.0/8,::1/128',

@@ -23,6 +23,9 @@ const baseEnv = () => ({
   LABS_REFRESH_INTERVAL: '0',
 });
 
+/** HS256 tokens carry an issuer and an audience too (required with authentication on). */
+const hsClaims = { AUTH_ISSUER: 'https://idp.example/realms/lab', AUTH_AUDIENCE: 'cml-labs' };
+
 describe('web console settings', () => {
   it('reads WEB_AUDIT_URL (default http://127.0.0.1:8081) and OIDC_CLIENT_ID', () => {
     expect(loadWebConsoleConfig({}).auditUrl).toBe('http://127.0.0.1:8081');
@@ -43,7 +46,7 @@ describe('web console settings', () => {
       auth: { issuer: 'https://idp.example/realms/lab', clientId: 'console' },
       auditUrl: 'http://a',
     });
-    const hs = loadAppConfig({ ...baseEnv(), AUTH_JWT_SECRET: 'x'.repeat(32) });
+    const hs = loadAppConfig({ ...baseEnv(), AUTH_JWT_SECRET: 'x'.repeat(32), ...hsClaims });
     expect(webConsoleSettings(hs, { auditUrl: 'http://a' })).toEqual({
       authDisabled: false,
       auth: null,
@@ -68,7 +71,7 @@ describe('the API serving the console', () => {
   beforeAll(async () => {
     dist = mkdtempSync(join(tmpdir(), 'web-dist-'));
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>console</title>');
-    const config = loadAppConfig({ ...baseEnv(), AUTH_JWT_SECRET: 'y'.repeat(32) });
+    const config = loadAppConfig({ ...baseEnv(), AUTH_JWT_SECRET: 'y'.repeat(32), ...hsClaims });
     app = await createApiApp(config, undefined, { auditUrl: 'http://127.0.0.1:8081', distDir: dist });
     await app.init();
   });

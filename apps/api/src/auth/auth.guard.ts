@@ -3,6 +3,7 @@ import {
   ExecutionContext,
   ForbiddenException,
   Injectable,
+  Logger,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -15,6 +16,13 @@ import { grants, Role } from './role';
 import { TokenVerifier } from './token-verifier';
 
 /**
+ * The 401 detail for every token the verifier refuses. Why it refused (expired, bad signature, unknown kid,
+ * wrong issuer...) would help whoever probes the service more than a legitimate caller, so it goes to the log
+ * at debug level only.
+ */
+export const INVALID_TOKEN_DETAIL = 'The bearer token is not valid';
+
+/**
  * Bearer JWT on every controller route unless it is marked @Public (health, metrics). Deciding by
  * metadata rather than by path matters: Express matches paths case-insensitively, so a check on
  * `/api/` let `/API/workers` through. (The OpenAPI pages and the web console's files are plain
@@ -22,6 +30,8 @@ import { TokenVerifier } from './token-verifier';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger(AuthGuard.name);
+
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
@@ -46,7 +56,8 @@ export class AuthGuard implements CanActivate {
     try {
       user = await this.verifier.verify(match![1]);
     } catch (error) {
-      this.unauthorized(context, `The bearer token is not valid: ${(error as Error).message}`);
+      this.logger.debug(`bearer token refused: ${error instanceof Error ? error.message : String(error)}`);
+      this.unauthorized(context, INVALID_TOKEN_DETAIL);
     }
     req.user = user;
     const required =

@@ -1,33 +1,41 @@
 import jwt, { JwtHeader, SigningKeyCallback } from 'jsonwebtoken';
-import { JwksClient } from 'jwks-rsa';
 import { AppConfig } from '@app/common';
 import { AuthenticatedUser } from './authenticated-user';
+import { JwksKeyStore } from './jwks-key-store';
 import { InvalidTokenError, TokenVerifier, userFromClaims } from './token-verifier';
 
 /**
- * HS256 with AUTH_JWT_SECRET, or RS256/ES256 keys from AUTH_JWKS_URL. The accepted algorithms are
- * fixed per mode, so `alg: none` and algorithm-confusion tokens are refused; issuer and audience
- * are checked whenever they are configured.
+ * HS256 with AUTH_JWT_SECRET, or RS256/ES256 keys from AUTH_JWKS_URL (see JwksKeyStore for how they are
+ * cached). The accepted algorithms are fixed per mode, so `alg: none` and algorithm-confusion tokens are
+ * refused; issuer and audience are checked in both modes (the configuration requires them), and a token
+ * without an expiry is refused (RFC 8725). Roles come from the configured claim paths only.
  */
 export class JwtTokenVerifier extends TokenVerifier {
-  private readonly jwks?: JwksClient;
+  private readonly jwks?: JwksKeyStore;
 
   constructor(private readonly config: AppConfig['auth']) {
     super();
+    if (!config.issuer || !config.audience) {
+      throw new Error('JwtTokenVerifier needs an issuer and an audience (AUTH_ISSUER, AUTH_AUDIENCE)');
+    }
     if (config.jwksUrl) {
-      this.jwks = new JwksClient({ jwksUri: config.jwksUrl, cache: true, rateLimit: true, timeout: 5000 });
+      this.jwks = new JwksKeyStore({
+        url: config.jwksUrl,
+        cooldownMs: config.jwks.cooldownMs,
+        cacheMaxAgeMs: config.jwks.cacheMaxAgeMs,
+      });
     }
   }
 
   verify(token: string): Promise<AuthenticatedUser> {
     const options: jwt.VerifyOptions = {
       algorithms: this.jwks ? ['RS256', 'RS384', 'RS512', 'ES256', 'ES384'] : ['HS256'],
-      ...(this.config.issuer ? { issuer: this.config.issuer } : {}),
-      ...(this.config.audience ? { audience: this.config.audience } : {}),
+      issuer: this.config.issuer,
+      audience: this.config.audience,
       clockTolerance: 5,
     };
     const key = this.jwks
-      ? (header: JwtHeader, cb: SigningKeyCallback) => this.signingKey(header, cb)
+      ? (header: JwtHeader, cb: SigningKeyCallback) => this.signingKey(this.jwks!, header, cb)
       : this.config.jwtSecret!;
     return new Promise((resolve, reject) => {
       jwt.verify(token, key, options, (error, decoded) => {
@@ -41,7 +49,7 @@ export class JwtTokenVerifier extends TokenVerifier {
           return;
         }
         try {
-          resolve(userFromClaims(decoded as Record<string, unknown>));
+          resolve(userFromClaims(decoded as Record<string, unknown>, this.config.roleClaims));
         } catch (e) {
           reject(e);
         }
@@ -49,9 +57,10 @@ export class JwtTokenVerifier extends TokenVerifier {
     });
   }
 
-  private signingKey(header: JwtHeader, cb: SigningKeyCallback): void {
-    this.jwks!.getSigningKey(header.kid)
-      .then((k) => cb(null, k.getPublicKey()))
-      .catch((e: Error) => cb(new InvalidTokenError(`no signing key: ${e.message}`)));
+  private signingKey(jwks: JwksKeyStore, header: JwtHeader, cb: SigningKeyCallback): void {
+    jwks
+      .publicKey(header.kid)
+      .then((k) => cb(null, k))
+      .catch((e: Error) => cb(e));
   }
 }

@@ -7,21 +7,38 @@ export abstract class TokenVerifier {
   abstract verify(token: string): Promise<AuthenticatedUser>;
 }
 
-/** Roles from `roles` (array or space-separated string) or Keycloak's `realm_access.roles`. */
-export function userFromClaims(claims: Record<string, unknown>): AuthenticatedUser {
+/**
+ * The subject, and the roles found at `roleClaims` (AppConfig's `auth.roleClaims`: each path a list of
+ * property names, e.g. `['resource_access', 'cml-labs', 'roles']`). A role claim is an array of strings or a
+ * space-separated string; anything else is ignored. Only the configured paths count: a top-level `roles` or
+ * Keycloak's realm roles grant nothing unless named.
+ */
+export function userFromClaims(
+  claims: Record<string, unknown>,
+  roleClaims: readonly (readonly string[])[],
+): AuthenticatedUser {
   const subject = typeof claims.sub === 'string' && claims.sub.length > 0 ? claims.sub : null;
   if (!subject) throw new InvalidTokenError('token has no subject');
   const roles = new Set<string>();
-  const direct = claims.roles;
-  if (Array.isArray(direct))
-    direct.filter((r): r is string => typeof r === 'string').forEach((r) => roles.add(r));
-  else if (typeof direct === 'string')
-    direct
-      .split(/\s+/)
-      .filter(Boolean)
-      .forEach((r) => roles.add(r));
-  const realm = (claims.realm_access as { roles?: unknown } | undefined)?.roles;
-  if (Array.isArray(realm))
-    realm.filter((r): r is string => typeof r === 'string').forEach((r) => roles.add(r));
+  for (const path of roleClaims) {
+    const value = claimAt(claims, path);
+    if (Array.isArray(value))
+      value.filter((r): r is string => typeof r === 'string').forEach((r) => roles.add(r));
+    else if (typeof value === 'string')
+      value
+        .split(/\s+/)
+        .filter(Boolean)
+        .forEach((r) => roles.add(r));
+  }
   return { subject, roles: [...roles] };
+}
+
+function claimAt(claims: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = claims;
+  for (const name of path) {
+    if (!value || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, name))
+      return undefined;
+    value = (value as Record<string, unknown>)[name];
+  }
+  return value;
 }

@@ -41,9 +41,12 @@ export function loadWebConsoleConfig(env: NodeJS.ProcessEnv = process.env): WebC
 
 export function webConsoleSettings(config: AppConfig, web: WebConsoleConfig): WebConsoleSettings {
   const issuer = config.auth.issuer;
+  // AUTH_ISSUER is required with HS256 too, where it is only the `iss` tokens carry, not a provider to log in
+  // with: the console hears of it when there is one (JWKS keys) or a client to log in as.
+  const provider = !!config.auth.jwksUrl || !!web.oidcClientId;
   return {
     authDisabled: config.auth.disabled,
-    auth: config.auth.disabled || !issuer ? null : { issuer, clientId: web.oidcClientId },
+    auth: config.auth.disabled || !issuer || !provider ? null : { issuer, clientId: web.oidcClientId },
     auditUrl: web.auditUrl,
   };
 }

@@ -90,6 +90,8 @@ describe('loadAppConfig', () => {
         ...base,
         AUTH_DISABLED: undefined,
         AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-bytes',
+        AUTH_ISSUER: 'https://idp.test',
+        AUTH_AUDIENCE: 'cml-labs',
       }),
     ).not.toThrow();
     expect(() => loadAppConfig({ ...base, AUTH_DISABLED: undefined, AUTH_JWT_SECRET: 's3cret' })).toThrow(
@@ -102,5 +104,74 @@ describe('loadAppConfig', () => {
       /CLOUDEVENTS_SINK_URL/,
     );
     expect(() => loadAppConfig({ ...base, K_SINK: 'ftp://sink.example/' })).toThrow(/K_SINK/);
+  });
+
+  describe('authentication (RFC 8725)', () => {
+    const hs = {
+      ...base,
+      AUTH_DISABLED: undefined,
+      AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-bytes',
+      AUTH_ISSUER: 'https://idp.test',
+      AUTH_AUDIENCE: 'cml-labs',
+    };
+    const jwks = { ...hs, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'https://idp.test/certs' };
+
+    it('needs AUTH_ISSUER and AUTH_AUDIENCE in every mode, HS256 too', () => {
+      for (const env of [hs, jwks]) {
+        expect(() => loadAppConfig({ ...env, AUTH_ISSUER: undefined })).toThrow(/AUTH_ISSUER/);
+        expect(() => loadAppConfig({ ...env, AUTH_AUDIENCE: ' ' })).toThrow(/AUTH_AUDIENCE/);
+        expect(() => loadAppConfig(env)).not.toThrow();
+      }
+      // With authentication off there is nothing to check tokens against.
+      expect(() => loadAppConfig(base)).not.toThrow();
+    });
+
+    it('takes AUTH_JWKS_URL over https only; http on loopback needs AUTH_JWKS_ALLOW_HTTP_LOOPBACK=true', () => {
+      expect(() => loadAppConfig({ ...jwks, AUTH_JWKS_URL: 'http://idp.test/certs' })).toThrow(
+        /AUTH_JWKS_URL/,
+      );
+      expect(() => loadAppConfig({ ...jwks, AUTH_JWKS_URL: 'http://127.0.0.1:9000/certs' })).toThrow(
+        /AUTH_JWKS_URL/,
+      );
+      expect(() => loadAppConfig({ ...jwks, AUTH_JWKS_URL: 'not a url' })).toThrow(/AUTH_JWKS_URL/);
+      const loopback = { ...jwks, AUTH_JWKS_ALLOW_HTTP_LOOPBACK: 'true' };
+      for (const url of [
+        'http://127.0.0.1:9000/certs',
+        'http://localhost/certs',
+        'http://[::1]:9000/certs',
+      ]) {
+        expect(loadAppConfig({ ...loopback, AUTH_JWKS_URL: url }).auth.jwksUrl).toBe(url);
+      }
+      expect(() => loadAppConfig({ ...loopback, AUTH_JWKS_URL: 'http://idp.test/certs' })).toThrow(
+        /AUTH_JWKS_URL/,
+      );
+    });
+
+    it("reads roles from Keycloak's client roles of AUTH_AUDIENCE unless told otherwise", () => {
+      expect(loadAppConfig(hs).auth.roleClaims).toEqual([['resource_access', 'cml-labs', 'roles']]);
+      expect(loadAppConfig({ ...hs, AUTH_ROLES_CLIENT: 'console' }).auth.roleClaims).toEqual([
+        ['resource_access', 'console', 'roles'],
+      ]);
+      // An audience with dots is still one client id, not a path.
+      expect(loadAppConfig({ ...hs, AUTH_AUDIENCE: 'api.example.org' }).auth.roleClaims).toEqual([
+        ['resource_access', 'api.example.org', 'roles'],
+      ]);
+      expect(
+        loadAppConfig({ ...hs, AUTH_ROLES_CLAIM: 'resource_access.cml-labs.roles, realm_access.roles,roles' })
+          .auth.roleClaims,
+      ).toEqual([['resource_access', 'cml-labs', 'roles'], ['realm_access', 'roles'], ['roles']]);
+      expect(() => loadAppConfig({ ...hs, AUTH_ROLES_CLAIM: 'realm_access..roles' })).toThrow(
+        /AUTH_ROLES_CLAIM/,
+      );
+    });
+
+    it('refetches the JWKS at most once per AUTH_JWKS_COOLDOWN_MS and keeps keys AUTH_JWKS_CACHE_MAX_AGE_MS', () => {
+      expect(loadAppConfig(jwks).auth.jwks).toEqual({ cooldownMs: 30_000, cacheMaxAgeMs: 600_000 });
+      expect(
+        loadAppConfig({ ...jwks, AUTH_JWKS_COOLDOWN_MS: '1000', AUTH_JWKS_CACHE_MAX_AGE_MS: '60000' }).auth
+          .jwks,
+      ).toEqual({ cooldownMs: 1000, cacheMaxAgeMs: 60_000 });
+      expect(() => loadAppConfig({ ...jwks, AUTH_JWKS_COOLDOWN_MS: '0' })).toThrow(/AUTH_JWKS_COOLDOWN_MS/);
+    });
   });
 });

@@ -36,6 +36,16 @@ const previousSecretsKeys = optionalString.superRefine((v, ctx) => {
   }
 });
 
+/** Hosts an `http:` JWKS URL may name when AUTH_JWKS_ALLOW_HTTP_LOOPBACK=true (local tests only). */
+const isLoopbackHost = (hostname: string) =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+
+/** `a.b.c` → ['a', 'b', 'c']; comma-separated; every segment non-empty. */
+const roleClaimPaths = optionalString.refine(
+  (v) => v === undefined || splitList(v).every((p) => p.split('.').every((segment) => segment.length > 0)),
+  'must be comma-separated claim paths, e.g. resource_access.cml-labs.roles,realm_access.roles',
+);
+
 /**
  * Comma-separated http(s) URLs without credentials: fetch refuses URLs with user:password, and the
  * URL would then show up in errors and logs.
@@ -93,8 +103,15 @@ const envSchema = z
       'must be at least 32 bytes (HS256 keys shorter than the hash are guessable)',
     ),
     AUTH_JWKS_URL: optionalString,
+    AUTH_JWKS_ALLOW_HTTP_LOOPBACK: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false'),
+    AUTH_JWKS_COOLDOWN_MS: intIn(100, 3_600_000, 30_000),
+    AUTH_JWKS_CACHE_MAX_AGE_MS: intIn(100, 7 * 24 * 3_600_000, 600_000),
     AUTH_ISSUER: optionalString,
     AUTH_AUDIENCE: optionalString,
+    AUTH_ROLES_CLAIM: roleClaimPaths,
+    AUTH_ROLES_CLIENT: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -111,17 +128,46 @@ const envSchema = z
         code: 'custom',
         path: ['AUTH_JWT_SECRET'],
         message:
-          'no authentication configured: set AUTH_JWT_SECRET, or AUTH_JWKS_URL + AUTH_ISSUER + AUTH_AUDIENCE, or AUTH_DISABLED=true for a demo',
+          'no authentication configured: set AUTH_JWT_SECRET or AUTH_JWKS_URL (with AUTH_ISSUER and AUTH_AUDIENCE), or AUTH_DISABLED=true for a demo',
       });
     }
-    if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AUTH_ISSUER'],
-        message: 'AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE',
-      });
+    // RFC 8725 3.8/3.9: a token is only accepted for this service from this issuer, in every mode.
+    if (env.AUTH_DISABLED !== 'true') {
+      for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+        if (!env[name]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `is required with authentication on (the ${
+              name === 'AUTH_ISSUER' ? 'iss' : 'aud'
+            } every token must carry), for AUTH_JWT_SECRET as for AUTH_JWKS_URL`,
+          });
+        }
+      }
+    }
+    if (env.AUTH_JWKS_URL) {
+      const problem = jwksUrlProblem(env.AUTH_JWKS_URL, env.AUTH_JWKS_ALLOW_HTTP_LOOPBACK === 'true');
+      if (problem) ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: problem });
     }
   });
+
+/**
+ * The keys that sign every token must come over TLS. Plain http only for a loopback address, and only when
+ * AUTH_JWKS_ALLOW_HTTP_LOOPBACK=true says so (tests with a local JWKS server).
+ */
+function jwksUrlProblem(value: string, allowHttpLoopback: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an https:// URL';
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && allowHttpLoopback && isLoopbackHost(url.hostname)) return undefined;
+  return url.protocol === 'http:' && isLoopbackHost(url.hostname)
+    ? 'must be an https:// URL (http on loopback needs AUTH_JWKS_ALLOW_HTTP_LOOPBACK=true, for tests)'
+    : 'must be an https:// URL';
+}
 
 /** Validated configuration; also the DI token under which it is provided. */
 export class AppConfig {
@@ -154,8 +200,21 @@ export class AppConfig {
     disabled: boolean;
     jwtSecret?: string;
     jwksUrl?: string;
+    /** Required unless disabled. */
     issuer?: string;
+    /** Required unless disabled. */
     audience?: string;
+    /**
+     * Where roles are read in the token, each path a list of property names (AUTH_ROLES_CLAIM); default
+     * Keycloak's client roles `resource_access.<AUTH_ROLES_CLIENT or AUTH_AUDIENCE>.roles`.
+     */
+    roleClaims: string[][];
+    jwks: {
+      /** Least time between two JWKS fetches (an unknown kid refetches at most once per cooldown). */
+      cooldownMs: number;
+      /** Keys older than this are refreshed; they keep serving while the refresh fails. */
+      cacheMaxAgeMs: number;
+    };
   };
   readonly logLevel!: string;
 
@@ -218,7 +277,18 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jwksUrl: e.AUTH_JWKS_URL,
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
+      roleClaims: roleClaimsOf(e.AUTH_ROLES_CLAIM, e.AUTH_ROLES_CLIENT ?? e.AUTH_AUDIENCE),
+      jwks: { cooldownMs: e.AUTH_JWKS_COOLDOWN_MS, cacheMaxAgeMs: e.AUTH_JWKS_CACHE_MAX_AGE_MS },
     },
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/**
+ * AUTH_ROLES_CLAIM as paths; without it, Keycloak's roles of this service's own client. The default is built
+ * from the client id as one segment, so a client id with dots (`api.example.org`) is not split.
+ */
+function roleClaimsOf(setting: string | undefined, client: string | undefined): string[][] {
+  if (setting) return splitList(setting).map((path) => path.split('.'));
+  return client ? [['resource_access', client, 'roles']] : [];
 }
