@@ -29,6 +29,8 @@ export interface LabWriteResult {
 export abstract class LabRecordRepository {
   abstract findByWorker(workerId: string): Promise<LabRecord[]>;
   abstract findOne(workerId: string, labId: string): Promise<LabRecord | null>;
+  /** The live records of one worker held back as pending orphans, and only those. */
+  abstract findPendingOrphans(workerId: string): Promise<LabRecord[]>;
   abstract page(workerId: string, filter: LabListFilter): Promise<Page<LabRecord>>;
   /**
    * Inserts new records and writes changed ones (content, pending-orphan marks, orphan removals)

@@ -52,6 +52,9 @@ class InMemoryLabs extends LabRecordRepository {
   async findByWorker(workerId: string) {
     return [...this.records.values()].filter((r) => r.workerId === workerId);
   }
+  async findPendingOrphans(workerId: string) {
+    return (await this.findByWorker(workerId)).filter((r) => !r.isRemoved && r.pendingOrphan);
+  }
   async findOne(workerId: string, labId: string) {
     const r = this.records.get(`${workerId}:${labId}`);
     return r ? LabRecord.restore(r.toProps()) : null;

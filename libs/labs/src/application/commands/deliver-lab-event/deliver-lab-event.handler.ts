@@ -1,12 +1,23 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import pLimit from 'p-limit';
 import { LabEventDeliverer } from '../../outbox/lab-event-deliverer';
 import { LabEventOutbox } from '../../ports/lab-event-outbox';
 import { DeliverLabEventCommand } from './deliver-lab-event.command';
 
+/**
+ * How many removals the fast path sends at once, and how many may wait for it. A bulk of 10,000
+ * removals (a class's labs, an approval) must not open 10,000 sink connections nor hold 10,000
+ * pending sends in memory: beyond the queue, the fast path steps aside and the outbox relay, which
+ * sends in bounded sweeps, delivers them (they are stored in their tombstones either way).
+ */
+export const FAST_PATH_CONCURRENCY = 8;
+export const FAST_PATH_MAX_QUEUED = 1000;
+
 @CommandHandler(DeliverLabEventCommand)
 export class DeliverLabEventHandler implements ICommandHandler<DeliverLabEventCommand, void> {
   private readonly logger = new Logger(DeliverLabEventHandler.name);
+  private readonly limit = pLimit(FAST_PATH_CONCURRENCY);
 
   constructor(
     private readonly outbox: LabEventOutbox,
@@ -15,14 +26,17 @@ export class DeliverLabEventHandler implements ICommandHandler<DeliverLabEventCo
 
   /** Never throws: saga-dispatched commands are not awaited, and the relay retries whatever is left. */
   async execute({ recordId }: DeliverLabEventCommand): Promise<void> {
-    try {
-      const entry = await this.outbox.findByRecordId(recordId);
-      if (entry) await this.deliverer.deliver(entry);
-    } catch (error) {
-      this.logger.warn(
-        { recordId, err: (error as Error).message },
-        'fast-path delivery failed; the relay will retry',
-      );
-    }
+    if (this.limit.pendingCount >= FAST_PATH_MAX_QUEUED) return;
+    await this.limit(async () => {
+      try {
+        const entry = await this.outbox.findByRecordId(recordId);
+        if (entry) await this.deliverer.deliver(entry);
+      } catch (error) {
+        this.logger.warn(
+          { recordId, err: (error as Error).message },
+          'fast-path delivery failed; the relay will retry',
+        );
+      }
+    });
   }
 }

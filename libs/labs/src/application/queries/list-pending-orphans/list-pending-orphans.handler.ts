@@ -15,7 +15,7 @@ export class ListPendingOrphansHandler implements IQueryHandler<
 
   async execute({ workerId }: ListPendingOrphansQuery): Promise<{ items: PendingOrphanView[] }> {
     await this.directory.require(workerId);
-    const records = await this.labs.findByWorker(workerId);
+    const records = await this.labs.findPendingOrphans(workerId);
     const items = records
       .filter((r) => !r.isRemoved && r.pendingOrphan)
       .map((r) => {

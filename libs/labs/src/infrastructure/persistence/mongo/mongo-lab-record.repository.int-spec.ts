@@ -137,6 +137,28 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
     expect((await repo.findOne(REFUSING, existing.labId))!.title).toBe(existing.title);
   });
 
+  it('reads only the pending orphans of a worker, not its other records', async () => {
+    const worker = '4c8e5f10-4444-4a4e-8d0b-3b9f4f1d2c04';
+    const records = Array.from({ length: 50 }, (_, i) => LabRecord.discovered(worker, snap(7000 + i), t0));
+    await repo.saveChanges(records, []);
+    const pending = (await Promise.all(records.slice(0, 3).map((r) => repo.findOne(worker, r.labId))))!;
+    for (const r of pending) r!.markPendingOrphan(t0);
+    await repo.saveChanges(
+      [],
+      pending.map((r) => ({ record: r!, expectedVersion: 0 })),
+    );
+    const returned: number[] = [];
+    const listener = (e: { commandName: string; reply: { cursor?: { firstBatch?: unknown[] } } }) => {
+      if (e.commandName === 'find') returned.push(e.reply.cursor?.firstBatch?.length ?? 0);
+    };
+    connection.getClient().on('commandSucceeded', listener);
+    const found = await repo.findPendingOrphans(worker);
+    connection.getClient().off('commandSucceeded', listener);
+
+    expect(found.map((r) => r.labId).sort()).toEqual(pending.map((r) => r!.labId).sort());
+    expect(returned).toEqual([3]);
+  });
+
   it('pages one worker by lab id with state and owner filters', async () => {
     await repo.saveChanges([LabRecord.discovered(OTHER, snap(1), t0)], []);
     const page1 = await repo.page(W, { limit: 10 });

@@ -32,6 +32,13 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     return docs.map(labRecordFromDocument);
   }
 
+  async findPendingOrphans(workerId: string): Promise<LabRecord[]> {
+    const docs = await this.model.collection
+      .find<Doc>({ workerId, removal: null, pendingOrphan: { $ne: null } }, { batchSize: 10_000 })
+      .toArray();
+    return docs.map(labRecordFromDocument);
+  }
+
   async findOne(workerId: string, labId: string): Promise<LabRecord | null> {
     const doc = await this.model.collection.findOne<Doc>({ _id: `${workerId}:${labId}` as never });
     return doc ? labRecordFromDocument(doc) : null;
