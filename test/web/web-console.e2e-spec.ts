@@ -45,13 +45,28 @@ describe('web console settings', () => {
       authDisabled: false,
       auth: { issuer: 'https://idp.example/realms/lab', clientId: 'console' },
       auditUrl: 'http://a',
+      roleClaims: [['resource_access', 'cml-labs', 'roles']],
     });
     const hs = loadAppConfig({ ...baseEnv(), AUTH_JWT_SECRET: 'x'.repeat(32), ...hsClaims });
     expect(webConsoleSettings(hs, { auditUrl: 'http://a' })).toEqual({
       authDisabled: false,
       auth: null,
       auditUrl: 'http://a',
+      roleClaims: [['resource_access', 'cml-labs', 'roles']],
     });
+  });
+
+  it('tells the console where the API reads roles (AUTH_ROLES_CLAIM)', () => {
+    const config = loadAppConfig({
+      ...baseEnv(),
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+      ...hsClaims,
+      AUTH_ROLES_CLAIM: 'realm_access.roles,roles',
+    });
+    expect(webConsoleSettings(config, { auditUrl: 'http://a' }).roleClaims).toEqual([
+      ['realm_access', 'roles'],
+      ['roles'],
+    ]);
   });
 
   it('allows any origin to read the audit trail unless AUDIT_CORS_ORIGINS lists them', () => {
@@ -82,7 +97,12 @@ describe('the API serving the console', () => {
 
   it('answers GET /web-config.json without a token', async () => {
     const res = await request(app.getHttpServer()).get('/web-config.json').expect(200);
-    expect(res.body).toEqual({ authDisabled: false, auth: null, auditUrl: 'http://127.0.0.1:8081' });
+    expect(res.body).toEqual({
+      authDisabled: false,
+      auth: null,
+      auditUrl: 'http://127.0.0.1:8081',
+      roleClaims: [['resource_access', 'cml-labs', 'roles']],
+    });
     expect(res.headers['cache-control']).toBe('no-store');
   });
 

@@ -6,7 +6,8 @@
  * nothing downloads a browser.
  *
  * Options: `jwtSecret` starts the API with authentication (AUTH_DISABLED unset, AUTH_JWT_SECRET set: HS256
- * bearer tokens, no banner); `env` overrides or adds API variables (e.g. CLOUDEVENTS_SINK_URL, OUTBOX_*).
+ * bearer tokens from TOKEN_ISSUER for TOKEN_AUDIENCE, roles at `roles` or `realm_access.roles`, no banner); `env`
+ * overrides or adds API variables (e.g. CLOUDEVENTS_SINK_URL, OUTBOX_*).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -23,6 +24,21 @@ import { createApiApp } from '../../api/src/create-api-app';
 import { withDatabaseName } from '../../../test/support/test-database';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The `iss` and `aud` the API requires with `jwtSecret` (AUTH_ISSUER, AUTH_AUDIENCE). */
+export const TOKEN_ISSUER = 'https://idp.test';
+export const TOKEN_AUDIENCE = 'cml-labs';
+
+/**
+ * Authentication on, as an identity provider would configure it for these tests' tokens, which carry
+ * top-level or realm roles (named explicitly: the API's default is Keycloak's client roles).
+ */
+const jwtAuthEnv = (secret: string): Record<string, string> => ({
+  AUTH_JWT_SECRET: secret,
+  AUTH_ISSUER: TOKEN_ISSUER,
+  AUTH_AUDIENCE: TOKEN_AUDIENCE,
+  AUTH_ROLES_CLAIM: 'roles,realm_access.roles',
+});
 
 /** The flags this machine's closed network needs (see the machine notes); playwright adds --headless and a fresh profile. */
 export const CHROMIUM_ARGS = [
@@ -102,7 +118,7 @@ export async function startWebStack(labelOrOptions: string | WebStackOptions = '
     const config = loadAppConfig({
       MONGODB_URI: dbUri('web_api'),
       SECRETS_KEY: randomBytes(32).toString('base64'),
-      ...(options.jwtSecret ? { AUTH_JWT_SECRET: options.jwtSecret } : { AUTH_DISABLED: 'true' }),
+      ...(options.jwtSecret ? jwtAuthEnv(options.jwtSecret) : { AUTH_DISABLED: 'true' }),
       LOG_LEVEL: 'silent',
       LABS_REFRESH_INTERVAL: '0',
       CML_TIMEOUT_MS: '5000',

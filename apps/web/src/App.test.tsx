@@ -39,7 +39,7 @@ beforeEach(() => {
 
 describe('App and auth', () => {
   it('shows the AUTH_DISABLED banner and every admin action', async () => {
-    renderApp({ authDisabled: true, auth: null, auditUrl: 'http://a' });
+    renderApp({ authDisabled: true, auth: null, auditUrl: 'http://a', roleClaims: [] });
     expect(screen.getByText('Authentication is disabled (AUTH_DISABLED=true).')).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: 'cml-1' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Add worker' })).toBeInTheDocument();
@@ -47,7 +47,7 @@ describe('App and auth', () => {
   });
 
   it('asks for a token when auth is on, then hides what a viewer may not do', async () => {
-    renderApp({ authDisabled: false, auth: null, auditUrl: 'http://a' });
+    renderApp({ authDisabled: false, auth: null, auditUrl: 'http://a', roleClaims: [['roles']] });
     expect(screen.getByRole('heading', { name: 'Sign in to cml-labs' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Log in with SSO' })).not.toBeInTheDocument();
     await userEvent.type(screen.getByLabelText('Bearer token (JWT)'), jwt({ roles: ['viewer'] }));
@@ -61,7 +61,12 @@ describe('App and auth', () => {
   });
 
   it('offers single sign-on when an OIDC client is configured, and refuses a non-JWT', async () => {
-    renderApp({ authDisabled: false, auth: { issuer: 'https://idp', clientId: 'c' }, auditUrl: 'http://a' });
+    renderApp({
+      authDisabled: false,
+      auth: { issuer: 'https://idp', clientId: 'c' },
+      auditUrl: 'http://a',
+      roleClaims: [],
+    });
     expect(screen.getByRole('button', { name: 'Log in with SSO' })).toBeInTheDocument();
     await userEvent.type(screen.getByLabelText('Bearer token (JWT)'), 'nope');
     await userEvent.click(screen.getByRole('button', { name: 'Use this token' }));
@@ -70,9 +75,26 @@ describe('App and auth', () => {
 
   it('shows operator actions to an operator', async () => {
     renderApp(
-      { authDisabled: false, auth: null, auditUrl: 'http://a' },
+      { authDisabled: false, auth: null, auditUrl: 'http://a', roleClaims: [['realm_access', 'roles']] },
       jwt({ realm_access: { roles: ['operator'] } }),
     );
+    expect(await screen.findByRole('button', { name: 'Refresh cml-1 now' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Edit cml-1' })).not.toBeInTheDocument();
+  });
+
+  it("reads roles where the API reads them: Keycloak's client roles, not a top-level roles claim", async () => {
+    const settings = {
+      authDisabled: false,
+      auth: null,
+      auditUrl: 'http://a',
+      roleClaims: [['resource_access', 'cml-labs', 'roles']],
+    };
+    const { unmount } = renderApp(settings, jwt({ roles: ['admin'], realm_access: { roles: ['admin'] } }));
+    expect(await screen.findByRole('link', { name: 'cml-1' })).toBeInTheDocument();
+    expect(screen.getByText('no role')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Refresh cml-1 now' })).not.toBeInTheDocument();
+    unmount();
+    renderApp(settings, jwt({ resource_access: { 'cml-labs': { roles: ['operator'] } } }));
     expect(await screen.findByRole('button', { name: 'Refresh cml-1 now' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Edit cml-1' })).not.toBeInTheDocument();
   });

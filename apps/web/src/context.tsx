@@ -55,7 +55,11 @@ export function SessionProvider(props: {
   }, [props.fetcher]);
   const value = useMemo<Session>(() => {
     // AUTH_DISABLED: the API treats every caller as admin, so the console shows everything.
-    const roles: Role[] = props.settings.authDisabled ? ['admin'] : token ? rolesOf(token) : [];
+    const roles: Role[] = props.settings.authDisabled
+      ? ['admin']
+      : token
+        ? rolesOf(token, props.settings.roleClaims ?? [])
+        : [];
     return {
       settings: props.settings,
       token,

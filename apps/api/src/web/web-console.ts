@@ -20,6 +20,8 @@ export interface WebConsoleSettings {
   authDisabled: boolean;
   auth: { issuer: string; clientId?: string } | null;
   auditUrl: string;
+  /** Where the API reads roles in a token (AUTH_ROLES_CLAIM), so that the console hides what it would refuse. */
+  roleClaims: string[][];
 }
 
 /**
@@ -48,6 +50,7 @@ export function webConsoleSettings(config: AppConfig, web: WebConsoleConfig): We
     authDisabled: config.auth.disabled,
     auth: config.auth.disabled || !issuer || !provider ? null : { issuer, clientId: web.oidcClientId },
     auditUrl: web.auditUrl,
+    roleClaims: config.auth.roleClaims,
   };
 }
 

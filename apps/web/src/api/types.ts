@@ -132,6 +132,8 @@ export interface WebSettings {
   authDisabled: boolean;
   auth: { issuer: string; clientId?: string } | null;
   auditUrl: string;
+  /** Where the API reads roles in a token (AUTH_ROLES_CLAIM), each path a list of property names. */
+  roleClaims: string[][];
 }
 
 export type Role = 'viewer' | 'operator' | 'admin';

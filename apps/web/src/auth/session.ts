@@ -37,13 +37,28 @@ export function decodeClaims(token: string): Record<string, unknown> | null {
   }
 }
 
-/** Roles from `roles` or `realm_access.roles`, as the API reads them. */
-export function rolesOf(token: string): Role[] {
+/**
+ * The roles at `roleClaims` (the paths `/web-config.json` names, which the API reads too), each an array of
+ * strings or a space-separated string; only the paths named count.
+ */
+export function rolesOf(token: string, roleClaims: readonly (readonly string[])[]): Role[] {
   const claims = decodeClaims(token);
   if (!claims) return [];
-  const realm = claims.realm_access as { roles?: unknown } | undefined;
-  const raw = Array.isArray(claims.roles) ? claims.roles : Array.isArray(realm?.roles) ? realm.roles : [];
-  return raw.filter((r): r is Role => r === 'viewer' || r === 'operator' || r === 'admin');
+  const roles = new Set<Role>();
+  for (const path of roleClaims) {
+    let value: unknown = claims;
+    for (const name of path) {
+      value =
+        value && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, name)
+          ? (value as Record<string, unknown>)[name]
+          : undefined;
+    }
+    const raw = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/\s+/) : [];
+    raw
+      .filter((r): r is Role => r === 'viewer' || r === 'operator' || r === 'admin')
+      .forEach((r) => roles.add(r));
+  }
+  return [...roles];
 }
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

@@ -42,7 +42,7 @@ function setup() {
   };
   render(
     <SessionProvider
-      settings={{ authDisabled: true, auth: null, auditUrl: 'http://a' }}
+      settings={{ authDisabled: true, auth: null, auditUrl: 'http://a', roleClaims: [] }}
       initialToken={null}
       api={api as unknown as Api}
     >

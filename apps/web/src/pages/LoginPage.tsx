@@ -51,7 +51,13 @@ export function LoginPage(props: {
         >
           <label htmlFor="token">Bearer token (JWT)</label>
           <textarea id="token" rows={4} value={token} onChange={(e) => setToken(e.target.value)} required />
-          <p className="hint">Kept in this tab's session storage only. Roles come from its roles claims.</p>
+          <p className="hint">
+            Kept in this tab's session storage only. Roles come from its{' '}
+            {props.settings.roleClaims?.length
+              ? props.settings.roleClaims.map((p) => p.join('.')).join(', ')
+              : 'roles'}{' '}
+            claim.
+          </p>
           <button type="submit">Use this token</button>
         </form>
       </section>

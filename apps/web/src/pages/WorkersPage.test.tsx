@@ -24,7 +24,7 @@ function renderWith(workers: Worker[]) {
   } as unknown as Api;
   return render(
     <SessionProvider
-      settings={{ authDisabled: true, auth: null, auditUrl: 'http://a' }}
+      settings={{ authDisabled: true, auth: null, auditUrl: 'http://a', roleClaims: [] }}
       initialToken={null}
       api={api}
     >

@@ -56,6 +56,8 @@ export function renderWithApi(
     authDisabled: options.token ? false : true,
     auth: null,
     auditUrl: AUDIT_URL,
+    // The tests' tokens carry top-level or realm roles: named here, as the API's own test harness does.
+    roleClaims: [['roles'], ['realm_access', 'roles']],
     ...options.settings,
   };
   return render(
