@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { ConfigValidationError, loadAppConfig } from './app-config';
 
 const key = Buffer.alloc(32, 7).toString('base64');
@@ -172,6 +176,55 @@ describe('loadAppConfig', () => {
           .jwks,
       ).toEqual({ cooldownMs: 1000, cacheMaxAgeMs: 60_000 });
       expect(() => loadAppConfig({ ...jwks, AUTH_JWKS_COOLDOWN_MS: '0' })).toThrow(/AUTH_JWKS_COOLDOWN_MS/);
+    });
+  });
+
+  describe('CloudEvents sink credentials', () => {
+    const token = 't'.repeat(32);
+
+    it('sends none by default', () => {
+      expect(loadAppConfig(base).cloudEventsSinkAuth).toEqual({ token: undefined, hmacSecret: undefined });
+    });
+
+    it('takes CLOUDEVENTS_SINK_TOKEN and CLOUDEVENTS_SINK_HMAC_SECRET, and never prints them', () => {
+      const c = loadAppConfig({
+        ...base,
+        CLOUDEVENTS_SINK_TOKEN: token,
+        CLOUDEVENTS_SINK_HMAC_SECRET: 'h'.repeat(40),
+      });
+      expect(c.cloudEventsSinkAuth.token).toBe(token);
+      expect(c.cloudEventsSinkAuth.hmacSecret).toBe('h'.repeat(40));
+      expect(JSON.stringify(c)).not.toContain(token);
+      expect(JSON.stringify(c)).not.toContain('h'.repeat(40));
+      expect(JSON.stringify(c.cloudEventsSinkAuth)).toBe('{"token":"[redacted]","hmacSecret":"[redacted]"}');
+      expect(inspect(c, { depth: 5 })).not.toContain(token);
+    });
+
+    it('reads CLOUDEVENTS_SINK_TOKEN_FILE at start and refuses short or doubly given values, without echoing them', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sink-'));
+      const file = join(dir, 'token');
+      writeFileSync(file, `${token}\n`);
+      try {
+        expect(loadAppConfig({ ...base, CLOUDEVENTS_SINK_TOKEN_FILE: file }).cloudEventsSinkAuth.token).toBe(
+          token,
+        );
+        expect(() =>
+          loadAppConfig({ ...base, CLOUDEVENTS_SINK_TOKEN: token, CLOUDEVENTS_SINK_TOKEN_FILE: file }),
+        ).toThrow('CLOUDEVENTS_SINK_TOKEN and CLOUDEVENTS_SINK_TOKEN_FILE are both set: set one');
+        let error: unknown;
+        try {
+          loadAppConfig({ ...base, PORT: 'x', CLOUDEVENTS_SINK_HMAC_SECRET: 'too-short-secret' });
+        } catch (e) {
+          error = e;
+        }
+        expect((error as ConfigValidationError).problems).toEqual([
+          expect.stringMatching(/^PORT /),
+          'CLOUDEVENTS_SINK_HMAC_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)',
+        ]);
+        expect(String(error)).not.toContain('too-short-secret');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

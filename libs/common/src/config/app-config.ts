@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hiddenFromLogs, readSecretSetting } from './secret-setting';
 
 const intIn = (min: number, max: number, fallback: number) =>
   z.coerce.number().int(`must be a whole number`).min(min).max(max).default(fallback);
@@ -185,6 +186,11 @@ export class AppConfig {
   readonly cloudEventsSinks!: string[];
   readonly cloudEventsSource!: string;
   readonly cloudEventsTypePrefix!: string;
+  /**
+   * How the sender proves itself to the sinks (CLOUDEVENTS_SINK_TOKEN, CLOUDEVENTS_SINK_HMAC_SECRET, or their
+   * _FILE variants): the same for every sink. Printed as `[redacted]` when logged.
+   */
+  readonly cloudEventsSinkAuth!: { token?: string; hmacSecret?: string };
   readonly outbox!: {
     maxAttempts: number;
     retryBaseMs: number;
@@ -236,10 +242,17 @@ export class ConfigValidationError extends Error {
  */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigValidationError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`),
-    );
+  // Read at start like every other setting (a _FILE is not re-read): a rotation is a restart.
+  const sinkToken = readSecretSetting(env, 'CLOUDEVENTS_SINK_TOKEN', { minLength: 32 });
+  const sinkHmacSecret = readSecretSetting(env, 'CLOUDEVENTS_SINK_HMAC_SECRET', { minLength: 32 });
+  const secretProblems = [sinkToken.problem, sinkHmacSecret.problem].filter((p): p is string => !!p);
+  if (!parsed.success || secretProblems.length > 0) {
+    throw new ConfigValidationError([
+      ...(parsed.error?.issues ?? []).map(
+        (issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`,
+      ),
+      ...secretProblems,
+    ]);
   }
   const e = parsed.data;
   const sinks = (e.CLOUDEVENTS_SINK_URL ?? e.K_SINK ?? '')
@@ -262,6 +275,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cloudEventsSinks: sinks,
     cloudEventsSource: e.CLOUDEVENTS_SOURCE,
     cloudEventsTypePrefix: e.CLOUDEVENTS_TYPE_PREFIX,
+    cloudEventsSinkAuth: hiddenFromLogs({ token: sinkToken.value, hmacSecret: sinkHmacSecret.value }),
     outbox: {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retryBaseMs: e.OUTBOX_RETRY_BASE_MS,
