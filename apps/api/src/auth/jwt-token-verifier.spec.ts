@@ -133,4 +133,13 @@ describe('JwtTokenVerifier with a JWKS endpoint', () => {
     await expect(v.verify(sign(k2))).resolves.toMatchObject({ subject: 'kc-user' });
     expect(idp.requests).toBe(2);
   });
+
+  it('is built with authentication off too (the app provides it either way; nothing is verified then)', () => {
+    const off = loadAppConfig({
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/cml',
+      SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      AUTH_DISABLED: 'true',
+    }).auth;
+    expect(() => new JwtTokenVerifier(off)).not.toThrow();
+  });
 });
