@@ -1,6 +1,7 @@
 /**
  * What apps/api and apps/audit do for the web console (apps/web): the public `GET /web-config.json`, the built
- * console served at `/` without shadowing /api, and CORS for reading the audit trail from the console's origin.
+ * console served at `/` without shadowing /api, and CORS for reading the audit trail from the console's origin
+ * (AUDIT_CORS_ORIGINS; none by default).
  * The console itself is tested in Chromium by `npm run test:web-e2e`.
  */
 import { INestApplication } from '@nestjs/common';
@@ -13,7 +14,7 @@ import { ConfigValidationError, loadAppConfig } from '@app/common';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { loadWebConsoleConfig, webConsoleSettings } from '../../apps/api/src/web/web-console';
 import { loadAuditConfig } from '../../apps/audit/src/audit-config';
-import { auditCorsOrigins, createAuditApp } from '../../apps/audit/src/create-audit-app';
+import { createAuditApp } from '../../apps/audit/src/create-audit-app';
 import { testDatabaseUri } from '../support/test-database';
 
 const baseEnv = () => ({
@@ -68,15 +69,6 @@ describe('web console settings', () => {
       ['roles'],
     ]);
   });
-
-  it('allows any origin to read the audit trail unless AUDIT_CORS_ORIGINS lists them', () => {
-    expect(auditCorsOrigins(undefined)).toBe('*');
-    expect(auditCorsOrigins(' * ')).toBe('*');
-    expect(auditCorsOrigins('https://a.example/, https://b.example')).toEqual([
-      'https://a.example',
-      'https://b.example',
-    ]);
-  });
 });
 
 describe('the API serving the console', () => {
@@ -115,21 +107,33 @@ describe('the API serving the console', () => {
 });
 
 describe('apps/audit CORS', () => {
+  const CONSOLE = 'http://127.0.0.1:8080';
   let audit: INestApplication;
   beforeAll(async () => {
     audit = await createAuditApp(
-      loadAuditConfig({ AUDIT_MONGODB_URI: testDatabaseUri('web_cors'), LOG_LEVEL: 'silent' }),
+      loadAuditConfig({
+        AUDIT_MONGODB_URI: testDatabaseUri('web_cors'),
+        LOG_LEVEL: 'silent',
+        AUDIT_INGEST_TOKEN: randomBytes(32).toString('hex'),
+        AUTH_DISABLED: 'true',
+        AUDIT_CORS_ORIGINS: CONSOLE,
+      }),
     );
     await audit.init();
   });
   afterAll(() => audit.close());
 
-  it('lets a browser on another origin read GET /api/audit-events', async () => {
+  it("lets the console's origin (AUDIT_CORS_ORIGINS) read GET /api/audit-events, and no other", async () => {
     const res = await request(audit.getHttpServer())
       .get('/api/audit-events')
-      .set('Origin', 'http://127.0.0.1:8080')
+      .set('Origin', CONSOLE)
       .expect(200);
-    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-origin']).toBe(CONSOLE);
     expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    const other = await request(audit.getHttpServer())
+      .get('/api/audit-events')
+      .set('Origin', 'https://elsewhere.example')
+      .expect(200);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -11,6 +11,9 @@ import { ListAuditEventsHandler } from './application/queries/list-audit-events/
 import { AuditConfig } from './audit-config';
 import { AuditEventsController } from './http/audit-events.controller';
 import { CloudEventsController } from './http/cloud-events.controller';
+import { JwtTokenVerifier, TokenVerifier } from './http/auth/api-token-verification';
+import { IngestAuthGuard } from './http/auth/ingest-auth.guard';
+import { ViewerGuard } from './http/auth/viewer.guard';
 import { HealthController } from './http/health.controller';
 import { WebhookOwnerNotifier } from './infrastructure/notification/webhook-owner-notifier';
 import { AuditEventDocument, AuditEventSchema } from './infrastructure/persistence/mongo/audit-event.schema';
@@ -26,6 +29,10 @@ export class AuditModule {
     const notifier: Provider[] = config.notifyWebhookUrl
       ? [{ provide: OwnerNotifier, useValue: new WebhookOwnerNotifier(config.notifyWebhookUrl) }]
       : [];
+    // No verifier with AUTH_DISABLED=true: the viewer guard then lets every read through, as the API does.
+    const verifier: Provider[] = config.auth.disabled
+      ? []
+      : [{ provide: TokenVerifier, useFactory: () => new JwtTokenVerifier(config.auth) }];
     return {
       module: AuditModule,
       imports: [
@@ -41,6 +48,9 @@ export class AuditModule {
         { provide: Clock, useValue: clock },
         { provide: AuditEventRepository, useClass: MongoAuditEventRepository },
         ...notifier,
+        ...verifier,
+        IngestAuthGuard,
+        ViewerGuard,
         RecordAuditEventHandler,
         ListAuditEventsHandler,
       ],

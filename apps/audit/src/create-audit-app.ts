@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -13,6 +13,8 @@ export async function createAuditApp(config: AuditConfig, clock?: Clock): Promis
   const app = await NestFactory.create<NestExpressApplication>(AuditModule.forRoot(config, clock), {
     bufferLogs: true,
     bodyParser: false,
+    // The signature is over the bytes sent, not over a re-serialisation of the parsed JSON.
+    rawBody: true,
   });
   app.useLogger(app.get(Logger));
   // Nest flushes buffered logs only in listen(); tests (and anything using init()) would otherwise
@@ -28,19 +30,24 @@ export async function createAuditApp(config: AuditConfig, clock?: Clock): Promis
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().disable('x-powered-by');
-  // The web console (apps/web) reads the audit trail from another origin (the API's). Reading only: GET and
-  // HEAD, no cookies. AUDIT_CORS_ORIGINS is a comma-separated list of origins; unset (or `*`) allows any
-  // origin, because this API has no authentication of its own: whoever reaches the port can read it anyway.
-  // Set it in production so that a page on another site cannot read the trail through an operator's browser.
-  app.enableCors({ origin: auditCorsOrigins(process.env.AUDIT_CORS_ORIGINS), methods: ['GET', 'HEAD'] });
+  // The web console (apps/web) reads the audit trail from another origin (the API's), with the operator's
+  // bearer token. No CORS unless AUDIT_CORS_ORIGINS lists the origins: a page on any other site must not read
+  // the trail through an operator's browser. Reading only (GET, HEAD), the Authorization header, no cookies.
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'HEAD'],
+      allowedHeaders: ['Authorization', 'Accept'],
+      credentials: false,
+      maxAge: 600,
+    });
+  }
+  const logger = new NestLogger('AuditApp');
+  if (config.ingest.disabled) {
+    logger.warn('AUDIT_INGEST_AUTH_DISABLED=true: anyone who reaches this port can write to the audit trail');
+  }
+  if (config.auth.disabled) {
+    logger.warn('AUTH_DISABLED=true: anyone who reaches this port can read the audit trail');
+  }
   return app;
-}
-
-/** `*` or unset: any origin; otherwise the listed origins only. */
-export function auditCorsOrigins(value: string | undefined): string | string[] {
-  const origins = (value ?? '')
-    .split(',')
-    .map((o) => o.trim().replace(/\/+$/, ''))
-    .filter((o) => o !== '');
-  return origins.length === 0 || origins.includes('*') ? '*' : origins;
 }

@@ -1,12 +1,14 @@
-import { Controller, Post, Req, Res } from '@nestjs/common';
+import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { RecordAuditEventCommand } from '../application/commands/record-audit-event/record-audit-event.command';
 import { LOG_FIELDS } from '../logging/pino-http.options';
+import { IngestAuthGuard } from './auth/ingest-auth.guard';
 import { readLabAuditEvent } from './read-lab-audit-event';
 
-/** The CloudEvents sink: producers POST lab removal events here, at least once each. */
+/** The CloudEvents sink: producers POST lab removal events here, at least once each, authenticated. */
 @Controller()
+@UseGuards(IngestAuthGuard)
 export class CloudEventsController {
   constructor(private readonly commands: CommandBus) {}
 

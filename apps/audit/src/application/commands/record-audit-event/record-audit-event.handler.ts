@@ -1,6 +1,7 @@
 import { Logger, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock } from '@app/common';
+import { AuditConfig } from '../../../audit-config';
 import { LabAuditEvent } from '../../../domain/lab-audit-event';
 import { ownerNotificationText } from '../../../domain/owner-notification-text';
 import { AuditEventRepository } from '../../ports/audit-event.repository';
@@ -17,6 +18,7 @@ export class RecordAuditEventHandler implements ICommandHandler<
   constructor(
     private readonly events: AuditEventRepository,
     private readonly clock: Clock,
+    private readonly config: AuditConfig,
     @Optional() private readonly notifier?: OwnerNotifier,
   ) {}
 
@@ -42,7 +44,7 @@ export class RecordAuditEventHandler implements ICommandHandler<
   private notifyOwner(event: LabAuditEvent): void {
     if (event.kind !== 'lab.orphan_removed' || !this.notifier) return;
     const context = { eventId: event.id, workerId: event.workerId, labId: event.labId };
-    this.notifier.notify(ownerNotificationText(event.data)).then(
+    this.notifier.notify(ownerNotificationText(event.data, this.config.notifyWebhookFormat)).then(
       () => this.logger.log(context, 'owner notified'),
       (error: unknown) =>
         this.logger.warn(
