@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { loadAppConfig, loadConfigOrExit } from '@app/common';
+import { exitIfPortsInUse, listenOrExit, PortSetting } from '@app/common/config/listen-or-exit';
 import { findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
 import { readSimulatorEnvConfig, startCmlSimulator } from '@app/cml-simulator';
 import { RefreshWorkerLabsCommand } from '@app/labs';
@@ -18,6 +19,13 @@ import { createAuditApp } from '../../audit/src/create-audit-app';
 import { createApiApp } from './create-api-app';
 
 const DEMO_WORKER = 'demo-cml';
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+
+/** How this process reaches what it listens on: a wildcard address is not something to dial. */
+const dialHost = (host: string) =>
+  host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 
 function devSecretsKey(dataDir: string): string {
   const file = join(dataDir, 'dev-secrets-key');
@@ -30,6 +38,28 @@ async function main(): Promise<void> {
   const dataDir = join(root, '.data');
   mkdirSync(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of [...stops].reverse()) await stop().catch(() => undefined);
+  };
+
+  // The demo runs with AUTH_DISABLED, so it is no door: the API and the audit consumer listen on 127.0.0.1
+  // unless DEMO_LISTEN_HOST (e.g. 0.0.0.0) says otherwise, and then the warning says so again.
+  const host = process.env.DEMO_LISTEN_HOST?.trim() || '127.0.0.1';
+  const reach = dialHost(host);
+  const apiPortSetting: PortSetting = { port: Number(process.env.PORT ?? 8080), variable: 'PORT', host };
+  const auditPortSetting: PortSetting = {
+    port: Number(process.env.AUDIT_PORT ?? 8081),
+    variable: 'AUDIT_PORT',
+    host,
+  };
+  const simPortSetting: PortSetting = {
+    port: Number(process.env.SIM_PORT ?? 9443),
+    variable: 'SIM_PORT',
+    host: '127.0.0.1',
+  };
+  const startsAudit = !process.env.CLOUDEVENTS_SINK_URL && !process.env.K_SINK;
+  // Before anything starts (FerretDB takes a while): a port in use is one line naming its variable, exit code 2.
+  await exitIfPortsInUse([apiPortSetting, ...(startsAudit ? [auditPortSetting] : []), simPortSetting]);
 
   let auditDbUri = process.env.AUDIT_MONGODB_URI;
   if (!process.env.MONGODB_URI) {
@@ -48,11 +78,18 @@ async function main(): Promise<void> {
         AUDIT_MONGODB_URI: auditDbUri ?? process.env.MONGODB_URI,
       }),
     );
-    await audit.listen(auditPort, '127.0.0.1');
+    await listenOrExit(
+      auditPortSetting,
+      () => audit.listen(auditPort, host),
+      async () => {
+        await audit.close();
+        await stopAll();
+      },
+    );
     stops.push(() => audit.close());
-    process.env.CLOUDEVENTS_SINK_URL = `http://127.0.0.1:${auditPort}/`;
-    process.env.WEB_AUDIT_URL ??= `http://127.0.0.1:${auditPort}`;
-    console.warn(`audit consumer (apps/audit) on http://127.0.0.1:${auditPort} (GET /api/audit-events)`);
+    process.env.CLOUDEVENTS_SINK_URL = `http://${reach}:${auditPort}/`;
+    process.env.WEB_AUDIT_URL ??= `http://${reach}:${auditPort}`;
+    console.warn(`audit consumer (apps/audit) on http://${reach}:${auditPort} (GET /api/audit-events)`);
   }
   process.env.SECRETS_KEY ??= devSecretsKey(dataDir);
   // The demo simulator listens on loopback, which the SSRF guard blocks unless allowed.
@@ -70,15 +107,23 @@ async function main(): Promise<void> {
         '********************************************************************\n',
     );
   }
+  const wideWarning = isLoopback(host)
+    ? null
+    : `WARNING: DEMO_LISTEN_HOST=${host}: ${
+        startsAudit ? 'the demo API and its audit consumer listen' : 'the demo API listens'
+      } beyond this machine${
+        config.auth.disabled ? ', with AUTH_DISABLED=true: anyone who can reach them acts as admin' : ''
+      }.`;
+  if (wideWarning) console.warn(wideWarning);
 
   // Real CML takes seconds to stop and wipe a lab; so does the demo's (SIM_START_MS, SIM_STOP_MS, SIM_WIPE_MS).
   const { startMs, stopMs, wipeMs } = loadConfigOrExit(() => readSimulatorEnvConfig(process.env)).options;
-  const simulator = await startCmlSimulator({
-    port: Number(process.env.SIM_PORT ?? 9443),
-    startMs,
-    stopMs,
-    wipeMs,
-  });
+  // The simulator stays on loopback whatever DEMO_LISTEN_HOST says: only the API in this process talks to it.
+  const simulator = await listenOrExit(
+    simPortSetting,
+    () => startCmlSimulator({ port: simPortSetting.port, startMs, stopMs, wipeMs }),
+    stopAll,
+  );
   const demoLabs = Number(process.env.SIM_SEED_LABS ?? 12);
   // A mix of states, so that the demo shows both a plain delete and one that needs force=true.
   const started = Math.floor(demoLabs / 4);
@@ -91,15 +136,23 @@ async function main(): Promise<void> {
   const app = await createApiApp(config);
   await app.init();
   await registerDemoWorker(app.get(CommandBus), app.get(QueryBus), simulator.url, simulator.caCertPem);
-  await app.listen(config.port);
-  console.warn(`cml-labs API on http://127.0.0.1:${config.port}/api (health: /health/ready)`);
+  await listenOrExit(
+    { ...apiPortSetting, port: config.port },
+    () => app.listen(config.port, host),
+    async () => {
+      await app.close();
+      await stopAll();
+    },
+  );
+  console.warn(`cml-labs API on http://${reach}:${config.port}/api (health: /health/ready)`);
+  if (wideWarning) console.warn(wideWarning);
 
   let stopping = false;
   const shutdown = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     await app.close();
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await stopAll();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());

@@ -1,4 +1,5 @@
 import { loadAppConfig, loadConfigOrExit } from '@app/common';
+import { exitIfPortsInUse, listenOrExit, PortSetting } from '@app/common/config/listen-or-exit';
 import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {
@@ -6,8 +7,15 @@ async function main(): Promise<void> {
   if (config.auth.disabled) {
     console.warn('WARNING: AUTH_DISABLED=true: every /api route is open to anyone who can reach this port.');
   }
+  // A port in use is one line naming PORT and exit code 2, before the app connects to anything.
+  const port: PortSetting = { port: config.port, variable: 'PORT' };
+  await exitIfPortsInUse([port]);
   const app = await createApiApp(config);
-  await app.listen(config.port);
+  await listenOrExit(
+    port,
+    () => app.listen(config.port),
+    () => app.close(),
+  );
 }
 
 void main();
