@@ -2,7 +2,8 @@
  * `npm run dev`: the service with embedded defaults on a fresh machine. Whatever is not
  * configured is provided locally: FerretDB (when MONGODB_URI is unset), a seeded CML simulator
  * registered as the worker "demo-cml", apps/audit as the CloudEvents sink (when no sink is
- * configured), a persistent SECRETS_KEY under .data/, and AUTH_DISABLED.
+ * configured; with an ingest token generated for the run and given to both sides), a persistent SECRETS_KEY
+ * under .data/, and AUTH_DISABLED.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -69,15 +70,32 @@ async function main(): Promise<void> {
     auditDbUri ??= `${db.uri}cml_audit`;
     console.warn(`embedded FerretDB on ${db.uri} (data in .data/dev-ferretdb)`);
   }
+  // Before apps/audit starts: it reads the trail under the same AUTH_* settings as the API.
+  if (!process.env.AUTH_JWT_SECRET && !process.env.AUTH_JWKS_URL && !process.env.AUTH_DISABLED) {
+    process.env.AUTH_DISABLED = 'true';
+  }
   if (!process.env.CLOUDEVENTS_SINK_URL && !process.env.K_SINK) {
     const auditPort = Number(process.env.AUDIT_PORT ?? 8081);
-    const audit = await createAuditApp(
+    const apiPort = Number(process.env.PORT ?? 8080);
+    // A credential made for this run and given to both sides: apps/audit accepts events only with it, and the
+    // API's sender presents it. It lives in this process only and is never printed.
+    const ingestToken = randomBytes(32).toString('base64url');
+    const auditConfig = loadConfigOrExit(() =>
       loadAuditConfig({
         ...process.env,
         AUDIT_PORT: String(auditPort),
         AUDIT_MONGODB_URI: auditDbUri ?? process.env.MONGODB_URI,
+        AUDIT_INGEST_TOKEN: ingestToken,
+        AUDIT_INGEST_TOKEN_FILE: undefined,
+        // The console served by the API, and `npm run web:dev` (Vite), read the trail from the browser.
+        AUDIT_CORS_ORIGINS:
+          process.env.AUDIT_CORS_ORIGINS ??
+          [`127.0.0.1:${apiPort}`, `localhost:${apiPort}`, '127.0.0.1:5173', 'localhost:5173']
+            .map((host) => `http://${host}`)
+            .join(','),
       }),
     );
+    const audit = await createAuditApp(auditConfig);
     await listenOrExit(
       auditPortSetting,
       () => audit.listen(auditPort, host),
@@ -88,15 +106,17 @@ async function main(): Promise<void> {
     );
     stops.push(() => audit.close());
     process.env.CLOUDEVENTS_SINK_URL = `http://${reach}:${auditPort}/`;
+    process.env.CLOUDEVENTS_SINK_TOKEN = ingestToken;
+    delete process.env.CLOUDEVENTS_SINK_TOKEN_FILE;
     process.env.WEB_AUDIT_URL ??= `http://${reach}:${auditPort}`;
-    console.warn(`audit consumer (apps/audit) on http://${reach}:${auditPort} (GET /api/audit-events)`);
+    console.warn(
+      `audit consumer (apps/audit) on http://${reach}:${auditPort} (GET /api/audit-events); ` +
+        'the API delivers to it with a bearer token generated for this run',
+    );
   }
   process.env.SECRETS_KEY ??= devSecretsKey(dataDir);
   // The demo simulator listens on loopback, which the SSRF guard blocks unless allowed.
   process.env.CML_ALLOW_PRIVATE_ENDPOINTS ??= '127.0.0.0/8,::1/128';
-  if (!process.env.AUTH_JWT_SECRET && !process.env.AUTH_JWKS_URL && !process.env.AUTH_DISABLED) {
-    process.env.AUTH_DISABLED = 'true';
-  }
 
   const config = loadConfigOrExit(() => loadAppConfig());
   if (config.auth.disabled) {

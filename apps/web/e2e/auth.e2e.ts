@@ -16,6 +16,9 @@ let context: BrowserContext;
 let page: Page;
 let workerId: string;
 let labTitle: string;
+/** The lab the audit trail test deletes (the other tests use the first one). */
+let deletedLabId: string;
+let deletedLabTitle: string;
 const pageErrors: string[] = [];
 
 function token(claims: object, options: jwt.SignOptions = { expiresIn: '10m' }, secret = SECRET): string {
@@ -45,6 +48,8 @@ beforeAll(async () => {
   stack = await startWebStack({ label: 'web-e2e-auth', jwtSecret: SECRET });
   const ids = stack.simulator.state.seedLabs({ count: 2, state: 'STOPPED', titlePrefix: 'Auth lab' });
   labTitle = stack.simulator.state.listLabs().find((l) => l.id === ids[0])!.lab_title;
+  deletedLabId = ids[1];
+  deletedLabTitle = stack.simulator.state.listLabs().find((l) => l.id === ids[1])!.lab_title;
   const worker = await api<{ id: string }>('POST', '/api/workers', {
     name: 'sim-auth',
     endpoint: stack.simulator.url,
@@ -145,6 +150,26 @@ describe('web console with authentication (Chromium, real stack)', () => {
     await page.getByRole('heading', { name: 'Reconciliation history' }).waitFor();
     await button('Reload').waitFor();
     expect(await button('Reconcile all workers now').count()).toBe(0);
+    await signOut();
+  });
+
+  it("reads the audit trail from apps/audit (another origin: CORS) with the viewer's own token", async () => {
+    await api('DELETE', `/api/workers/${workerId}/labs/${deletedLabId}?force=true`);
+    await signIn(token({ sub: 'vera', roles: ['viewer'] }));
+    await workersPage();
+    await nav('Audit trail').click();
+    await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    // Delivery to apps/audit is asynchronous: reload until the row is there.
+    const row = page.getByRole('rowheader', { name: new RegExp(deletedLabTitle) });
+    const deadline = Date.now() + 20_000;
+    while ((await row.count()) === 0) {
+      if (Date.now() > deadline) throw new Error('the deleted lab never showed up in the audit trail');
+      await button('Reload').click();
+      await page.waitForTimeout(300);
+    }
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // Without a token apps/audit refuses, so the page above did send the viewer's.
+    expect((await fetch(`${stack.auditUrl}/api/audit-events`)).status).toBe(401);
     await signOut();
   });
 

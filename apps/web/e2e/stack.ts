@@ -1,9 +1,10 @@
 /**
  * The whole product for the console's end-to-end tests and screenshots, started the way apps/api/src/dev.ts
  * starts the demo: embedded FerretDB, the CML simulator over real HTTPS, apps/audit as the CloudEvents sink, and
- * the API (AUTH_DISABLED=true) serving the built console (apps/web/dist) at `/`. Every port is free-picked and
- * everything listens on 127.0.0.1, so nothing needs the network. Chromium is Debian's (/usr/bin/chromium);
- * nothing downloads a browser.
+ * the API (AUTH_DISABLED=true) serving the built console (apps/web/dist) at `/`. The API delivers to apps/audit
+ * with a bearer token made for the run, and apps/audit lets the console's origin read the trail (CORS) under the
+ * API's AUTH_* settings. Every port is free-picked and everything listens on 127.0.0.1, so nothing needs the
+ * network. Chromium is Debian's (/usr/bin/chromium); nothing downloads a browser.
  *
  * Options: `jwtSecret` starts the API with authentication (AUTH_DISABLED unset, AUTH_JWT_SECRET set: HS256
  * bearer tokens from TOKEN_ISSUER for TOKEN_AUDIENCE, roles at `roles` or `realm_access.roles`, no banner); `env`
@@ -11,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { chromium, type Browser } from 'playwright-core';
@@ -60,10 +61,19 @@ export interface WebStack {
   close(): Promise<void>;
 }
 
-async function listenLocal(app: INestApplication): Promise<string> {
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+async function listenLocal(app: INestApplication, port = 0): Promise<string> {
+  await app.listen(port, '127.0.0.1');
+  const address = app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** A port that was free a moment ago (listen on 0, read it, close). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export interface WebStackOptions {
@@ -106,16 +116,12 @@ export async function startWebStack(labelOrOptions: string | WebStackOptions = '
     const suffix = randomBytes(3).toString('hex');
     const dbUri = (name: string) => withDatabaseName(mongoBase!, `${name}_${suffix}`);
 
-    const audit = await createAuditApp(
-      loadAuditConfig({ AUDIT_MONGODB_URI: dbUri('web_audit'), LOG_LEVEL: 'silent', AUDIT_PORT: '0' }),
-    );
-    stops.push(() => audit.close());
-    const auditUrl = await listenLocal(audit);
-
-    const simulator = await startCmlSimulator({ port: 0 });
-    stops.push(() => simulator.close());
-
-    const config = loadAppConfig({
+    // The API's port is picked first: apps/audit must know the console's origin for CORS before it starts.
+    const apiPort = await freePort();
+    const url = `http://127.0.0.1:${apiPort}`;
+    // As the demo does: a credential for this run, given to both sides.
+    const ingestToken = randomBytes(32).toString('base64url');
+    const apiEnv: Record<string, string> = {
       MONGODB_URI: dbUri('web_api'),
       SECRETS_KEY: randomBytes(32).toString('base64'),
       ...(options.jwtSecret ? jwtAuthEnv(options.jwtSecret) : { AUTH_DISABLED: 'true' }),
@@ -123,13 +129,32 @@ export async function startWebStack(labelOrOptions: string | WebStackOptions = '
       LABS_REFRESH_INTERVAL: '0',
       CML_TIMEOUT_MS: '5000',
       CML_ALLOW_PRIVATE_ENDPOINTS: '127.0.0.0/8',
-      CLOUDEVENTS_SINK_URL: `${auditUrl}/`,
+      CLOUDEVENTS_SINK_TOKEN: ingestToken,
       OUTBOX_RELAY_INTERVAL_MS: '500',
       ...options.env,
-    });
+    };
+
+    const audit = await createAuditApp(
+      loadAuditConfig({
+        AUDIT_MONGODB_URI: dbUri('web_audit'),
+        LOG_LEVEL: 'silent',
+        AUDIT_PORT: '0',
+        AUDIT_INGEST_TOKEN: ingestToken,
+        AUDIT_CORS_ORIGINS: url,
+        // The console reads the trail with the token it uses for the API: the same AUTH_* settings.
+        ...Object.fromEntries(Object.entries(apiEnv).filter(([name]) => name.startsWith('AUTH_'))),
+      }),
+    );
+    stops.push(() => audit.close());
+    const auditUrl = await listenLocal(audit);
+
+    const simulator = await startCmlSimulator({ port: 0 });
+    stops.push(() => simulator.close());
+
+    const config = loadAppConfig({ CLOUDEVENTS_SINK_URL: `${auditUrl}/`, ...apiEnv });
     const api = await createApiApp(config, undefined, { auditUrl, distDir: dist });
     stops.push(() => api.close());
-    const url = await listenLocal(api);
+    await listenLocal(api, apiPort);
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     stops.push(() => browser.close());

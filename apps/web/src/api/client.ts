@@ -139,15 +139,17 @@ export function createApi(token: string | null, settings: Pick<WebSettings, 'aud
       call<{ items: OutboxItem[] }>('/api/outbox', { query: { status } }),
     retryOutbox: (eventId: string) =>
       call<void>(`/api/outbox/${encodeURIComponent(eventId)}/retry`, { method: 'POST' }),
-    /** apps/audit: its own origin (WEB_AUDIT_URL), no token. */
+    /**
+     * apps/audit, at its own origin (WEB_AUDIT_URL): it verifies the same JWT as the API and needs the viewer
+     * role, so the token goes there too (and apps/audit must list the console's origin in AUDIT_CORS_ORIGINS).
+     */
     listAuditEvents: (q: {
       workerId?: string;
       labId?: string;
       type?: string;
       since?: string;
       limit?: number;
-    }) =>
-      requestJson<{ items: AuditEvent[] }>(`${settings.auditUrl}/api/audit-events`, { query: q, fetcher }),
+    }) => call<{ items: AuditEvent[] }>(`${settings.auditUrl}/api/audit-events`, { query: q }),
   };
 }
 

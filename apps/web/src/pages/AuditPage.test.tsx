@@ -63,11 +63,12 @@ describe('AuditPage', () => {
     expect(second).toHaveTextContent('already absent in CML');
   });
 
-  it('reads apps/audit at its own origin, without the bearer token, filtered by the route', async () => {
+  it("reads apps/audit at its own origin with the operator's bearer token, filtered by the route", async () => {
+    const token = jwt({ roles: ['viewer'] });
     const { auditCalls, to } = setup(
       () => ({ body: { items: [] } }),
       { workerId: 'w1', labId: 'lab-7' },
-      jwt({ roles: ['viewer'] }),
+      token,
     );
     expect(await screen.findByText('No events match.')).toBeInTheDocument();
     const [call] = auditCalls();
@@ -77,9 +78,9 @@ describe('AuditPage', () => {
       labId: 'lab-7',
       limit: '200',
     });
-    expect(call.headers.Authorization).toBeUndefined();
-    // The API call of the same page does carry it.
-    expect(to('/api/workers')[0].headers.Authorization).toMatch(/^Bearer /);
+    // apps/audit verifies the same JWT as the API (viewer role): the same header goes to both.
+    expect(call.headers.Authorization).toBe(`Bearer ${token}`);
+    expect(to('/api/workers')[0].headers.Authorization).toBe(`Bearer ${token}`);
     expect(screen.getByLabelText('Lab id')).toHaveValue('lab-7');
   });
 
@@ -107,6 +108,12 @@ describe('AuditPage', () => {
       since: new Date('2026-01-02T03:04').toISOString(),
       limit: '200',
     });
+  });
+
+  it('sends no Authorization header when there is no token (AUTH_DISABLED)', async () => {
+    const { auditCalls } = setup(() => ({ body: { items: [] } }));
+    expect(await screen.findByText('No events match.')).toBeInTheDocument();
+    expect(auditCalls()[0].headers.Authorization).toBeUndefined();
   });
 
   it('says when no event matches', async () => {

@@ -6,7 +6,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 
 const TYPES = ['io.cml-labs.lab.deleted.v1', 'io.cml-labs.lab.orphan_removed.v1'];
 
-/** The audit trail from apps/audit (its own origin, WEB_AUDIT_URL), newest first. */
+/** The audit trail from apps/audit (its own origin, WEB_AUDIT_URL, read with the same token), newest first. */
 export function AuditPage(props: { workerId?: string; labId?: string }) {
   const { api, settings } = useSession();
   const workers = useLoader(() => api.listWorkers(null, 500), [api]);
