@@ -50,7 +50,13 @@ export class JwtTokenVerifier extends TokenVerifier {
           return;
         }
         try {
-          resolve(userFromClaims(decoded as Record<string, unknown>, this.config.roleClaims));
+          resolve(
+            userFromClaims(
+              decoded as Record<string, unknown>,
+              this.config.roleClaims,
+              this.config.usernameClaim,
+            ),
+          );
         } catch (e) {
           reject(e);
         }

@@ -34,6 +34,18 @@ describe('userFromClaims', () => {
     expect(userFromClaims({ sub: 's', resource_access: 'x' }, keycloak).roles).toEqual([]);
   });
 
+  it('reads the username from preferred_username, or from the configured path, only when it is a non-empty string', () => {
+    expect(userFromClaims({ sub: 's', preferred_username: ' alice ' }, keycloak).username).toBe('alice');
+    expect(userFromClaims({ sub: 's', preferred_username: '' }, keycloak).username).toBeUndefined();
+    expect(userFromClaims({ sub: 's', preferred_username: ['alice'] }, keycloak).username).toBeUndefined();
+    expect(
+      userFromClaims({ sub: 's', ext: { cml_user: 'bob' } }, keycloak, ['ext', 'cml_user']).username,
+    ).toBe('bob');
+    expect(
+      userFromClaims({ sub: 's', preferred_username: 'alice' }, keycloak, ['upn']).username,
+    ).toBeUndefined();
+  });
+
   it('needs a subject', () => {
     expect(() => userFromClaims({ roles: ['admin'] }, [['roles']])).toThrow(InvalidTokenError);
   });

@@ -16,6 +16,7 @@ export abstract class TokenVerifier {
 export function userFromClaims(
   claims: Record<string, unknown>,
   roleClaims: readonly (readonly string[])[],
+  usernameClaim: readonly string[] = ['preferred_username'],
 ): AuthenticatedUser {
   const subject = typeof claims.sub === 'string' && claims.sub.length > 0 ? claims.sub : null;
   if (!subject) throw new InvalidTokenError('token has no subject');
@@ -30,7 +31,12 @@ export function userFromClaims(
         .filter(Boolean)
         .forEach((r) => roles.add(r));
   }
-  return { subject, roles: [...roles] };
+  const username = claimAt(claims, usernameClaim);
+  return {
+    subject,
+    roles: [...roles],
+    ...(typeof username === 'string' && username.trim() !== '' ? { username: username.trim() } : {}),
+  };
 }
 
 function claimAt(claims: Record<string, unknown>, path: readonly string[]): unknown {

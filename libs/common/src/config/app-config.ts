@@ -113,6 +113,10 @@ const envSchema = z
     AUTH_AUDIENCE: optionalString,
     AUTH_ROLES_CLAIM: roleClaimPaths,
     AUTH_ROLES_CLIENT: optionalString,
+    AUTH_USERNAME_CLAIM: z
+      .string()
+      .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, { error: 'must be a claim name or a dotted path' })
+      .default('preferred_username'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -215,6 +219,11 @@ export class AppConfig {
      * Keycloak's client roles `resource_access.<AUTH_ROLES_CLIENT or AUTH_AUDIENCE>.roles`.
      */
     roleClaims: string[][];
+    /**
+     * Where the caller's username is in the token (AUTH_USERNAME_CLAIM, a dotted path; default
+     * `preferred_username`): matched against a lab's CML owner for a forced delete.
+     */
+    usernameClaim: string[];
     jwks: {
       /** Least time between two JWKS fetches (an unknown kid refetches at most once per cooldown). */
       cooldownMs: number;
@@ -292,6 +301,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
       roleClaims: roleClaimsOf(e.AUTH_ROLES_CLAIM, e.AUTH_ROLES_CLIENT ?? e.AUTH_AUDIENCE),
+      usernameClaim: e.AUTH_USERNAME_CLAIM.split('.'),
       jwks: { cooldownMs: e.AUTH_JWKS_COOLDOWN_MS, cacheMaxAgeMs: e.AUTH_JWKS_CACHE_MAX_AGE_MS },
     },
     logLevel: e.LOG_LEVEL,
