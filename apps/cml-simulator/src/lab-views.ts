@@ -89,6 +89,25 @@ export function bootProgress(node: SimulatedNode): string {
   return ACTIVE_NODE_STATES.includes(node.state) ? 'Booting' : 'Not running';
 }
 
+/** What a node is made of, as both the node routes and the topology show it. */
+function nodeDefinitionFields(node: SimulatedNode): Record<string, unknown> {
+  return {
+    label: node.label,
+    x: node.x,
+    y: node.y,
+    node_definition: node.nodeDefinition,
+    image_definition: node.imageDefinition,
+    ram: node.ram,
+    cpus: node.cpus,
+    cpu_limit: node.cpuLimit,
+    data_volume: node.dataVolume,
+    boot_disk_size: node.bootDiskSize,
+    hide_links: node.hideLinks,
+    tags: [...node.tags],
+    parameters: { ...node.parameters },
+  };
+}
+
 /** A node of GET /labs/{id}/nodes?data=true and GET /labs/{id}/nodes/{node_id} (SPEC `Node`). */
 export function nodeView(
   lab: SimulatedLab,
@@ -112,19 +131,7 @@ export function nodeView(
   const view: Record<string, unknown> = {
     id: node.id,
     lab_id: lab.id,
-    label: node.label,
-    x: node.x,
-    y: node.y,
-    node_definition: node.nodeDefinition,
-    image_definition: node.imageDefinition,
-    ram: node.ram,
-    cpus: node.cpus,
-    cpu_limit: node.cpuLimit,
-    data_volume: node.dataVolume,
-    boot_disk_size: node.bootDiskSize,
-    hide_links: node.hideLinks,
-    tags: [...node.tags],
-    parameters: { ...node.parameters },
+    ...nodeDefinitionFields(node),
     state: node.state,
     boot_progress: bootProgress(node),
     compute_id: operational.compute_id,
@@ -221,19 +228,7 @@ export function topologyView(
     nodes: lab.nodes.map((node) => {
       const view: Record<string, unknown> = {
         id: node.id,
-        label: node.label,
-        x: node.x,
-        y: node.y,
-        node_definition: node.nodeDefinition,
-        image_definition: node.imageDefinition,
-        ram: node.ram,
-        cpus: node.cpus,
-        cpu_limit: node.cpuLimit,
-        data_volume: node.dataVolume,
-        boot_disk_size: node.bootDiskSize,
-        hide_links: node.hideLinks,
-        tags: [...node.tags],
-        parameters: { ...node.parameters },
+        ...nodeDefinitionFields(node),
         interfaces: node.interfaces.map((i) => ({
           id: i.id,
           label: i.label,
