@@ -11,7 +11,7 @@ import { ListAuditEventsHandler } from './application/queries/list-audit-events/
 import { AuditConfig } from './audit-config';
 import { AuditEventsController } from './http/audit-events.controller';
 import { CloudEventsController } from './http/cloud-events.controller';
-import { JwtTokenVerifier, TokenVerifier } from './http/auth/api-token-verification';
+import { JwtTokenVerifier, TokenVerifier } from '@app/common/auth';
 import { IngestAuthGuard } from './http/auth/ingest-auth.guard';
 import { ViewerGuard } from './http/auth/viewer.guard';
 import { HealthController } from './http/health.controller';

@@ -1,9 +1,8 @@
 import { ExecutionContext, Logger, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '@app/common';
-import { AuthenticatedUser } from './authenticated-user';
+import { AuthenticatedUser, InvalidTokenError, TokenVerifier } from '@app/common/auth';
 import { AuthGuard, INVALID_TOKEN_DETAIL } from './auth.guard';
-import { InvalidTokenError, TokenVerifier } from './token-verifier';
 
 class RefusingVerifier extends TokenVerifier {
   constructor(private readonly reason: Error) {

@@ -9,11 +9,9 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { AppConfig } from '@app/common';
-import { ANONYMOUS_ADMIN } from './authenticated-user';
+import { ANONYMOUS_ADMIN, grants, Role, TokenVerifier } from '@app/common/auth';
 import { RequestWithUser } from './current-user.decorator';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './require-role.decorator';
-import { grants, Role } from './role';
-import { TokenVerifier } from './token-verifier';
 
 /**
  * The 401 detail for every token the verifier refuses. Why it refused (expired, bad signature, unknown kid,

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { AuthenticatedUser } from './authenticated-user';
+import { AuthenticatedUser } from '@app/common/auth';
 
 export type RequestWithUser = Request & { user?: AuthenticatedUser };
 

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { Role } from './role';
+import { Role } from '@app/common/auth';
 
 export const REQUIRED_ROLE = 'cml-labs:required-role';
 

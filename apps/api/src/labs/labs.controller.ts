@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { JsonBody, NoBody, NoQuery, Page, UuidParamPipe } from '@app/common';
+import { AuthenticatedUser, grants } from '@app/common/auth';
 import {
   ApproveOrphansCommand,
   DeleteLabCommand,
@@ -14,10 +15,8 @@ import {
   RefreshWorkerLabsCommand,
 } from '@app/labs';
 import { ReconcileSummary } from '@app/workers';
-import { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
-import { grants } from '../auth/role';
 import { ApproveOrphansDto } from './approve-orphans.dto';
 import { DeleteLabQueryDto } from './delete-lab-query.dto';
 import { ListLabsQueryDto } from './list-labs-query.dto';

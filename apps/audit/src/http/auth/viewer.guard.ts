@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuditConfig } from '../../audit-config';
-import { grants, TokenVerifier } from './api-token-verification';
+import { grants, TokenVerifier } from '@app/common/auth';
 
 /**
  * Reading the audit trail needs what reading anything of the API needs: a bearer JWT the API would accept,

@@ -7,7 +7,7 @@ import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { loadAppConfig } from '@app/common';
+import { loadAppConfig } from '../config/app-config';
 import { JwtTokenVerifier } from './jwt-token-verifier';
 
 const ISSUER = 'https://kc.test/realms/cml';
