@@ -87,11 +87,12 @@ async function main(): Promise<void> {
         AUDIT_MONGODB_URI: auditDbUri ?? process.env.MONGODB_URI,
         AUDIT_INGEST_TOKEN: ingestToken,
         AUDIT_INGEST_TOKEN_FILE: undefined,
-        // The console served by the API, and `npm run web:dev` (Vite), read the trail from the browser.
+        // The console served by the API, and `npm run web:dev` (Vite), read the trail from the browser. Reached
+        // under another name (DEMO_LISTEN_HOST=0.0.0.0), set AUDIT_CORS_ORIGINS to the origin in the address bar.
         AUDIT_CORS_ORIGINS:
           process.env.AUDIT_CORS_ORIGINS ??
-          [`127.0.0.1:${apiPort}`, `localhost:${apiPort}`, '127.0.0.1:5173', 'localhost:5173']
-            .map((host) => `http://${host}`)
+          [...new Set([reach, '127.0.0.1', 'localhost'])]
+            .flatMap((name) => [`http://${name}:${apiPort}`, `http://${name}:5173`])
             .join(','),
       }),
     );
