@@ -231,12 +231,13 @@ describe('Audit trail: LabDeleted / LabOrphanRemoved CloudEvents through the out
       const workerId = await h.registerSimulatorWorker();
       const [labId] = h.simulator.state.seedLabs({ count: 1 });
       await h.http().post(`/api/workers/${workerId}/labs/refresh`).expect(200);
-      // The removal is written, but the process "dies" before the saga could send: the event bus never hears of it.
+      // The removal is written, but the process "dies" before the saga could send: the event bus never hears of it,
+      // and its relay is stopped first so that it cannot send either (it sweeps every 150 ms here).
+      await h.app.get(OutboxRelayJob).beforeApplicationShutdown();
       const repo = h.app.get(LabRecordRepository);
       const record = (await repo.findOne(workerId, labId))!;
       record.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: new Date() });
       expect(await repo.saveDeletion(LabRecord.restore(record.toProps()), false)).toBe(true);
-      await h.app.get(OutboxRelayJob).beforeApplicationShutdown();
       await h.app.close();
       expect(sink.received).toHaveLength(0);
 
