@@ -14,9 +14,9 @@ import {
   WorkerDirectory,
   WorkerRepository,
 } from '@app/workers';
-import { CmlLabSnapshot } from '../../domain/cml-lab-snapshot';
 import { LabRecord } from '../../domain/lab-record.aggregate';
 import { planLabSync } from '../../domain/lab-sync-plan';
+import { LabLookup, planRemovals, removalCandidates } from '../../domain/removal-plan';
 import { upstreamErrorOf } from '../cml-failure';
 import { DeleteIntent, isLiveDeleteIntent } from '../../domain/delete-intent';
 import { DeleteIntentRepository } from '../ports/delete-intent.repository';
@@ -49,9 +49,6 @@ interface ControllerCheck {
   account?: CmlAccount;
   untrusted?: { status: 'failed' | 'skipped'; reason: string; error?: Error };
 }
-
-type Lookup =
-  { kind: 'gone' } | { kind: 'present'; lab: CmlLabSnapshot } | { kind: 'unknown'; error: string };
 
 /**
  * Phase 2: compares one worker's CML controller with its records and repairs the difference.
@@ -191,36 +188,42 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     const plan = planLabSync(worker.id, records, snapshots, this.clock.now());
 
     const listedSet = new Set(listed);
-    // Only labs CML did not list are candidates. A listed lab whose details answered 404 has two
-    // contradicting answers; it is left alone now and checked again when a later list omits it.
-    const candidates = plan.notInSnapshot.filter((r) => !listedSet.has(r.labId));
+    const candidates = removalCandidates(plan.notInSnapshot, listedSet);
+    // Each candidate is looked up once more, unless its listing lookup said it already; without an
+    // admin account nothing could be removed, so nothing is asked.
     const unconfirmed = mayRemove ? candidates.filter((r) => !lookups.has(r.labId)) : [];
     const confirmations = await this.lookUp(
       client,
       unconfirmed.map((r) => r.labId),
     );
-    const confirmed = mayRemove
-      ? candidates.filter((r) => (lookups.get(r.labId) ?? confirmations.get(r.labId))?.kind === 'gone')
-      : [];
-    const keptByLookup = mayRemove ? candidates.length - confirmed.length : 0;
-    if (confirmed.length > 0) {
+    const allLookups = new Map([...lookups, ...confirmations]);
+    const now = this.clock.now();
+    const gone = candidates.filter((r) => allLookups.get(r.labId)?.kind === 'gone');
+    const live = records.filter((r) => !r.isRemoved).length;
+    const removals = planRemovals(
+      candidates,
+      live,
+      {
+        listed: listedSet,
+        lookups: allLookups,
+        accountIsAdmin: mayRemove,
+        intents: mayRemove ? await this.liveIntentsOf(worker.id, gone, now) : new Map(),
+      },
+      { maxDeleteRatio: this.config.reconcileMaxDeleteRatio },
+    );
+    const orphans = [...removals.remove, ...removals.hold];
+    if (orphans.length > 0) {
       this.logger.log(
-        { ...ctx, labIds: confirmed.map((r) => r.labId) },
-        `Found ${confirmed.length} orphaned lab records for worker ${worker.id}: ${JSON.stringify(confirmed.map((r) => r.labId))}`,
+        { ...ctx, labIds: orphans.map((r) => r.labId) },
+        `Found ${orphans.length} orphaned lab records for worker ${worker.id}: ${JSON.stringify(orphans.map((r) => r.labId))}`,
       );
     }
+    const keptByLookup = removals.keep.filter((k) => k.why !== 'account-not-admin').length;
+    const heldBack = removals.hold.length > 0;
+    const interrupted = removals.complete;
 
-    // A confirmed absence of a lab whose Phase 1 delete was interrupted between CML and the database
-    // is that user's delete, not an orphan: it completes as lab.deleted and is not held back.
-    const now = this.clock.now();
-    const intents = await this.liveIntentsOf(worker.id, confirmed, now);
-    const interrupted = confirmed.filter((r) => intents.has(r.labId));
-    const orphans = confirmed.filter((r) => !intents.has(r.labId));
-    const live = records.filter((r) => !r.isRemoved).length;
-    const heldBack = orphans.length > 0 && orphans.length > this.config.reconcileMaxDeleteRatio * live;
-    const completions = interrupted.map((record) => {
+    const completions = removals.complete.map(({ record, intent }) => {
       const expectedVersion = record.version;
-      const intent = intents.get(record.labId)!;
       record.markDeleted({
         deletedBy: intent.by,
         alreadyAbsentInCml: false,
@@ -229,10 +232,14 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       });
       return { record, expectedVersion, intent };
     });
-    const orphanWrites = orphans.map((record) => {
-      const expectedVersion = record.version;
-      if (heldBack) record.markPendingOrphan(now);
-      else {
+    const orphanWrites = [
+      ...removals.hold.map((record) => {
+        const expectedVersion = record.version;
+        record.markPendingOrphan(now);
+        return { record, expectedVersion };
+      }),
+      ...removals.remove.map((record) => {
+        const expectedVersion = record.version;
         record.markOrphanRemoved({
           trigger: run.trigger,
           reconciliationId: run.reconciliationId,
@@ -240,9 +247,9 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
           evidence: { listedAt: listedAt.toISOString(), confirmedBy: 'lookup-404' },
           now,
         });
-      }
-      return { record, expectedVersion };
-    });
+        return { record, expectedVersion };
+      }),
+    ];
 
     const notes: string[] = [];
     if (refusedIds.length > 0) {
@@ -524,11 +531,11 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     }
   }
 
-  private async lookUp(client: CmlClient, labIds: string[]): Promise<Map<string, Lookup>> {
+  private async lookUp(client: CmlClient, labIds: string[]): Promise<Map<string, LabLookup>> {
     const limit = pLimit(this.config.cmlLabDetailConcurrency);
     const entries = await Promise.all(
       labIds.map((labId) =>
-        limit(async (): Promise<[string, Lookup]> => {
+        limit(async (): Promise<[string, LabLookup]> => {
           try {
             return [labId, { kind: 'present', lab: await client.getLab(labId) }];
           } catch (error) {
