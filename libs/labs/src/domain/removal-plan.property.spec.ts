@@ -44,7 +44,9 @@ const worldArb = fc.record({
   maxDeleteRatio: fc.constantFrom(0, 0.1, 0.5, 1),
 });
 
-function evaluate(world: fc.RecordValue<typeof worldArb>) {
+type World = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
+
+function evaluate(world: World) {
   const records = world.ids.map(record);
   const listed = new Set(world.listed);
   const lookups = new Map(

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
+import { EventPublisher } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import pLimit from 'p-limit';
@@ -77,7 +77,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     private readonly cml: CmlClientFactory,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly eventBus: EventBus,
+    private readonly publisher: EventPublisher,
     private readonly metrics: LabsMetrics,
     private readonly writeLock: WorkerWriteLock,
     private readonly intents: DeleteIntentRepository,
@@ -316,8 +316,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     let orphansPending = 0;
     for (const { record, intent } of completions) {
       if (lost.has(record.labId)) continue;
-      this.eventBus.publishAll(record.getUncommittedEvents());
-      record.uncommit();
+      this.publisher.mergeObjectContext(record).commit();
       await this.intents.clear(intent).catch(() => undefined);
       this.logger.log(
         { ...ctx, labId: record.labId },
@@ -328,8 +327,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       if (lost.has(record.labId)) continue;
       if (record.isRemoved) {
         orphansRemoved++;
-        this.eventBus.publishAll(record.getUncommittedEvents());
-        record.uncommit();
+        this.publisher.mergeObjectContext(record).commit();
         this.logger.log({ ...ctx, labId: record.labId }, `Removed orphaned lab record: ${record.labId}`);
       } else orphansPending++;
     }
@@ -470,8 +468,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       for (const { record } of writes) {
         if (lost.has(record.labId) || !record.isRemoved) continue;
         removed++;
-        this.eventBus.publishAll(record.getUncommittedEvents());
-        record.uncommit();
+        this.publisher.mergeObjectContext(record).commit();
         this.logger.log(
           { workerId, reconciliationId, labId: record.labId },
           `Removed orphaned lab record: ${record.labId}`,

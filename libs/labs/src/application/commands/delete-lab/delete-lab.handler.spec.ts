@@ -1,4 +1,4 @@
-import { EventBus } from '@nestjs/cqrs';
+import { EventBus, EventPublisher } from '@nestjs/cqrs';
 import {
   CmlClient,
   CmlClientFactory,
@@ -149,6 +149,7 @@ describe('DeleteLabHandler', () => {
     const factory = { forWorker: () => client } as unknown as CmlClientFactory;
     const clock: Clock = { now: () => now };
     const eventBus = { publishAll: (events: unknown[]) => published.push(...events) } as unknown as EventBus;
+    const publisher = new EventPublisher(eventBus);
     metrics = { labDeleteFinished: jest.fn(), reconcileFinished: jest.fn() };
     handler = new DeleteLabHandler(
       directory,
@@ -156,7 +157,7 @@ describe('DeleteLabHandler', () => {
       factory,
       { cmlTimeoutMs: 1000, cmlConvergeTimeoutMs: 5000 } as AppConfig,
       clock,
-      eventBus,
+      publisher,
       metrics,
       new WorkerWriteLock(),
       intents,

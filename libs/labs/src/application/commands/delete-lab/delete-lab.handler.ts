@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventPublisher, ICommandHandler } from '@nestjs/cqrs';
 import { CmlClient, CmlClientFactory, CmlConflictError, CmlLab, CmlNotFoundError } from '@app/cml-client';
 import {
   AppConfig,
@@ -37,7 +37,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     private readonly cml: CmlClientFactory,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly eventBus: EventBus,
+    private readonly publisher: EventPublisher,
     private readonly metrics: LabsMetrics,
     private readonly writeLock: WorkerWriteLock,
     private readonly intents: DeleteIntentRepository,
@@ -158,8 +158,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
       return this.localFailure(workerId, labId, alreadyAbsentInCml, error);
     }
     if (removed) {
-      this.eventBus.publishAll(record.getUncommittedEvents());
-      record.uncommit();
+      this.publisher.mergeObjectContext(record).commit();
       this.logger.log(log, `Lab record ${labId} removed from database`);
     }
     this.logger.log(log, `Successfully deleted lab ${labId} from worker ${workerId}`);
