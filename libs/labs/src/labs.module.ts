@@ -31,6 +31,7 @@ import { ListReconciliationsHandler } from './application/queries/list-reconcili
 import { ListWorkerLabsHandler } from './application/queries/list-worker-labs/list-worker-labs.handler';
 import { ReconciliationRunner } from './application/reconciliation/reconciliation-runner';
 import { WorkerLabsReconciler } from './application/reconciliation/worker-labs-reconciler';
+import { WorkerReconcileGate } from './application/reconciliation/worker-reconcile-gate';
 import { WorkerWriteLock } from './application/worker-write-lock';
 import { DeleteIntentRepository } from './application/ports/delete-intent.repository';
 import {
@@ -88,6 +89,7 @@ import {
     RetryOutboxEventHandler,
     ListOutboxHandler,
     WorkerLabsReconciler,
+    WorkerReconcileGate,
     WorkerWriteLock,
     ReconciliationRunner,
     LabsRefreshJob,

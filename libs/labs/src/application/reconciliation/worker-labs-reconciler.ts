@@ -1,7 +1,5 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EventPublisher } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import pLimit from 'p-limit';
 import { CmlAccount, CmlClient, CmlClientFactory, CmlNotFoundError } from '@app/cml-client';
 import { AppConfig, Clock, ConflictError, UpstreamFailureError } from '@app/common';
@@ -23,7 +21,8 @@ import { DeleteIntentRepository } from '../ports/delete-intent.repository';
 import { LabRecordRepository } from '../ports/lab-record.repository';
 import { LabsMetrics } from '../ports/labs-metrics';
 import { WorkerWriteLock } from '../worker-write-lock';
-import { ReconcileLease, ReconcileLeaseRepository } from '../ports/reconcile-lease.repository';
+import { ReconcileLease } from '../ports/reconcile-lease.repository';
+import { WorkerReconcileGate } from './worker-reconcile-gate';
 
 type Counts = Pick<
   ReconcileSummary,
@@ -61,19 +60,14 @@ interface ControllerCheck {
  * every write checks) keeps two replicas from reconciling one worker at once.
  */
 @Injectable()
-export class WorkerLabsReconciler implements BeforeApplicationShutdown {
+export class WorkerLabsReconciler {
   private readonly logger = new Logger(WorkerLabsReconciler.name);
-  /** Lease holder name of this process. */
-  readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  /** The lease lets its holder in again, so runs of this process need their own exclusion. */
-  private readonly inProgress = new Set<string>();
-  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly directory: WorkerDirectory,
     private readonly workers: WorkerRepository,
     private readonly labs: LabRecordRepository,
-    private readonly leases: ReconcileLeaseRepository,
+    private readonly gate: WorkerReconcileGate,
     private readonly cml: CmlClientFactory,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -83,15 +77,9 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     private readonly intents: DeleteIntentRepository,
   ) {}
 
-  /**
-   * Before the database connection closes (Mongoose closes it on application shutdown): let the
-   * running reconciliations finish, then give this instance's leases back so another replica can
-   * take over at once instead of waiting for them to expire.
-   */
-  async beforeApplicationShutdown(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
-    const released = await this.leases.releaseAllHeldBy(this.instanceId).catch(() => 0);
-    if (released > 0) this.logger.log({ released }, 'reconciliation leases released');
+  /** Lease holder name of this process. */
+  get instanceId(): string {
+    return this.gate.instanceId;
   }
 
   async reconcile(
@@ -117,36 +105,15 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
     return this.exclusively(worker.id, run, (lease) => this.reconcileUnderLease(worker, lease, run));
   }
 
-  /** Runs `work` holding this worker's lease, unless this or another instance is at it already. */
+  /** Runs `work` through the gate; a worker being reconciled already is a `skipped` run. */
   private async exclusively(
     workerId: string,
     run: Run,
     work: (lease: ReconcileLease | null) => Promise<ReconcileOutcome>,
     withLease = true,
   ): Promise<ReconcileOutcome> {
-    if (this.inProgress.has(workerId))
-      return run.finish('skipped', ZERO, 'this worker is being reconciled already');
-    this.inProgress.add(workerId);
-    try {
-      const lease = withLease
-        ? await this.leases.acquire(workerId, this.instanceId, this.leaseTtlMs(), this.clock.now())
-        : null;
-      if (withLease && !lease)
-        return run.finish('skipped', ZERO, 'another instance is reconciling this worker');
-      try {
-        const job = work(lease);
-        this.running.add(job);
-        try {
-          return await job;
-        } finally {
-          this.running.delete(job);
-        }
-      } finally {
-        if (lease) await this.leases.release(lease).catch(() => undefined);
-      }
-    } finally {
-      this.inProgress.delete(workerId);
-    }
+    const outcome = await this.gate.exclusively(workerId, work, withLease);
+    return outcome.kind === 'ran' ? outcome.value : run.finish('skipped', ZERO, outcome.reason);
   }
 
   /** @param lease null for a dry run, which writes nothing. */
@@ -287,7 +254,7 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       );
     }
 
-    const renewed = await this.leases.renew(lease, this.leaseTtlMs(), this.clock.now());
+    const renewed = await this.gate.renew(lease);
     if (!renewed)
       return run.finish('skipped', ZERO, 'the reconciliation lease was lost; nothing was written');
     const result = await this.writeLock
@@ -556,11 +523,6 @@ export class WorkerLabsReconciler implements BeforeApplicationShutdown {
       ...this.directory.connectionOf(worker),
       timeoutMs: this.config.cmlTimeoutMs,
     });
-  }
-
-  /** Long enough for a slow worker's whole run; renewed before the writes. */
-  private leaseTtlMs(): number {
-    return Math.max(5 * 60_000, 20 * this.config.cmlTimeoutMs);
   }
 
   private startRun(
