@@ -6,7 +6,6 @@ import { AppConfig, Clock, ConflictError, UpstreamFailureError } from '@app/comm
 import {
   CmlContact,
   ReconcileRunMode,
-  ReconcileSummary,
   ReconcileTrigger,
   Worker,
   WorkerDirectory,
@@ -23,18 +22,9 @@ import { LabsMetrics } from '../ports/labs-metrics';
 import { WorkerWriteLock } from '../worker-write-lock';
 import { ReconcileLease } from '../ports/reconcile-lease.repository';
 import { WorkerReconcileGate } from './worker-reconcile-gate';
+import { ReconcileOutcome, WorkerReconcileRun as Run, ZERO } from './worker-reconcile-run';
 
-type Counts = Pick<
-  ReconcileSummary,
-  'created' | 'updated' | 'unchanged' | 'orphansRemoved' | 'orphansPending'
->;
-const ZERO: Counts = { created: 0, updated: 0, unchanged: 0, orphansRemoved: 0, orphansPending: 0 };
-
-/** The summary, and for a run that could not trust CML, the error a manual caller answers with. */
-export interface ReconcileOutcome {
-  summary: ReconcileSummary;
-  upstreamError?: Error;
-}
+export type { ReconcileOutcome } from './worker-reconcile-run';
 
 /** What a refresh is asked to do beyond the worker's own settings. */
 export interface ReconcileOptions {
@@ -541,68 +531,5 @@ export class WorkerLabsReconciler {
       this.logger,
       this.metrics,
     );
-  }
-}
-
-/** Timing and bookkeeping of one worker's reconciliation. A dry run records nothing. */
-class Run {
-  private readonly startedAt: Date;
-  private contact: CmlContact | undefined;
-
-  constructor(
-    private readonly worker: Worker,
-    readonly trigger: ReconcileTrigger,
-    readonly reconciliationId: string,
-    readonly mode: ReconcileRunMode,
-    private readonly clock: Clock,
-    private readonly workers: WorkerRepository,
-    private readonly logger: Logger,
-    private readonly metrics: LabsMetrics,
-  ) {
-    this.startedAt = clock.now();
-  }
-
-  /** What this contact learned of the controller, stored on the worker with the summary. */
-  learned(contact: CmlContact | undefined): void {
-    this.contact = contact;
-  }
-
-  /**
-   * @param confirmedSync the run applied a trusted, complete view of CML to every record, so
-   *   the worker's lastSuccessfulSyncAt moves (observe, dry-run, partial and approval runs: never).
-   */
-  async finish(
-    status: ReconcileSummary['status'],
-    counts: Counts,
-    reason?: string,
-    upstreamError?: Error,
-    confirmedSync = false,
-  ): Promise<ReconcileOutcome> {
-    const finishedAt = this.clock.now();
-    const summary: ReconcileSummary = {
-      reconciliationId: this.reconciliationId,
-      workerId: this.worker.id,
-      trigger: this.trigger,
-      status,
-      mode: this.mode,
-      ...(reason ? { reason } : {}),
-      ...counts,
-      startedAt: this.startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - this.startedAt.getTime(),
-    };
-    if (this.mode === 'dry-run') return { summary, upstreamError };
-    await this.workers.recordReconcile(
-      this.worker.id,
-      summary,
-      confirmedSync && status === 'succeeded' && this.mode === 'enforce' ? this.startedAt : null,
-      this.contact,
-    );
-    this.metrics.reconcileFinished(summary);
-    const line = { ...summary };
-    if (status === 'failed')
-      this.logger.error(line, `Reconciliation of worker ${this.worker.id} failed: ${reason}`);
-    else this.logger.log(line, `Reconciliation of worker ${this.worker.id} ${status}`);
-    return { summary, upstreamError };
   }
 }
