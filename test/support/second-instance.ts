@@ -35,7 +35,10 @@ export interface TwoInstanceHarness {
   close(): Promise<void>;
 }
 
-/** Two replicas of the service on one FerretDB database and one secrets key, one CML simulator. */
+/**
+ * Two replicas of the service on one FerretDB database and one secrets key, one CML simulator. On FerretDB the
+ * second would refuse to start (apps/api/src/deployment): these tests mean two replicas, so both accept it.
+ */
 export async function startTwoInstances(
   label: string,
   env: Record<string, string> = {},
@@ -43,8 +46,9 @@ export async function startTwoInstances(
   const uri = testDatabaseUri(label);
   const key = randomBytes(32).toString('base64');
   const simulator = await startCmlSimulator({});
-  const a = await startServiceInstance(uri, key, env);
-  const b = await startServiceInstance(uri, key, env);
+  const replicaEnv = { FERRETDB_ALLOW_MULTIPLE_INSTANCES: 'true', ...env };
+  const a = await startServiceInstance(uri, key, replicaEnv);
+  const b = await startServiceInstance(uri, key, replicaEnv);
   const db = await mongoose.createConnection(uri).asPromise();
   return {
     a,

@@ -11,6 +11,7 @@ import { WorkersModule } from '@app/workers';
 import { AuthGuard } from './auth/auth.guard';
 import { JwtTokenVerifier } from './auth/jwt-token-verifier';
 import { TokenVerifier } from './auth/token-verifier';
+import { DeploymentCheckModule } from './deployment/deployment-check.module';
 import { DatabaseHealthIndicator } from './health/database-health.indicator';
 import { HealthController } from './health/health.controller';
 import { LabsController } from './labs/labs.controller';
@@ -31,13 +32,37 @@ import { WorkersController } from './workers/workers.controller';
  * thinks it is disconnected, before the driver even tries; the driver's own wait is the one bound. Nothing runs
  * before the initial connection: @nestjs/mongoose opens it before any model is created.
  * Command monitoring lets tests and benchmarks count the commands and writes a sync costs.
+ *
+ * socketTimeoutMS (DB_OPERATION_TIMEOUT_MS, 30 s): a server that accepts the connection but never answers (hung,
+ * paused, a half-open connection behind a proxy) would otherwise hold a call until the driver's heartbeat gives
+ * the server up (15 s and more), or forever while the heartbeat still gets answers (one stuck query): a request
+ * hangs, and the reconciliation runner stays busy, so every scheduled tick is skipped. With it, the round trip
+ * fails with a network timeout, a 503 like any unreachable database. A read is retried once (retryReads), so a
+ * request gives up after about twice the setting; writes are retried on a replica set only. A call that needs a
+ * new connection waits connectTimeoutMS for the handshake instead, which driver 7 tries up to three times (it
+ * takes a failed handshake for an overloaded server): so connectTimeoutMS is kept at or below the setting.
+ * This is the one bound that works here: the driver's client-side operation timeout (timeoutMS) is a no-op in
+ * driver 7 ("has no effect", ignored), and maxTimeMS is enforced by the server, the part that does not answer
+ * (FerretDB v1.24.2 also refuses maxTimeMS on `distinct`). The clock runs only while an answer is awaited, so
+ * idle pooled connections stay open, and 30 s is far above the slowest legitimate call (a full scan on FerretDB).
+ *
+ * Write concern `majority` (journaled on MongoDB's default settings) and read concern `majority`: a removal, a
+ * tombstone or a lease is only acknowledged once a failover cannot roll it back, and what a reconciliation reads
+ * and acts on is not a write that a failover will undo. FerretDB v1.24.2 accepts both on every command this
+ * service sends (checked) and has nothing to wait for; on a standalone MongoDB the majority is the one node.
  */
-const DATABASE_CONNECTION_OPTIONS = {
-  serverSelectionTimeoutMS: 3_000,
-  connectTimeoutMS: 5_000,
-  bufferCommands: false,
-  monitorCommands: true,
-} as const;
+function databaseConnectionOptions(config: AppConfig) {
+  const operationTimeoutMs = config.database.operationTimeoutMs;
+  return {
+    serverSelectionTimeoutMS: 3_000,
+    connectTimeoutMS: Math.min(5_000, operationTimeoutMs),
+    socketTimeoutMS: operationTimeoutMs,
+    bufferCommands: false,
+    monitorCommands: true,
+    writeConcern: { w: 'majority' },
+    readConcern: { level: 'majority' },
+  } as const;
+}
 
 @Module({})
 export class AppModule {
@@ -48,7 +73,8 @@ export class AppModule {
         AppConfigModule.forRoot(config, clock),
         MetricsModule,
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
-        MongooseModule.forRoot(config.mongodbUri, { ...DATABASE_CONNECTION_OPTIONS }),
+        MongooseModule.forRoot(config.mongodbUri, databaseConnectionOptions(config)),
+        DeploymentCheckModule,
         CqrsModule.forRoot(),
         ScheduleModule.forRoot(),
         TerminusModule,

@@ -227,4 +227,23 @@ describe('loadAppConfig', () => {
       }
     });
   });
+
+  it('bounds database operations (DB_OPERATION_TIMEOUT_MS) and refuses a second instance on FerretDB unless told', () => {
+    expect(loadAppConfig(base).database).toEqual({
+      operationTimeoutMs: 30_000,
+      allowMultipleInstancesOnFerretDb: false,
+    });
+    expect(
+      loadAppConfig({ ...base, DB_OPERATION_TIMEOUT_MS: '1500', FERRETDB_ALLOW_MULTIPLE_INSTANCES: 'true' })
+        .database,
+    ).toEqual({ operationTimeoutMs: 1500, allowMultipleInstancesOnFerretDb: true });
+    for (const wrong of ['0', '99', '600001', '1.5', 'soon']) {
+      expect(() => loadAppConfig({ ...base, DB_OPERATION_TIMEOUT_MS: wrong })).toThrow(
+        /DB_OPERATION_TIMEOUT_MS/,
+      );
+    }
+    expect(() => loadAppConfig({ ...base, FERRETDB_ALLOW_MULTIPLE_INSTANCES: 'yes' })).toThrow(
+      /FERRETDB_ALLOW_MULTIPLE_INSTANCES must be true or false/,
+    );
+  });
 });

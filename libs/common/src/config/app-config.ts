@@ -118,6 +118,10 @@ const envSchema = z
       .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, { error: 'must be a claim name or a dotted path' })
       .default('preferred_username'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DB_OPERATION_TIMEOUT_MS: intIn(100, 600_000, 30_000),
+    FERRETDB_ALLOW_MULTIPLE_INSTANCES: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false'),
   })
   .superRefine((env, ctx) => {
     if (!env.SECRETS_KEY) {
@@ -232,6 +236,18 @@ export class AppConfig {
     };
   };
   readonly logLevel!: string;
+  readonly database!: {
+    /**
+     * How long one database round trip may go unanswered (DB_OPERATION_TIMEOUT_MS, the driver's socketTimeoutMS)
+     * before it fails as "database unavailable"; see databaseConnectionOptions in apps/api for why.
+     */
+    operationTimeoutMs: number;
+    /**
+     * FERRETDB_ALLOW_MULTIPLE_INSTANCES: start although another API instance is live on the same FerretDB
+     * database (its conditional updates are not atomic under concurrency), with a warning.
+     */
+    allowMultipleInstancesOnFerretDb: boolean;
+  };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -305,6 +321,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jwks: { cooldownMs: e.AUTH_JWKS_COOLDOWN_MS, cacheMaxAgeMs: e.AUTH_JWKS_CACHE_MAX_AGE_MS },
     },
     logLevel: e.LOG_LEVEL,
+    database: {
+      operationTimeoutMs: e.DB_OPERATION_TIMEOUT_MS,
+      allowMultipleInstancesOnFerretDb: e.FERRETDB_ALLOW_MULTIPLE_INSTANCES === 'true',
+    },
   });
 }
 
