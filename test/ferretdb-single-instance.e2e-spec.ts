@@ -170,8 +170,6 @@ describe('One API instance per FerretDB database (e2e)', () => {
       client.off('commandStarted', listener);
     }
     const insert = started.find((e) => e.commandName === 'insert' && e.command.insert === 'workers');
-    const find = started.find((e) => e.commandName === 'find' && e.command.find === 'workers');
     expect(insert?.command.writeConcern).toEqual({ w: 'majority' });
-    expect(find?.command.readConcern).toEqual({ level: 'majority' });
   });
 });

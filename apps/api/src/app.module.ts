@@ -46,10 +46,11 @@ import { WorkersController } from './workers/workers.controller';
  * (FerretDB v1.24.2 also refuses maxTimeMS on `distinct`). The clock runs only while an answer is awaited, so
  * idle pooled connections stay open, and 30 s is far above the slowest legitimate call (a full scan on FerretDB).
  *
- * Write concern `majority` (journaled on MongoDB's default settings) and read concern `majority`: a removal, a
- * tombstone or a lease is only acknowledged once a failover cannot roll it back, and what a reconciliation reads
- * and acts on is not a write that a failover will undo. FerretDB v1.24.2 accepts both on every command this
- * service sends (checked) and has nothing to wait for; on a standalone MongoDB the majority is the one node.
+ * Write concern `majority` (journaled on MongoDB's default settings): a removal, a tombstone or a lease is only
+ * acknowledged once a failover cannot roll it back. FerretDB v1.24.2 accepts it on every command this service
+ * sends (checked) and has nothing to wait for; on a standalone MongoDB the majority is the one node. Reads keep
+ * the server's default read concern: `majority` reads are not available on every deployment (standalone servers
+ * among them), and the code must run unchanged on any MongoDB 6/7.
  */
 function databaseConnectionOptions(config: AppConfig) {
   const operationTimeoutMs = config.database.operationTimeoutMs;
@@ -60,7 +61,6 @@ function databaseConnectionOptions(config: AppConfig) {
     bufferCommands: false,
     monitorCommands: true,
     writeConcern: { w: 'majority' },
-    readConcern: { level: 'majority' },
   } as const;
 }
 
