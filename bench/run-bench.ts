@@ -423,7 +423,7 @@ async function main(): Promise<void> {
       `- steady state writes 0 lab documents: ours ${steadyOurs.figures.labDocsWritten} -> ${check(steadyOurs.figures.labDocsWritten === 0)}` +
         ` (other collections: ${steadyOurs.figures.docsWritten - steadyOurs.figures.labDocsWritten} documents: the per-worker lease and sync status)`,
       `- per worker 1 list + 1 detail per lab (steady): labs.list ${route(steadyOurs.figures, 'labs.list')} (expected ${W}), labs.get ${route(steadyOurs.figures, 'labs.get')} (expected ${W * L}) -> ${check(route(steadyOurs.figures, 'labs.list') === W && route(steadyOurs.figures, 'labs.get') === W * L)};` +
-        ` plus 1 system_information per worker (${route(steadyOurs.figures, 'system_information')}), the trust check before the list; cold sync also logs in once per worker (authenticate ${route(coldOurs.figures, 'authenticate')})`,
+        ` plus 1 system_information per worker (${route(steadyOurs.figures, 'system_information')}), the trust check before the list; cold sync also logs in once per worker (auth_extended ${route(coldOurs.figures, 'auth_extended')}, which also tells whether the account is an admin)`,
       `- a worker's writes go out as 1 bulk command: cold sync sent ${coldOurs.figures.labWriteCommands} write commands to lab_records for ${W} workers -> ${check(coldOurs.figures.labWriteCommands === W)};` +
         ` churn sent ${churnOurs.figures.labWriteCommands} (one unordered bulkWrite per worker; the driver sends its inserts and its updates as 2 commands)`,
       `- churn: ${churnCount} labs deleted behind the service's back cost ${W * churnCount} extra GET /labs/{id} (the 404 confirmation), labs.get ${route(churnOurs.figures, 'labs.get')}`,
