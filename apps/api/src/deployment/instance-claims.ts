@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError } from '@app/common';
 
 /** Where API instances claim a FerretDB database. */
 export const INSTANCE_CLAIMS_COLLECTION = 'api_instance_claims';
@@ -72,7 +73,7 @@ export class InstanceClaims {
         await this.collection.insertOne(claim);
       } catch (error) {
         // Another instance took this epoch first: look again (its claim is live now).
-        if (isDuplicateKey(error) && attempt < MAX_CLAIM_ATTEMPTS) continue;
+        if (isDuplicateKeyError(error) && attempt < MAX_CLAIM_ATTEMPTS) continue;
         throw error;
       }
       // Older claims are history; only the latest counts. Best effort: a leftover one is never the latest.
@@ -102,10 +103,6 @@ export class InstanceClaims {
   private latest(): Promise<InstanceClaim | null> {
     return this.collection.find({}).sort({ epoch: -1 }).limit(1).next();
   }
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
 
 /**

@@ -16,6 +16,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { ApplicationError } from '../errors/application.error';
 import { isDatabaseUnavailableError } from '../errors/database-unavailable';
+import { isDuplicateKeyError } from '../errors/duplicate-key';
 import { FieldError, InvalidInputError } from '../errors/invalid-input.error';
 
 export interface ProblemDetails {
@@ -136,7 +137,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const clientError = this.clientErrorOf(exception);
     if (clientError) return this.base(clientError.status, clientError.detail, instance);
-    if (this.isDuplicateKey(exception)) {
+    if (isDuplicateKeyError(exception)) {
       return this.base(409, 'The resource conflicts with one that exists already', instance, 'conflict');
     }
     return this.base(500, 'The server could not complete the request', instance, 'internal');
@@ -183,11 +184,5 @@ export class ProblemDetailsFilter implements ExceptionFilter {
             ? e.message
             : (STATUS_CODES[status] ?? 'Bad request');
     return { status: status === HttpStatus.PAYLOAD_TOO_LARGE ? 413 : status, detail };
-  }
-
-  private isDuplicateKey(exception: unknown): boolean {
-    return (
-      typeof exception === 'object' && exception !== null && (exception as { code?: unknown }).code === 11000
-    );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
 import { auditEventKey, LabAuditEvent } from '../../../domain/lab-audit-event';
 import {
   AuditEventFilter,
@@ -8,6 +8,7 @@ import {
   StoredAuditEvent,
 } from '../../../application/ports/audit-event.repository';
 import { AuditEventDocument } from './audit-event.schema';
+import { isDuplicateKeyError } from '@app/common';
 
 function toStored(doc: AuditEventDocument): StoredAuditEvent {
   return {
@@ -50,7 +51,7 @@ export class MongoAuditEventRepository extends AuditEventRepository {
       await this.model.collection.insertOne(doc as never);
       return true;
     } catch (error) {
-      if (error instanceof mongo.MongoServerError && error.code === 11000) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeliveryStatus,
@@ -11,6 +11,7 @@ import {
 import { outboxDueOf } from '../../../application/outbox/outbox-due';
 import { removalEventFromData } from './lab-record.mapper';
 import { LabRecordDocument } from './lab-record.schema';
+import { isDuplicateKeyError } from '@app/common';
 
 type Doc = LabRecordDocument;
 
@@ -79,7 +80,7 @@ export class MongoLabEventOutbox extends LabEventOutbox {
       await this.claims().insertOne({ _id, at: now } as never);
       return true;
     } catch (error) {
-      if (error instanceof mongo.MongoServerError && error.code === 11000) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }

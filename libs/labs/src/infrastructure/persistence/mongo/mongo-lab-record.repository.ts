@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
-import { AppConfig, Page } from '@app/common';
+import { AppConfig, isDuplicateKeyError, Page } from '@app/common';
 import {
   LabListFilter,
   LabRecordRepository,
@@ -110,7 +110,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
       const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
       for (const e of writeErrors) {
-        if (e.code === 11000) failedOps.add(e.index);
+        if (isDuplicateKeyError(e)) failedOps.add(e.index);
         else refused.push({ labId: labIdOfOp[e.index], error: e.errmsg ?? `code ${e.code}` });
       }
       inserted = error.result.insertedCount;
@@ -140,7 +140,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
         return true;
       } catch (error) {
         // A refresh created the record since we looked: tombstone that one instead.
-        if ((error as { code?: unknown }).code !== 11000) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
     }
     const result = await this.model.collection.updateOne({ _id: doc._id, removal: null } as never, {

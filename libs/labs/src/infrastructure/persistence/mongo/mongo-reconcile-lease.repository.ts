@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
 import {
   ReconcileLease,
   ReconcileLeaseRepository,
 } from '../../../application/ports/reconcile-lease.repository';
 import { ReconcileLeaseDocument } from './reconcile-lease.schema';
+import { isDuplicateKeyError } from '@app/common';
 
 /** What a released lease expires at: in the past for every `now`, and told apart from a lease that ran out. */
 const RELEASED = new Date(0);
@@ -48,7 +49,7 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
         .exec();
     } catch (error) {
       // The upsert met a lease at our epoch or above: someone stepped over our claim meanwhile.
-      if (isDuplicateKey(error)) return null;
+      if (isDuplicateKeyError(error)) return null;
       throw error;
     }
     if (epoch % 50 === 0) {
@@ -85,7 +86,7 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
         } as never);
         return epoch;
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
       const claim = await this.claims().findOne<{ claimedAt: Date }>({
         _id: `${workerId}#${epoch}` as never,
@@ -133,8 +134,4 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
 
 function heldBy(lease: ReconcileLease): { _id: string; holder: string; epoch: number } {
   return { _id: lease.workerId, holder: lease.holder, epoch: lease.epoch };
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongo.MongoServerError && error.code === 11000;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { ConflictError, Page } from '@app/common';
+import { ConflictError, isDuplicateKeyError, Page } from '@app/common';
 import { WorkerRepository } from '../../../application/ports/worker.repository';
 import { CmlContact } from '../../../domain/cml-contact';
 import { ReconcileSummary } from '../../../domain/reconcile-summary';
@@ -75,7 +75,7 @@ export class MongoWorkerRepository extends WorkerRepository {
     try {
       return await operation;
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       const text = `${(error as Error).message} ${JSON.stringify((error as { keyPattern?: unknown }).keyPattern ?? {})}`;
       if (text.includes('worker_name_unique') || text.includes('nameKey')) {
         throw new ConflictError('A worker with this name exists already', { field: 'name' });
@@ -86,15 +86,4 @@ export class MongoWorkerRepository extends WorkerRepository {
       throw new ConflictError('The worker conflicts with an existing one');
     }
   }
-}
-
-/**
- * E11000 on MongoDB. FerretDB v1 reports a unique violation caused by an update (not an insert)
- * as InternalError code 1 with SQLite's "UNIQUE constraint failed" text; both mean "taken".
- */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  return (
-    e.code === 11000 || (typeof e.message === 'string' && e.message.includes('UNIQUE constraint failed'))
-  );
 }
