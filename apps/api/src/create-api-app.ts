@@ -9,11 +9,17 @@ import { loadWebConsoleConfig, mountWebConsole, WebConsoleConfig } from './web/w
 
 export const BODY_LIMIT = '256kb';
 
-/** Builds the API exactly as production runs it; e2e tests use the same function. */
+/**
+ * Builds the API exactly as production runs it; e2e tests use the same function.
+ * @param opts.shutdownHooks false when the caller owns the process's signals (the demo closes
+ *   several apps in order): Nest's own SIGINT handler would close this app a second time,
+ *   concurrently, and close the database under hooks that still need it.
+ */
 export async function createApiApp(
   config: AppConfig,
   clock?: Clock,
   web: WebConsoleConfig = loadWebConsoleConfig(),
+  opts: { shutdownHooks?: boolean } = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, clock), {
     bufferLogs: true,
@@ -23,7 +29,7 @@ export async function createApiApp(
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  if (opts.shutdownHooks ?? true) app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   const document = SwaggerModule.createDocument(
     app,

@@ -96,7 +96,8 @@ async function main(): Promise<void> {
             .join(','),
       }),
     );
-    const audit = await createAuditApp(auditConfig);
+    // The demo owns SIGINT/SIGTERM and closes the apps in order (shutdown below).
+    const audit = await createAuditApp(auditConfig, undefined, { shutdownHooks: false });
     await listenOrExit(
       auditPortSetting,
       () => audit.listen(auditPort, host),
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
   stops.push(() => simulator.close());
   console.warn(`demo CML simulator on ${simulator.url} (admin API under ${simulator.url}/_sim)`);
 
-  const app = await createApiApp(config);
+  const app = await createApiApp(config, undefined, undefined, { shutdownHooks: false });
   await app.init();
   await registerDemoWorker(app.get(CommandBus), app.get(QueryBus), simulator.url, simulator.caCertPem);
   await listenOrExit(

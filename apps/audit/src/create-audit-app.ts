@@ -8,8 +8,15 @@ import { AuditModule } from './audit.module';
 
 export const AUDIT_BODY_LIMIT = '256kb';
 
-/** Builds the audit consumer exactly as production runs it; e2e tests use the same function. */
-export async function createAuditApp(config: AuditConfig, clock?: Clock): Promise<INestApplication> {
+/**
+ * Builds the audit consumer exactly as production runs it; e2e tests use the same function.
+ * @param opts.shutdownHooks false when the caller owns the process's signals (the demo).
+ */
+export async function createAuditApp(
+  config: AuditConfig,
+  clock?: Clock,
+  opts: { shutdownHooks?: boolean } = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AuditModule.forRoot(config, clock), {
     bufferLogs: true,
     bodyParser: false,
@@ -28,7 +35,7 @@ export async function createAuditApp(config: AuditConfig, clock?: Clock): Promis
   });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  if (opts.shutdownHooks ?? true) app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // The web console (apps/web) reads the audit trail from another origin (the API's), with the operator's
   // bearer token. No CORS unless AUDIT_CORS_ORIGINS lists the origins: a page on any other site must not read
