@@ -9,7 +9,6 @@ import mongoose, { Connection, Model } from 'mongoose';
 import { HttpCloudEventSender } from '@app/cloud-events';
 import { AppConfig, Clock } from '@app/common';
 import { testDatabaseUri } from '../../../../../test/support/test-database';
-import { CmlLabSnapshot } from '../../domain/cml-lab-snapshot';
 import { LabRecord } from '../../domain/lab-record.aggregate';
 import { LabRecordDocument, LabRecordSchema } from '../../infrastructure/persistence/mongo/lab-record.schema';
 import { MongoLabEventOutbox } from '../../infrastructure/persistence/mongo/mongo-lab-event-outbox';
@@ -18,6 +17,7 @@ import { OutboxRelayJob } from '../jobs/outbox-relay.job';
 import { OutboxDelivery } from '../ports/lab-event-outbox';
 import { LabEventDeliverer } from './lab-event-deliverer';
 import { outboxDueOf } from './outbox-due';
+import { plainLabSnapshot } from '../../testing/plain-lab-snapshot.fixture';
 
 const W = '6b1f2d3e-0000-4000-8000-000000000002';
 const clock: Clock = { now: () => new Date() };
@@ -51,23 +51,7 @@ class Sink {
   }
 }
 
-function snap(i: number): CmlLabSnapshot {
-  return {
-    id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
-    state: 'DEFINED_ON_CORE',
-    created: '',
-    modified: '',
-    title: `Lab ${i}`,
-    description: '',
-    notes: '',
-    owner: 'u',
-    ownerUsername: 'alice',
-    ownerFullname: '',
-    nodeCount: 1,
-    linkCount: 0,
-    groups: [],
-  };
-}
+const snap = (i: number) => plainLabSnapshot(i, '9000');
 
 describe('outbox: the due time follows the stored deliveries (real FerretDB, real HTTP sinks)', () => {
   const sinks = [new Sink(), new Sink()];

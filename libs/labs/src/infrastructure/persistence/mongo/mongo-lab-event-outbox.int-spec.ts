@@ -1,32 +1,16 @@
 import mongoose, { Connection, Model } from 'mongoose';
 import { AppConfig } from '@app/common';
 import { testDatabaseUri } from '../../../../../../test/support/test-database';
-import { CmlLabSnapshot } from '../../../domain/cml-lab-snapshot';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { LabRecordDocument, LabRecordSchema } from './lab-record.schema';
 import { MongoLabEventOutbox } from './mongo-lab-event-outbox';
 import { MongoLabRecordRepository } from './mongo-lab-record.repository';
+import { plainLabSnapshot } from '../../../testing/plain-lab-snapshot.fixture';
 
 const W = '5a0e1c2d-0000-4000-8000-000000000001';
 const SINKS = ['http://sink-a.test/', 'http://sink-b.test/'];
 
-function snap(i: number): CmlLabSnapshot {
-  return {
-    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    state: 'DEFINED_ON_CORE',
-    created: '',
-    modified: '',
-    title: `Lab ${i}`,
-    description: '',
-    notes: '',
-    owner: 'u',
-    ownerUsername: 'alice',
-    ownerFullname: '',
-    nodeCount: 1,
-    linkCount: 0,
-    groups: [],
-  };
-}
+const snap = (i: number) => plainLabSnapshot(i);
 
 describe('MongoLabEventOutbox (real FerretDB)', () => {
   let connection: Connection;
