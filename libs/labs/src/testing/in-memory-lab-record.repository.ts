@@ -1,0 +1,246 @@
+import { Page } from '@app/common';
+import {
+  LabListFilter,
+  LabRecordRepository,
+  LabWriteResult,
+} from '../application/ports/lab-record.repository';
+import { OutboxDelivery } from '../application/ports/lab-event-outbox';
+import { LabRecord, LabRecordProps, LabRemovalEvent } from '../domain/lab-record.aggregate';
+
+/**
+ * One stored lab record as the Mongo repository keeps it: the record, and with a removal the
+ * outbox fields written by the same write (one pending delivery per sink, the due time, the
+ * dead flag). InMemoryLabEventOutbox reads and writes the same documents.
+ */
+export interface InMemoryLabDocument {
+  props: LabRecordProps;
+  deliveries: OutboxDelivery[];
+  outboxDue: Date | null;
+  outboxHasDead: boolean;
+}
+
+/** Copies an event with its class, so that what is stored never aliases what a caller holds. */
+export function copyRemovalEvent<E extends LabRemovalEvent>(event: E): E {
+  return Object.assign(
+    Object.create(Object.getPrototypeOf(event) as object) as E,
+    structuredClone({ ...event }),
+  );
+}
+
+function copyProps(props: LabRecordProps): LabRecordProps {
+  const { removal, ...rest } = props;
+  return {
+    ...structuredClone(rest),
+    removal: removal
+      ? { kind: removal.kind, at: new Date(removal.at), event: copyRemovalEvent(removal.event) }
+      : null,
+  };
+}
+
+export function copyDelivery(d: OutboxDelivery): OutboxDelivery {
+  return {
+    ...d,
+    nextAttemptAt: new Date(d.nextAttemptAt),
+    deliveredAt: d.deliveredAt ? new Date(d.deliveredAt) : null,
+  };
+}
+
+/** The first key starting with `$` anywhere in a value: MongoDB and FerretDB refuse such documents. */
+function forbiddenKey(value: unknown): string | null {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = forbiddenKey(item);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || value instanceof Date) return null;
+  for (const [key, nested] of Object.entries(value)) {
+    if (key.startsWith('$')) return key;
+    const found = forbiddenKey(nested);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * LabRecordRepository without a database, keeping the port's contract as MongoLabRecordRepository
+ * does: records keyed by `${workerId}:${labId}`; tombstones stay (findByWorker and findOne return
+ * them, page and findPendingOrphans do not); saveChanges inserts (a taken id is a conflict) and
+ * updates only at `expectedVersion`, never over a tombstone nor over a record a newer fence wrote,
+ * bumping the stored version; a document with a `$` key is refused alone; saveDeletion tombstones
+ * unless removed already; removeAllForWorker keeps tombstones whose events are not settled.
+ * Every read returns a fresh copy, so that a caller's changes reach the store only by a write.
+ */
+export class InMemoryLabRecordRepository extends LabRecordRepository {
+  /** The stored documents, in insertion order (the natural order of a collection). */
+  readonly documents = new Map<string, InMemoryLabDocument>();
+  /** When set, every read throws this (a database that is down). */
+  failReads: Error | null = null;
+  /** When set, every write throws this and stores nothing. */
+  failWrites: Error | null = null;
+
+  /** @param sinks the configured CloudEvents sinks: a removal gets one pending delivery per sink. */
+  constructor(private readonly sinks: readonly string[] = []) {
+    super();
+  }
+
+  /** Stores records as they are (their version and fence included), bypassing every check. */
+  seed(...records: LabRecord[]): void {
+    for (const record of records) this.documents.set(record.id, this.toDocument(record.toProps()));
+  }
+
+  async findByWorker(workerId: string): Promise<LabRecord[]> {
+    this.read();
+    return this.where((d) => d.props.workerId === workerId).map(toRecord);
+  }
+
+  async findOne(workerId: string, labId: string): Promise<LabRecord | null> {
+    this.read();
+    const doc = this.documents.get(`${workerId}:${labId}`);
+    return doc ? toRecord(doc) : null;
+  }
+
+  async findPendingOrphans(workerId: string): Promise<LabRecord[]> {
+    this.read();
+    return this.where(
+      (d) => d.props.workerId === workerId && d.props.removal === null && d.props.pendingOrphan !== null,
+    ).map(toRecord);
+  }
+
+  async page(workerId: string, filter: LabListFilter): Promise<Page<LabRecord>> {
+    this.read();
+    const { afterLabId, state, owner, limit } = filter;
+    const matching = this.where(
+      (d) =>
+        d.props.workerId === workerId &&
+        d.props.removal === null &&
+        (!afterLabId || d.props.labId > afterLabId) &&
+        (!state || d.props.state === state) &&
+        (!owner || d.props.owner === owner || d.props.ownerUsername === owner),
+    ).sort((a, b) => (a.props.labId < b.props.labId ? -1 : a.props.labId > b.props.labId ? 1 : 0));
+    const items = matching.slice(0, limit).map(toRecord);
+    return { items, nextCursor: matching.length > limit ? items[items.length - 1].labId : null };
+  }
+
+  async saveChanges(
+    created: LabRecord[],
+    updated: { record: LabRecord; expectedVersion: number }[],
+    fence?: number,
+  ): Promise<LabWriteResult> {
+    this.write();
+    const result: LabWriteResult = { created: 0, updated: 0, conflicts: [], refused: [] };
+    for (const record of created) {
+      const props = record.toProps();
+      const refusal = this.refusalOf(props);
+      if (refusal) {
+        result.refused.push({ labId: record.labId, error: refusal });
+      } else if (this.documents.has(record.id)) {
+        result.conflicts.push(record.labId);
+      } else {
+        this.documents.set(record.id, this.toDocument({ ...props, fence: fence ?? props.fence }));
+        result.created++;
+      }
+    }
+    for (const { record, expectedVersion } of updated) {
+      const stored = this.documents.get(record.id);
+      const matches =
+        stored !== undefined &&
+        stored.props.version === expectedVersion &&
+        stored.props.removal === null &&
+        (fence === undefined || stored.props.fence <= fence);
+      if (!matches) {
+        result.conflicts.push(record.labId);
+        continue;
+      }
+      const props = record.toProps();
+      const refusal = this.refusalOf(props);
+      if (refusal) {
+        result.refused.push({ labId: record.labId, error: refusal });
+        continue;
+      }
+      const next = this.toDocument({ ...props, version: expectedVersion + 1, fence: fence ?? props.fence });
+      // Like the `$set` of the Mongo update: the dead flag is not one of the fields it writes.
+      this.documents.set(record.id, { ...next, outboxHasDead: stored.outboxHasDead });
+      result.updated++;
+    }
+    return result;
+  }
+
+  async saveDeletion(record: LabRecord, isNew: boolean): Promise<boolean> {
+    this.write();
+    const props = record.toProps();
+    const stored = this.documents.get(record.id);
+    if (isNew && !stored) {
+      this.documents.set(record.id, this.toDocument(props));
+      return true;
+    }
+    // A refresh created the record since the caller looked, or it existed: tombstone what is stored.
+    if (!stored || stored.props.removal !== null) return false;
+    const removed = this.toDocument(props);
+    stored.props = {
+      ...stored.props,
+      removal: removed.props.removal,
+      pendingOrphan: null,
+      version: stored.props.version + 1,
+    };
+    stored.deliveries = removed.deliveries;
+    stored.outboxDue = removed.outboxDue;
+    return true;
+  }
+
+  async removeAllForWorker(workerId: string): Promise<number> {
+    this.write();
+    let removed = 0;
+    for (const [id, doc] of this.documents) {
+      if (doc.props.workerId !== workerId) continue;
+      if (doc.props.removal === null || (doc.outboxDue === null && !doc.outboxHasDead)) {
+        this.documents.delete(id);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private toDocument(props: LabRecordProps): InMemoryLabDocument {
+    const stored = copyProps(props);
+    const at = stored.removal?.at;
+    return {
+      props: stored,
+      deliveries: at
+        ? this.sinks.map((sink) => ({
+            sink,
+            status: 'pending' as const,
+            attempts: 0,
+            replays: 0,
+            nextAttemptAt: new Date(at),
+            lastError: null,
+            deliveredAt: null,
+          }))
+        : [],
+      outboxDue: at && this.sinks.length > 0 ? new Date(at) : null,
+      outboxHasDead: false,
+    };
+  }
+
+  private refusalOf(props: LabRecordProps): string | null {
+    const key = forbiddenKey(props);
+    return key ? `document field names must not start with '$': ${key}` : null;
+  }
+
+  private where(test: (doc: InMemoryLabDocument) => boolean): InMemoryLabDocument[] {
+    return [...this.documents.values()].filter(test);
+  }
+
+  private read(): void {
+    if (this.failReads) throw this.failReads;
+  }
+
+  private write(): void {
+    if (this.failWrites) throw this.failWrites;
+  }
+}
+
+function toRecord(doc: InMemoryLabDocument): LabRecord {
+  return LabRecord.restore(copyProps(doc.props));
+}
