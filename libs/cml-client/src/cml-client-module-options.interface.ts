@@ -1,20 +1,13 @@
-import type { ModuleMetadata, Type } from '@nestjs/common';
-import type { CmlRequestObserver } from './cml-request-observer';
-
-/** Options of `CmlClientModule.forRoot()`. Everything is optional. */
+/**
+ * What `CmlClientModule.forRootAsync`'s factory returns, usually from the application's validated
+ * configuration. The library reads no environment itself: a setting read in two places can disagree.
+ */
 export interface CmlClientModuleOptions {
-  /**
-   * Default per-request deadline in ms. When absent, `CML_TIMEOUT_MS` from the environment is used,
-   * then 15000.
-   */
-  timeoutMs?: number;
+  /** Default per-request deadline in ms (`AppConfig.cmlTimeoutMs`, CML_TIMEOUT_MS). */
+  timeoutMs: number;
   /**
    * CIDR ranges allowed although blocked by default (see `CmlAddressPolicy`), usually
    * `AppConfig.cmlAllowPrivateEndpoints`. Absent: loopback, link-local and metadata stay blocked.
    */
   allowedPrivateCidrs?: string[];
-  /** Observer implementation (e.g. Prometheus metrics); defaults to a no-op. */
-  observer?: Type<CmlRequestObserver>;
-  /** Modules the observer needs for its own dependencies. */
-  imports?: ModuleMetadata['imports'];
 }

@@ -1,12 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { CML_CLIENT_OPTIONS, CML_TIMEOUT_ENV, DEFAULT_CML_TIMEOUT_MS } from './cml-client.constants';
+import { CML_CLIENT_OPTIONS } from './cml-client.constants';
 import { CmlClientFactory } from './cml-client.factory';
 import { CmlClientModule } from './cml-client.module';
+import type { CmlClientModuleAsyncOptions } from './cml-client-module-async-options.interface';
 import type { CmlClientOptions } from './cml-client-options.interface';
 import type { CmlRequestEvent } from './cml-request-event.interface';
 import { CmlRequestObserver } from './cml-request-observer';
-import { resolveCmlTimeoutMs } from './cml-timeout.config';
 import { NoopCmlRequestObserver } from './noop-cml-request-observer';
 
 @Injectable()
@@ -14,50 +14,71 @@ class CustomObserver extends CmlRequestObserver {
   observe(_event: CmlRequestEvent): void {}
 }
 
-describe('CmlClientModule', () => {
-  const previous = process.env[CML_TIMEOUT_ENV];
-  afterEach(() => {
-    if (previous === undefined) {
-      delete process.env[CML_TIMEOUT_ENV];
-    } else {
-      process.env[CML_TIMEOUT_ENV] = previous;
-    }
-  });
+/** Stands in for the application's validated configuration. */
+class FakeConfig {
+  readonly cmlTimeoutMs = 4321;
+  readonly cmlAllowPrivateEndpoints = ['127.0.0.0/8'];
+}
 
-  async function compile(module: ReturnType<typeof CmlClientModule.forRoot>) {
-    const ref = await Test.createTestingModule({ imports: [module] }).compile();
-    return ref;
+@Module({ providers: [FakeConfig], exports: [FakeConfig] })
+class FakeConfigModule {}
+
+describe('CmlClientModule', () => {
+  async function compile(options: Partial<CmlClientModuleAsyncOptions> = {}) {
+    return Test.createTestingModule({
+      imports: [CmlClientModule.forRootAsync({ useFactory: () => ({ timeoutMs: 500 }), ...options })],
+    }).compile();
   }
 
   it('provides the factory and a no-op observer by default', async () => {
-    delete process.env[CML_TIMEOUT_ENV];
-    const ref = await compile(CmlClientModule.forRoot());
+    const ref = await compile();
 
     expect(ref.get(CmlClientFactory)).toBeInstanceOf(CmlClientFactory);
     expect(ref.get(CmlRequestObserver)).toBeInstanceOf(NoopCmlRequestObserver);
-    expect(ref.get<CmlClientOptions>(CML_CLIENT_OPTIONS)).toEqual({ timeoutMs: DEFAULT_CML_TIMEOUT_MS });
+    expect(ref.get<CmlClientOptions>(CML_CLIENT_OPTIONS)).toEqual({ timeoutMs: 500 });
     await ref.close();
   });
 
-  it('reads CML_TIMEOUT_MS, and an explicit option wins over it', async () => {
-    process.env[CML_TIMEOUT_ENV] = '7000';
-    const fromEnv = await compile(CmlClientModule.forRoot());
-    const explicit = await compile(CmlClientModule.forRoot({ timeoutMs: 500 }));
+  it('takes timeout and allow-list from an injected configuration', async () => {
+    const ref = await compile({
+      imports: [FakeConfigModule],
+      inject: [FakeConfig],
+      useFactory: (c: FakeConfig) => ({
+        timeoutMs: c.cmlTimeoutMs,
+        allowedPrivateCidrs: c.cmlAllowPrivateEndpoints,
+      }),
+    });
 
-    expect(fromEnv.get<CmlClientOptions>(CML_CLIENT_OPTIONS).timeoutMs).toBe(7000);
-    expect(explicit.get<CmlClientOptions>(CML_CLIENT_OPTIONS).timeoutMs).toBe(500);
-    await fromEnv.close();
-    await explicit.close();
+    expect(ref.get<CmlClientOptions>(CML_CLIENT_OPTIONS)).toEqual({
+      timeoutMs: 4321,
+      allowedPrivateCidrs: ['127.0.0.0/8'],
+    });
+    await ref.close();
+  });
+
+  // The application validates CML_TIMEOUT_MS (range 100 to 600000, `1e4` is 10000); a second reader here once
+  // refused values the configuration accepted, and ended the start-up with another message.
+  it('does not read CML_TIMEOUT_MS itself', async () => {
+    const previous = process.env.CML_TIMEOUT_MS;
+    process.env.CML_TIMEOUT_MS = '1e4';
+    try {
+      const ref = await compile();
+      expect(ref.get<CmlClientOptions>(CML_CLIENT_OPTIONS).timeoutMs).toBe(500);
+      await ref.close();
+    } finally {
+      if (previous === undefined) delete process.env.CML_TIMEOUT_MS;
+      else process.env.CML_TIMEOUT_MS = previous;
+    }
   });
 
   it('binds a custom observer', async () => {
-    const ref = await compile(CmlClientModule.forRoot({ observer: CustomObserver }));
+    const ref = await compile({ observer: CustomObserver });
 
     expect(ref.get(CmlRequestObserver)).toBeInstanceOf(CustomObserver);
     await ref.close();
   });
 
-  it.each(['abc', '-5', '0', '1.5'])('fails fast on CML_TIMEOUT_MS=%s', (value) => {
-    expect(() => resolveCmlTimeoutMs(undefined, { [CML_TIMEOUT_ENV]: value })).toThrow(CML_TIMEOUT_ENV);
+  it.each([0, -5, 1.5, Number.NaN])('fails fast on a timeoutMs option of %s', async (timeoutMs) => {
+    await expect(compile({ useFactory: () => ({ timeoutMs }) })).rejects.toThrow('timeoutMs option');
   });
 });

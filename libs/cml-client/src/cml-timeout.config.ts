@@ -1,28 +1,12 @@
-import { CML_TIMEOUT_ENV, DEFAULT_CML_TIMEOUT_MS } from './cml-client.constants';
-
 /**
- * Resolves the default request timeout: explicit option, else `CML_TIMEOUT_MS`, else 15000.
+ * The default request timeout as given in the module options.
  *
- * @throws Error when a value is present but not a positive integer, so a typo fails at startup
- *   instead of silently falling back to the default.
+ * @throws Error when it is not a positive integer, so a wiring mistake fails at startup instead of
+ *   every request timing out at once (0) or never (NaN).
  */
-export function resolveCmlTimeoutMs(
-  explicit: number | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): number {
-  if (explicit !== undefined) {
-    return assertTimeout(explicit, 'timeoutMs option');
+export function checkedCmlTimeoutMs(timeoutMs: number): number {
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new Error('timeoutMs option must be a positive integer number of milliseconds');
   }
-  const raw = env[CML_TIMEOUT_ENV]?.trim();
-  if (!raw) {
-    return DEFAULT_CML_TIMEOUT_MS;
-  }
-  return assertTimeout(/^\d+$/.test(raw) ? Number(raw) : Number.NaN, CML_TIMEOUT_ENV);
-}
-
-function assertTimeout(value: number, source: string): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new Error(`${source} must be a positive integer number of milliseconds`);
-  }
-  return value;
+  return timeoutMs;
 }

@@ -63,7 +63,10 @@ import {
     CmlClientModule.forRootAsync({
       observer: PrometheusCmlRequestObserver,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ allowedPrivateCidrs: config.cmlAllowPrivateEndpoints }),
+      useFactory: (config: AppConfig) => ({
+        timeoutMs: config.cmlTimeoutMs,
+        allowedPrivateCidrs: config.cmlAllowPrivateEndpoints,
+      }),
     }),
     MongooseModule.forFeature([
       { name: LabRecordDocument.name, schema: LabRecordSchema },
