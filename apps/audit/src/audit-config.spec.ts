@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError } from '@app/common';
+import { ConfigValidationError, loadAppConfig } from '@app/common';
 import { loadAuditConfig } from './audit-config';
 
 const TOKEN = 'an-ingest-token-of-at-least-32-characters';
@@ -170,6 +170,62 @@ describe('loadAuditConfig', () => {
         audience: 'cml-labs',
       });
       expect(problemsOf({ ...closed, AUTH_JWT_SECRET: 'short' }).join('\n')).toMatch(/AUTH_JWT_SECRET/);
+    });
+  });
+
+  describe("the AUTH_* rules are the API's own", () => {
+    const { AUTH_DISABLED: _off, ...closed } = base;
+    const apiBase = {
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/cml',
+      SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+    };
+    const hs = {
+      AUTH_JWT_SECRET: 'j'.repeat(32),
+      AUTH_ISSUER: 'https://idp.test',
+      AUTH_AUDIENCE: 'cml-labs',
+    };
+    const jwks = {
+      AUTH_JWKS_URL: 'https://idp.test/certs',
+      AUTH_ISSUER: 'https://idp.test',
+      AUTH_AUDIENCE: 'cml-labs',
+    };
+
+    function apiAuthProblems(auth: NodeJS.ProcessEnv): string[] {
+      try {
+        loadAppConfig({ ...apiBase, ...auth });
+      } catch (error) {
+        return (error as ConfigValidationError).problems;
+      }
+      return [];
+    }
+
+    it.each<[string, NodeJS.ProcessEnv]>([
+      ['nothing configured', {}],
+      ['a short secret', { ...hs, AUTH_JWT_SECRET: 'short' }],
+      ['no issuer nor audience', { AUTH_JWT_SECRET: 'j'.repeat(32) }],
+      ['a JWKS over http', { ...jwks, AUTH_JWKS_URL: 'http://idp.test/certs' }],
+      ['a JWKS on loopback without the switch', { ...jwks, AUTH_JWKS_URL: 'http://127.0.0.1:9/certs' }],
+      ['a bad switch', { ...hs, AUTH_DISABLED: 'yes', AUTH_JWKS_ALLOW_HTTP_LOOPBACK: '1' }],
+      ['a cooldown out of range', { ...jwks, AUTH_JWKS_COOLDOWN_MS: '0' }],
+      ['an empty claim path segment', { ...hs, AUTH_ROLES_CLAIM: 'realm_access..roles' }],
+      ['a bad username claim', { ...hs, AUTH_USERNAME_CLAIM: 'a b' }],
+    ])('reports %s as the API does', (_case, auth) => {
+      const expected = apiAuthProblems(auth);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(problemsOf({ ...closed, ...auth })).toEqual(expected);
+    });
+
+    it('reads the same settings as the API from the same variables', () => {
+      const auth = { ...jwks, AUTH_ROLES_CLAIM: 'realm_access.roles', AUTH_JWKS_COOLDOWN_MS: '1000' };
+      expect(loadAuditConfig({ ...closed, ...auth }).auth).toEqual(
+        loadAppConfig({ ...apiBase, ...auth }).auth,
+      );
+    });
+
+    it("needs none of the API's other settings, and does not judge them", () => {
+      expect(() =>
+        loadAuditConfig({ ...base, SECRETS_KEY: 'short', PORT: 'eighty', CML_TIMEOUT_MS: 'soon' }),
+      ).not.toThrow();
     });
   });
 

@@ -1,26 +1,24 @@
 import { z } from 'zod';
-import { AppConfig, ConfigValidationError, loadAppConfig } from '@app/common';
-import { hiddenFromLogs, readSecretSetting } from '@app/common/config/secret-setting';
+import { AuthSettings, ConfigValidationError, readAuthSettings } from '@app/common';
+import {
+  commaSeparated,
+  intIn,
+  logLevel,
+  mongoUri,
+  optionalString,
+  readSharedSecret,
+  trueOrFalse,
+} from '@app/common/config/env-schemas';
+import { hiddenFromLogs } from '@app/common/config/secret-setting';
+import { httpUrlOf, isHttpUrl } from '@app/common/config/url-checks';
 import { ChatFormat } from './domain/chat-text';
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const CORS_MESSAGE = 'must be comma-separated origins (scheme://host[:port], no path), not *';
 
 const envSchema = z.object({
-  AUDIT_PORT: z.coerce
-    .number({ error: 'must be a port number (0 to 65535)' })
-    .int('must be a whole number')
-    .min(0, 'must be a port number (0 to 65535)')
-    .max(65535, 'must be a port number (0 to 65535)')
-    .default(8081),
-  AUDIT_MONGODB_URI: z
-    .string({ error: 'is required (or MONGODB_URI): mongodb://host:port/db' })
-    .regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URI'),
-  AUDIT_INGEST_AUTH_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  AUDIT_PORT: intIn(0, 65535, 8081, 'must be a port number (0 to 65535)'),
+  AUDIT_MONGODB_URI: mongoUri('is required (or MONGODB_URI): mongodb://host:port/db'),
+  AUDIT_INGEST_AUTH_DISABLED: trueOrFalse,
   AUDIT_CORS_ORIGINS: optionalString.refine(
     (v) => v === undefined || corsOriginsOf(v) !== null,
     CORS_MESSAGE,
@@ -32,21 +30,8 @@ const envSchema = z.object({
   NOTIFY_WEBHOOK_FORMAT: z
     .enum(['slack', 'markdown'], { error: 'must be slack or markdown' })
     .default('slack'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
+  LOG_LEVEL: logLevel,
 });
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The listed origins, normalised as browsers send them (`https://host[:port]`), or null when one is not an
@@ -54,40 +39,12 @@ function isHttpUrl(value: string): boolean {
  */
 function corsOriginsOf(value: string): string[] | null {
   const origins: string[] = [];
-  for (const item of value.split(',').map((o) => o.trim())) {
-    if (item === '') continue;
-    let url: URL;
-    try {
-      url = new URL(item);
-    } catch {
-      return null;
-    }
-    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !bare) return null;
+  for (const item of commaSeparated(value)) {
+    const url = httpUrlOf(item);
+    if (!url || url.pathname !== '/' || url.search || url.hash || url.username || url.password) return null;
     origins.push(url.origin);
   }
   return origins;
-}
-
-/**
- * The API's own AUTH_* rules (libs/common loadAppConfig), applied to the AUTH_* variables alone: apps/audit
- * verifies the same tokens the same way, and nothing of those rules is copied here. The placeholders only
- * satisfy the API's unrelated required settings.
- */
-function readAuthSettings(env: NodeJS.ProcessEnv): { auth?: AppConfig['auth']; problems: string[] } {
-  const authEnv = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('AUTH_')));
-  try {
-    const api = loadAppConfig({
-      ...authEnv,
-      MONGODB_URI: 'mongodb://placeholder/unused',
-      SECRETS_KEY: Buffer.alloc(32).toString('base64'),
-    });
-    return { auth: api.auth, problems: [] };
-  } catch (error) {
-    if (!(error instanceof ConfigValidationError)) throw error;
-    const own = error.problems.filter((p) => p.startsWith('AUTH_'));
-    return { problems: own.length > 0 ? own : error.problems };
-  }
 }
 
 /** Validated configuration of the audit consumer; also the DI token under which it is provided. */
@@ -101,7 +58,7 @@ export class AuditConfig {
    */
   readonly ingest!: { disabled: boolean; token?: string; hmacSecret?: string };
   /** Who may read the trail: the API's JWT settings (AUTH_*), the viewer role. */
-  readonly auth!: AppConfig['auth'];
+  readonly auth!: AuthSettings;
   /** Origins whose pages may read GET /api/audit-events from a browser; empty = no CORS at all. */
   readonly corsOrigins!: string[];
   /** Where owners are told about labs deleted outside cml-labs; none = no notifications. */
@@ -140,8 +97,8 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConf
       if (!byVariable.has(name)) byVariable.set(name, `${label} ${issue.message}`);
     }
   }
-  const token = readSecretSetting(env, 'AUDIT_INGEST_TOKEN', { minLength: 32 });
-  const hmacSecret = readSecretSetting(env, 'AUDIT_INGEST_HMAC_SECRET', { minLength: 32 });
+  const token = readSharedSecret(env, 'AUDIT_INGEST_TOKEN');
+  const hmacSecret = readSharedSecret(env, 'AUDIT_INGEST_HMAC_SECRET');
   if (token.problem) byVariable.set('AUDIT_INGEST_TOKEN', token.problem);
   if (hmacSecret.problem) byVariable.set('AUDIT_INGEST_HMAC_SECRET', hmacSecret.problem);
   const ingestDisabled = parsed.success && parsed.data.AUDIT_INGEST_AUTH_DISABLED === 'true';
@@ -159,7 +116,8 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConf
       );
     }
   }
-  const { auth, problems: authProblems } = readAuthSettings(env);
+  // Only the AUTH_* variables of the API's settings: the audit consumer has no use for the rest.
+  const { value: auth, problems: authProblems } = readAuthSettings(env);
   const problems = [...byVariable.values(), ...authProblems];
   if (!parsed.success || problems.length > 0 || !auth) throw new ConfigValidationError(problems);
   const e = parsed.data;

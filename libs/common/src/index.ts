@@ -9,6 +9,7 @@ export * from './errors/upstream-timeout.error';
 export * from './time/clock';
 export * from './pagination/cursor';
 export * from './config/app-config';
+export * from './config/auth-settings';
 export * from './http/problem-details.filter';
 export * from './http/validation.pipe';
 export * from './http/uuid-param.pipe';

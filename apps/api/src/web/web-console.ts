@@ -4,6 +4,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { AppConfig, ConfigValidationError } from '@app/common';
+import { isHttpUrl } from '@app/common/config/url-checks';
 
 /** Settings of the web console (apps/web); read here so that libs/common's config stays the API's own. */
 export interface WebConsoleConfig {
@@ -89,13 +90,4 @@ function findConsoleBuild(from: string): string | undefined {
     dir = parent;
   }
   return undefined;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
 }

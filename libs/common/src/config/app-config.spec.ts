@@ -228,6 +228,22 @@ describe('loadAppConfig', () => {
     });
   });
 
+  // The one reader of CML_TIMEOUT_MS: the CML client takes the value from here (libs/labs wires it).
+  it('reads CML_TIMEOUT_MS as a whole number of ms from 100 to 600000', () => {
+    expect(loadAppConfig({ ...base, CML_TIMEOUT_MS: '7000' }).cmlTimeoutMs).toBe(7000);
+    expect(loadAppConfig({ ...base, CML_TIMEOUT_MS: '1e4' }).cmlTimeoutMs).toBe(10_000);
+    for (const wrong of ['99', '600001', '1.5', 'soon']) {
+      expect(() => loadAppConfig({ ...base, CML_TIMEOUT_MS: wrong })).toThrow(/CML_TIMEOUT_MS/);
+    }
+  });
+
+  it('names the log levels it accepts, in the words of apps/audit', () => {
+    expect(loadAppConfig(base).logLevel).toBe('info');
+    expect(() => loadAppConfig({ ...base, LOG_LEVEL: 'loud' })).toThrow(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    );
+  });
+
   it('bounds database operations (DB_OPERATION_TIMEOUT_MS) and refuses a second instance on FerretDB unless told', () => {
     expect(loadAppConfig(base).database).toEqual({
       operationTimeoutMs: 30_000,

@@ -1,13 +1,17 @@
 import { z } from 'zod';
-import { hiddenFromLogs, readSecretSetting } from './secret-setting';
-
-const intIn = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int(`must be a whole number`).min(min).max(max).default(fallback);
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+import { AuthSettings, authSettingsOf, authSettingsShape, checkAuthSettings } from './auth-settings';
+import {
+  commaSeparated,
+  intIn,
+  logLevel,
+  mongoUri,
+  optionalString,
+  problemOf,
+  readSharedSecret,
+  trueOrFalse,
+} from './env-schemas';
+import { hiddenFromLogs } from './secret-setting';
+import { isHttpUrlWithoutCredentials } from './url-checks';
 
 const isSecretsKey = (v: string) => Buffer.from(v, 'base64').length === 32;
 
@@ -16,15 +20,9 @@ const secretsKey = optionalString.refine(
   'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
 );
 
-const splitList = (v: string | undefined): string[] =>
-  (v ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-
 /** The keys themselves never appear in a message, only their position in the list. */
 const previousSecretsKeys = optionalString.superRefine((v, ctx) => {
-  const wrong = splitList(v)
+  const wrong = commaSeparated(v)
     .map((key, i) => (isSecretsKey(key) ? 0 : i + 1))
     .filter((position) => position > 0);
   if (wrong.length > 0) {
@@ -37,41 +35,17 @@ const previousSecretsKeys = optionalString.superRefine((v, ctx) => {
   }
 });
 
-/** Hosts an `http:` JWKS URL may name when AUTH_JWKS_ALLOW_HTTP_LOOPBACK=true (local tests only). */
-const isLoopbackHost = (hostname: string) =>
-  hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-
-/** `a.b.c` → ['a', 'b', 'c']; comma-separated; every segment non-empty. */
-const roleClaimPaths = optionalString.refine(
-  (v) => v === undefined || splitList(v).every((p) => p.split('.').every((segment) => segment.length > 0)),
-  'must be comma-separated claim paths, e.g. resource_access.cml-labs.roles,realm_access.roles',
-);
-
-/**
- * Comma-separated http(s) URLs without credentials: fetch refuses URLs with user:password, and the
- * URL would then show up in errors and logs.
- */
+/** Comma-separated http(s) URLs without credentials (blank entries are skipped). */
 const sinkList = optionalString.refine(
   (v) =>
-    v === undefined ||
-    v.split(',').every((u) => {
-      if (u.trim() === '') return true;
-      try {
-        const url = new URL(u.trim());
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
-      } catch {
-        return false;
-      }
-    }),
+    v === undefined || v.split(',').every((u) => u.trim() === '' || isHttpUrlWithoutCredentials(u.trim())),
   'must be comma-separated http(s) URLs without credentials',
 );
 
 const envSchema = z
   .object({
     PORT: intIn(0, 65535, 8080),
-    MONGODB_URI: z
-      .string({ error: 'is required (mongodb://host:port/db)' })
-      .regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URI'),
+    MONGODB_URI: mongoUri('is required (mongodb://host:port/db)'),
     LABS_REFRESH_INTERVAL: intIn(0, 7 * 24 * 3600, 1800),
     RECONCILE_CONCURRENCY: intIn(1, 256, 8),
     RECONCILE_MAX_DELETE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
@@ -98,30 +72,10 @@ const envSchema = z
     TOMBSTONE_RETENTION_SECONDS: intIn(0, 10 * 365 * 24 * 3600, 30 * 24 * 3600),
     SECRETS_KEY: secretsKey,
     SECRETS_KEYS_PREVIOUS: previousSecretsKeys,
-    AUTH_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
-    AUTH_JWT_SECRET: optionalString.refine(
-      (v) => v === undefined || Buffer.byteLength(v, 'utf8') >= 32,
-      'must be at least 32 bytes (HS256 keys shorter than the hash are guessable)',
-    ),
-    AUTH_JWKS_URL: optionalString,
-    AUTH_JWKS_ALLOW_HTTP_LOOPBACK: z
-      .enum(['true', 'false'], { error: 'must be true or false' })
-      .default('false'),
-    AUTH_JWKS_COOLDOWN_MS: intIn(100, 3_600_000, 30_000),
-    AUTH_JWKS_CACHE_MAX_AGE_MS: intIn(100, 7 * 24 * 3_600_000, 600_000),
-    AUTH_ISSUER: optionalString,
-    AUTH_AUDIENCE: optionalString,
-    AUTH_ROLES_CLAIM: roleClaimPaths,
-    AUTH_ROLES_CLIENT: optionalString,
-    AUTH_USERNAME_CLAIM: z
-      .string()
-      .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, { error: 'must be a claim name or a dotted path' })
-      .default('preferred_username'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ...authSettingsShape,
+    LOG_LEVEL: logLevel,
     DB_OPERATION_TIMEOUT_MS: intIn(100, 600_000, 30_000),
-    FERRETDB_ALLOW_MULTIPLE_INSTANCES: z
-      .enum(['true', 'false'], { error: 'must be true or false' })
-      .default('false'),
+    FERRETDB_ALLOW_MULTIPLE_INSTANCES: trueOrFalse,
   })
   .superRefine((env, ctx) => {
     if (!env.SECRETS_KEY) {
@@ -131,52 +85,8 @@ const envSchema = z
         message: 'is required: a 32-byte key, base64-encoded, that encrypts CML passwords at rest',
       });
     }
-    const authConfigured = !!env.AUTH_JWT_SECRET || !!env.AUTH_JWKS_URL;
-    if (!authConfigured && env.AUTH_DISABLED !== 'true') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AUTH_JWT_SECRET'],
-        message:
-          'no authentication configured: set AUTH_JWT_SECRET or AUTH_JWKS_URL (with AUTH_ISSUER and AUTH_AUDIENCE), or AUTH_DISABLED=true for a demo',
-      });
-    }
-    // RFC 8725 3.8/3.9: a token is only accepted for this service from this issuer, in every mode.
-    if (env.AUTH_DISABLED !== 'true') {
-      for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
-        if (!env[name]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [name],
-            message: `is required with authentication on (the ${
-              name === 'AUTH_ISSUER' ? 'iss' : 'aud'
-            } every token must carry), for AUTH_JWT_SECRET as for AUTH_JWKS_URL`,
-          });
-        }
-      }
-    }
-    if (env.AUTH_JWKS_URL) {
-      const problem = jwksUrlProblem(env.AUTH_JWKS_URL, env.AUTH_JWKS_ALLOW_HTTP_LOOPBACK === 'true');
-      if (problem) ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: problem });
-    }
+    checkAuthSettings(env, ctx);
   });
-
-/**
- * The keys that sign every token must come over TLS. Plain http only for a loopback address, and only when
- * AUTH_JWKS_ALLOW_HTTP_LOOPBACK=true says so (tests with a local JWKS server).
- */
-function jwksUrlProblem(value: string, allowHttpLoopback: boolean): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an https:// URL';
-  }
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && allowHttpLoopback && isLoopbackHost(url.hostname)) return undefined;
-  return url.protocol === 'http:' && isLoopbackHost(url.hostname)
-    ? 'must be an https:// URL (http on loopback needs AUTH_JWKS_ALLOW_HTTP_LOOPBACK=true, for tests)'
-    : 'must be an https:// URL';
-}
 
 /** Validated configuration; also the DI token under which it is provided. */
 export class AppConfig {
@@ -210,31 +120,7 @@ export class AppConfig {
   readonly secretsKey!: Buffer;
   /** Old keys that still decrypt, during a rotation; nothing new is written under them. */
   readonly secretsPreviousKeys!: Buffer[];
-  readonly auth!: {
-    disabled: boolean;
-    jwtSecret?: string;
-    jwksUrl?: string;
-    /** Required unless disabled. */
-    issuer?: string;
-    /** Required unless disabled. */
-    audience?: string;
-    /**
-     * Where roles are read in the token, each path a list of property names (AUTH_ROLES_CLAIM); default
-     * Keycloak's client roles `resource_access.<AUTH_ROLES_CLIENT or AUTH_AUDIENCE>.roles`.
-     */
-    roleClaims: string[][];
-    /**
-     * Where the caller's username is in the token (AUTH_USERNAME_CLAIM, a dotted path; default
-     * `preferred_username`): matched against a lab's CML owner for a forced delete.
-     */
-    usernameClaim: string[];
-    jwks: {
-      /** Least time between two JWKS fetches (an unknown kid refetches at most once per cooldown). */
-      cooldownMs: number;
-      /** Keys older than this are refreshed; they keep serving while the refresh fails. */
-      cacheMaxAgeMs: number;
-    };
-  };
+  readonly auth!: AuthSettings;
   readonly logLevel!: string;
   readonly database!: {
     /**
@@ -268,22 +154,13 @@ export class ConfigValidationError extends Error {
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   // Read at start like every other setting (a _FILE is not re-read): a rotation is a restart.
-  const sinkToken = readSecretSetting(env, 'CLOUDEVENTS_SINK_TOKEN', { minLength: 32 });
-  const sinkHmacSecret = readSecretSetting(env, 'CLOUDEVENTS_SINK_HMAC_SECRET', { minLength: 32 });
+  const sinkToken = readSharedSecret(env, 'CLOUDEVENTS_SINK_TOKEN');
+  const sinkHmacSecret = readSharedSecret(env, 'CLOUDEVENTS_SINK_HMAC_SECRET');
   const secretProblems = [sinkToken.problem, sinkHmacSecret.problem].filter((p): p is string => !!p);
   if (!parsed.success || secretProblems.length > 0) {
-    throw new ConfigValidationError([
-      ...(parsed.error?.issues ?? []).map(
-        (issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`,
-      ),
-      ...secretProblems,
-    ]);
+    throw new ConfigValidationError([...(parsed.error?.issues ?? []).map(problemOf), ...secretProblems]);
   }
   const e = parsed.data;
-  const sinks = (e.CLOUDEVENTS_SINK_URL ?? e.K_SINK ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
   return new AppConfig({
     port: e.PORT,
     mongodbUri: e.MONGODB_URI,
@@ -293,11 +170,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cmlTimeoutMs: e.CML_TIMEOUT_MS,
     cmlLabDetailConcurrency: e.CML_LAB_DETAIL_CONCURRENCY,
     cmlConvergeTimeoutMs: e.CML_CONVERGE_TIMEOUT_MS,
-    cmlAllowPrivateEndpoints: (e.CML_ALLOW_PRIVATE_ENDPOINTS ?? '')
-      .split(',')
-      .map((c) => c.trim())
-      .filter((c) => c.length > 0),
-    cloudEventsSinks: sinks,
+    cmlAllowPrivateEndpoints: commaSeparated(e.CML_ALLOW_PRIVATE_ENDPOINTS),
+    cloudEventsSinks: commaSeparated(e.CLOUDEVENTS_SINK_URL ?? e.K_SINK),
     cloudEventsSource: e.CLOUDEVENTS_SOURCE,
     cloudEventsTypePrefix: e.CLOUDEVENTS_TYPE_PREFIX,
     cloudEventsSinkAuth: hiddenFromLogs({ token: sinkToken.value, hmacSecret: sinkHmacSecret.value }),
@@ -309,30 +183,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     tombstoneRetentionSeconds: e.TOMBSTONE_RETENTION_SECONDS,
     secretsKey: Buffer.from(e.SECRETS_KEY ?? '', 'base64'),
-    secretsPreviousKeys: splitList(e.SECRETS_KEYS_PREVIOUS).map((k) => Buffer.from(k, 'base64')),
-    auth: {
-      disabled: e.AUTH_DISABLED === 'true',
-      jwtSecret: e.AUTH_JWT_SECRET,
-      jwksUrl: e.AUTH_JWKS_URL,
-      issuer: e.AUTH_ISSUER,
-      audience: e.AUTH_AUDIENCE,
-      roleClaims: roleClaimsOf(e.AUTH_ROLES_CLAIM, e.AUTH_ROLES_CLIENT ?? e.AUTH_AUDIENCE),
-      usernameClaim: e.AUTH_USERNAME_CLAIM.split('.'),
-      jwks: { cooldownMs: e.AUTH_JWKS_COOLDOWN_MS, cacheMaxAgeMs: e.AUTH_JWKS_CACHE_MAX_AGE_MS },
-    },
+    secretsPreviousKeys: commaSeparated(e.SECRETS_KEYS_PREVIOUS).map((k) => Buffer.from(k, 'base64')),
+    auth: authSettingsOf(e),
     logLevel: e.LOG_LEVEL,
     database: {
       operationTimeoutMs: e.DB_OPERATION_TIMEOUT_MS,
       allowMultipleInstancesOnFerretDb: e.FERRETDB_ALLOW_MULTIPLE_INSTANCES === 'true',
     },
   });
-}
-
-/**
- * AUTH_ROLES_CLAIM as paths; without it, Keycloak's roles of this service's own client. The default is built
- * from the client id as one segment, so a client id with dots (`api.example.org`) is not split.
- */
-function roleClaimsOf(setting: string | undefined, client: string | undefined): string[][] {
-  if (setting) return splitList(setting).map((path) => path.split('.'));
-  return client ? [['resource_access', client, 'roles']] : [];
 }
