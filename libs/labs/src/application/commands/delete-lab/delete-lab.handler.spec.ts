@@ -14,15 +14,15 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  Page,
   UpstreamFailureError,
   UpstreamTimeoutError,
 } from '@app/common';
 import { Worker, WorkerDirectory } from '@app/workers';
 import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
-import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
-import { LabListFilter, LabRecordRepository, LabWriteResult } from '../../ports/lab-record.repository';
+import { InMemoryDeleteIntentRepository } from '../../../testing/in-memory-delete-intent.repository';
+import { InMemoryLabRecordRepository } from '../../../testing/in-memory-lab-record.repository';
+import { RecordingLabsMetrics } from '../../../testing/recording-labs-metrics';
 import { DeleteLabCommand, DeleteLabRequester } from './delete-lab.command';
 import { WorkerWriteLock } from '../../worker-write-lock';
 import { DeleteLabHandler } from './delete-lab.handler';
@@ -30,52 +30,6 @@ import { DeleteLabHandler } from './delete-lab.handler';
 const W = '11111111-1111-4111-8111-111111111111';
 const L = '22222222-2222-4222-8222-222222222222';
 const now = new Date('2026-03-01T00:00:00Z');
-
-class InMemoryIntents extends DeleteIntentRepository {
-  intents = new Map<string, DeleteIntent>();
-  /** What was stored when CML was first asked to change something. */
-  atFirstChange: DeleteIntent[] = [];
-  async record(intent: DeleteIntent) {
-    this.intents.set(intent.labId, intent);
-  }
-  async clear(intent: DeleteIntent) {
-    if (this.intents.get(intent.labId)?.at === intent.at) this.intents.delete(intent.labId);
-  }
-  async findForLabs(_w: string, labIds: readonly string[]) {
-    return labIds.flatMap((id) => (this.intents.has(id) ? [this.intents.get(id)!] : []));
-  }
-}
-
-class InMemoryLabs extends LabRecordRepository {
-  records = new Map<string, LabRecord>();
-  failWrites = false;
-  async findByWorker(workerId: string) {
-    return [...this.records.values()].filter((r) => r.workerId === workerId);
-  }
-  async findPendingOrphans(workerId: string) {
-    return (await this.findByWorker(workerId)).filter((r) => !r.isRemoved && r.pendingOrphan);
-  }
-  async findOne(workerId: string, labId: string) {
-    const r = this.records.get(`${workerId}:${labId}`);
-    return r ? LabRecord.restore(r.toProps()) : null;
-  }
-  async page(_w: string, _f: LabListFilter): Promise<Page<LabRecord>> {
-    return { items: [], nextCursor: null };
-  }
-  async saveChanges(): Promise<LabWriteResult> {
-    return { created: 0, updated: 0, conflicts: [], refused: [] };
-  }
-  async saveDeletion(record: LabRecord): Promise<boolean> {
-    if (this.failWrites) throw new Error('database down');
-    const current = this.records.get(record.id);
-    if (current?.isRemoved) return false;
-    this.records.set(record.id, LabRecord.restore(record.toProps()));
-    return true;
-  }
-  async removeAllForWorker() {
-    return 0;
-  }
-}
 
 function cmlLab(state: string): CmlLab {
   return {
@@ -96,19 +50,19 @@ function cmlLab(state: string): CmlLab {
 }
 
 describe('DeleteLabHandler', () => {
-  let labs: InMemoryLabs;
-  let intents: InMemoryIntents;
+  let labs: InMemoryLabRecordRepository;
+  let intents: InMemoryDeleteIntentRepository;
   let client: jest.Mocked<
     Pick<CmlClient, 'getLab' | 'stopLab' | 'wipeLab' | 'deleteLab' | 'waitForLabState' | 'account'>
   >;
   let published: unknown[];
   let worker: Worker;
   let handler: DeleteLabHandler;
-  let metrics: { labDeleteFinished: jest.Mock; reconcileFinished: jest.Mock };
+  let metrics: RecordingLabsMetrics;
 
   beforeEach(() => {
-    labs = new InMemoryLabs();
-    intents = new InMemoryIntents();
+    labs = new InMemoryLabRecordRepository();
+    intents = new InMemoryDeleteIntentRepository();
     published = [];
     worker = Worker.register(
       {
@@ -150,7 +104,7 @@ describe('DeleteLabHandler', () => {
     const clock: Clock = { now: () => now };
     const eventBus = { publishAll: (events: unknown[]) => published.push(...events) } as unknown as EventBus;
     const publisher = new EventPublisher(eventBus);
-    metrics = { labDeleteFinished: jest.fn(), reconcileFinished: jest.fn() };
+    metrics = new RecordingLabsMetrics();
     handler = new DeleteLabHandler(
       directory,
       labs,
@@ -162,9 +116,10 @@ describe('DeleteLabHandler', () => {
       new WorkerWriteLock(),
       intents,
     );
-    labs.records.set(`${W}:${L}`, LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
+    labs.seed(LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
   });
 
+  const stored = () => labs.findOne(W, L);
   const run = (force = false, requester: Partial<DeleteLabRequester> = {}) =>
     handler.execute(new DeleteLabCommand(W, L, force, { subject: 'bob', isAdmin: true, ...requester }));
 
@@ -177,18 +132,18 @@ describe('DeleteLabHandler', () => {
       localRecordRemoved: true,
     });
     expect(client.deleteLab).toHaveBeenCalledWith(L);
-    expect(labs.records.get(`${W}:${L}`)?.removal?.kind).toBe('lab.deleted');
+    expect((await stored())?.removal?.kind).toBe('lab.deleted');
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ type: 'lab.deleted', deletedBy: 'bob', labTitle: 'OSPF lab' });
-    expect(metrics.labDeleteFinished).toHaveBeenCalledWith('deleted');
+    expect(metrics.deletes).toEqual(['deleted']);
   });
 
   it('refuses a started lab without force and changes nothing', async () => {
     client.getLab.mockResolvedValue(cmlLab('STARTED'));
     await expect(run()).rejects.toBeInstanceOf(ConflictError);
-    expect(metrics.labDeleteFinished).toHaveBeenCalledWith('conflict');
+    expect(metrics.deletes).toEqual(['conflict']);
     expect(client.deleteLab).not.toHaveBeenCalled();
-    expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
+    expect((await stored())?.isRemoved).toBe(false);
   });
 
   it('with force stops, waits until stopped, wipes, waits until wiped, then deletes a started lab', async () => {
@@ -225,7 +180,7 @@ describe('DeleteLabHandler', () => {
       cmlChanges: ['stop-requested'],
     });
     expect(client.wipeLab).not.toHaveBeenCalled();
-    expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
+    expect((await stored())?.isRemoved).toBe(false);
   });
 
   it('names the wipe as the failed step of a lab it has stopped already (409)', async () => {
@@ -255,7 +210,7 @@ describe('DeleteLabHandler', () => {
       const error = await run().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UpstreamFailureError);
       expect((error as Error).message).toContain('"student"');
-      expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
+      expect((await stored())?.isRemoved).toBe(false);
       expect(published).toHaveLength(0);
     },
   );
@@ -269,7 +224,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('is a 404 when the lab is absent in CML and locally', async () => {
-    labs.records.clear();
+    labs.documents.clear();
     client.getLab.mockRejectedValue(
       new CmlNotFoundError('Lab not found', { workerId: W, route: 'labs.get', status: 404 }),
     );
@@ -290,19 +245,19 @@ describe('DeleteLabHandler', () => {
       new CmlTimeoutError('no answer', { workerId: W, route: 'labs.delete' }),
     );
     await expect(run()).rejects.toBeInstanceOf(UpstreamTimeoutError);
-    expect(labs.records.get(`${W}:${L}`)?.isRemoved).toBe(false);
+    expect((await stored())?.isRemoved).toBe(false);
     expect(published).toHaveLength(0);
   });
 
   it('reports a failed local write instead of failing: Phase 2 completes the removal', async () => {
-    labs.failWrites = true;
+    labs.failWrites = new Error('database down');
     await expect(run()).resolves.toMatchObject({ localRecordRemoved: false, alreadyAbsentInCml: false });
     expect(client.deleteLab).toHaveBeenCalled();
     expect(published).toHaveLength(0);
   });
 
   it('emits nothing when the record was removed first by another phase', async () => {
-    const record = labs.records.get(`${W}:${L}`)!;
+    const record = (await stored())!;
     record.markOrphanRemoved({
       trigger: 'scheduled',
       reconciliationId: 'r',
@@ -310,6 +265,7 @@ describe('DeleteLabHandler', () => {
       evidence: { listedAt: now.toISOString(), confirmedBy: 'lookup-404' },
       now,
     });
+    labs.seed(record);
     client.getLab.mockRejectedValue(
       new CmlNotFoundError('Lab not found', { workerId: W, route: 'labs.get', status: 404 }),
     );
@@ -319,11 +275,12 @@ describe('DeleteLabHandler', () => {
 
   it('stores who deletes before it changes anything in CML, and clears it when the delete is done', async () => {
     client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    let atFirstChange: DeleteIntent[] = [];
     client.stopLab.mockImplementation(async () => {
-      intents.atFirstChange = [...intents.intents.values()];
+      atFirstChange = intents.all();
     });
     await run(true);
-    expect(intents.atFirstChange).toEqual([{ workerId: W, labId: L, by: 'bob', at: now, force: true }]);
+    expect(atFirstChange).toEqual([{ workerId: W, labId: L, by: 'bob', at: now, force: true }]);
     expect(intents.intents.size).toBe(0);
   });
 
@@ -342,11 +299,9 @@ describe('DeleteLabHandler', () => {
   });
 
   it('keeps the intent when the tombstone could not be written, for Phase 2 to complete the delete', async () => {
-    labs.failWrites = true;
+    labs.failWrites = new Error('database down');
     await expect(run()).resolves.toMatchObject({ localRecordRemoved: false });
-    expect([...intents.intents.values()]).toEqual([
-      { workerId: W, labId: L, by: 'bob', at: now, force: false },
-    ]);
+    expect(intents.all()).toEqual([{ workerId: W, labId: L, by: 'bob', at: now, force: false }]);
   });
 
   it('records no intent for a refused unforced delete', async () => {
@@ -377,7 +332,7 @@ describe('DeleteLabHandler', () => {
       expect(client.stopLab).not.toHaveBeenCalled();
       expect(client.deleteLab).not.toHaveBeenCalled();
       expect(intents.intents.size).toBe(0);
-      expect(metrics.labDeleteFinished).toHaveBeenCalledWith('forbidden');
+      expect(metrics.deletes).toEqual(['forbidden']);
     });
 
     it("lets any operator delete another user's wiped lab (force changes nothing there)", async () => {
