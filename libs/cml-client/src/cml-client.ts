@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance } from 'axios';
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +6,11 @@ import type { ZodType } from 'zod';
 import type { CmlAccount } from './cml-account.interface';
 import type { CmlAddressPolicy } from './cml-address-policy';
 import { convergePollDelayMs } from './cml-converge-backoff';
-import { createCmlHttpAgent } from './cml-http-agent.factory';
+import {
+  createCmlHttpAgent,
+  dropIdleSockets,
+  isResetBeforeAnswerOnReusedSocket,
+} from './cml-http-agent.factory';
 import type { CmlConnectionSettings } from './cml-connection-settings.interface';
 import { parseCmlEndpoint } from './cml-endpoint.parser';
 import type { CmlLab } from './cml-lab.interface';
@@ -48,6 +52,12 @@ const MAX_RESPONSE_BYTES: Partial<Record<CmlRoute, number>> = {
   'labs.list': 16 * 1024 * 1024,
 };
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * PUTs that may be sent twice: a second stop or wipe of a lab already stopping or wiping changes
+ * nothing (CML treats them idempotently). A second start is not known to be harmless.
+ */
+const REPEATABLE_PUT_ROUTES: ReadonlySet<CmlRoute> = new Set(['labs.stop', 'labs.wipe']);
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -340,16 +350,20 @@ export class CmlClient {
     try {
       let response;
       try {
-        response = await this.#http.request({
-          method: spec.method,
-          url: spec.path,
-          params: spec.params,
-          data: spec.data,
-          maxContentLength: MAX_RESPONSE_BYTES[spec.route] ?? DEFAULT_MAX_RESPONSE_BYTES,
-          headers: token === undefined ? undefined : { Authorization: `Bearer ${token}` },
-          // axios' timeout only covers idle sockets; this also bounds a server that trickles bytes.
-          signal: AbortSignal.timeout(this.#timeoutMs),
-        });
+        response = await this.#exchange(
+          {
+            method: spec.method,
+            url: spec.path,
+            params: spec.params,
+            data: spec.data,
+            maxContentLength: MAX_RESPONSE_BYTES[spec.route] ?? DEFAULT_MAX_RESPONSE_BYTES,
+            headers: token === undefined ? undefined : { Authorization: `Bearer ${token}` },
+            // axios' timeout only covers idle sockets; this also bounds a server that trickles
+            // bytes. One signal for both attempts, so a retry stays within the same deadline.
+            signal: AbortSignal.timeout(this.#timeoutMs),
+          },
+          spec.method === 'GET' || (spec.method === 'PUT' && REPEATABLE_PUT_ROUTES.has(spec.route)),
+        );
       } catch (error) {
         throw mapCmlTransportError(ctx, error, this.#timeoutMs);
       }
@@ -377,6 +391,23 @@ export class CmlClient {
       });
       this.#releaseAgentIfIdle();
     }
+  }
+
+  /**
+   * Sends the request, and once more on a new connection when it met the keep-alive race (a
+   * reused socket closed before any byte of the answer) and repeating it is harmless. Anything
+   * else, a second reset included, goes to the caller.
+   */
+  async #exchange(config: AxiosRequestConfig, repeatable: boolean): Promise<AxiosResponse<unknown>> {
+    try {
+      return await this.#http.request(config);
+    } catch (error) {
+      if (!repeatable || !isResetBeforeAnswerOnReusedSocket(error)) {
+        throw error;
+      }
+    }
+    dropIdleSockets(this.#agent);
+    return this.#http.request(config);
   }
 
   #validate<T>(ctx: CmlRequestContext, status: number, raw: unknown, schema: ZodType<T>): T {
