@@ -21,8 +21,8 @@ import {
   findRepoRoot,
   startEmbeddedFerretDb,
 } from '@app/dev-infra';
-import { DeleteLabCommand, RefreshWorkerLabsCommand } from '@app/labs';
-import { RegisterWorkerCommand, ReconcileSummary } from '@app/workers';
+import { DeleteLabCommand, ReconcileSummary, RefreshWorkerLabsCommand } from '@app/labs';
+import { RegisterWorkerCommand } from '@app/workers';
 import { createApiApp } from '../apps/api/src/create-api-app';
 import {
   BASELINE_COLLECTION,
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
     const syncAll = async (): Promise<ReconcileSummary[]> => {
       const limit = pLimit(config.reconcileConcurrency);
       return Promise.all(
-        workerIds.map((id) => limit(() => commands.execute(new RefreshWorkerLabsCommand(id, 'manual')))),
+        workerIds.map((id) => limit(() => commands.execute(new RefreshWorkerLabsCommand(id)))),
       );
     };
 

@@ -1,4 +1,4 @@
-import { ReconcileLeaseRepository, WorkerLabsReconciler } from '@app/labs';
+import { ReconcileLeaseKeeper, ReconcileLeaseRepository } from '@app/labs';
 import { startApiHarness } from './support/api-harness';
 
 describe('Graceful shutdown (e2e)', () => {
@@ -10,7 +10,7 @@ describe('Graceful shutdown (e2e)', () => {
       // A slow CML keeps the reconciliation running while the app is asked to stop.
       h.simulator.state.addFault({ route: 'labs.get', kind: 'latency', latencyMs: 300 });
       const leases = h.app.get(ReconcileLeaseRepository);
-      const holder = h.app.get(WorkerLabsReconciler).instanceId;
+      const holder = h.app.get(ReconcileLeaseKeeper).instanceId;
       // A lease this instance holds on another worker, as a crash-free shutdown must give it back.
       const other = await leases.acquire('00000000-0000-4000-8000-0000000000aa', holder, 60_000, new Date());
       expect(other).not.toBeNull();

@@ -202,7 +202,7 @@ async function registerDemoWorker(
   };
   if (existing) await commands.execute(new RemoveWorkerCommand(existing.id));
   const worker = await commands.execute(new RegisterWorkerCommand({ name: DEMO_WORKER, ...settings }));
-  const summary = await commands.execute(new RefreshWorkerLabsCommand(worker.id, 'manual'));
+  const summary = await commands.execute(new RefreshWorkerLabsCommand(worker.id));
   console.warn(`demo worker ${worker.id}: ${summary.created} labs created, ${summary.updated} updated`);
 }
 

@@ -1,9 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CmlClientModule } from '@app/cml-client';
 import { HttpCloudEventSender } from '@app/cloud-events';
 import { AppConfig } from '@app/common';
-import { WorkerLabsCleaner, WorkersModule } from '@app/workers';
+import { WorkersModule } from '@app/workers';
 import { ApproveOrphansHandler } from './application/commands/approve-orphans/approve-orphans.handler';
 import { DeliverLabEventHandler } from './application/commands/deliver-lab-event/deliver-lab-event.handler';
 import { RetryOutboxEventHandler } from './application/commands/retry-outbox-event/retry-outbox-event.handler';
@@ -30,8 +30,23 @@ import { ListPendingOrphansHandler } from './application/queries/list-pending-or
 import { ListReconciliationsHandler } from './application/queries/list-reconciliations/list-reconciliations.handler';
 import { ListWorkerLabsHandler } from './application/queries/list-worker-labs/list-worker-labs.handler';
 import { ReconciliationRunner } from './application/reconciliation/reconciliation-runner';
-import { WorkerLabsReconciler } from './application/reconciliation/worker-labs-reconciler';
+import { ReconciliationPlanApplier } from './application/commands/refresh-worker-labs/apply-reconciliation-plan';
+import { ReconciliationEvidenceGatherer } from './application/commands/refresh-worker-labs/gather-reconciliation-evidence';
+import { WorkerSyncStateRepository } from './application/ports/worker-sync-state.repository';
+import { GetWorkerSyncStatesHandler } from './application/queries/get-worker-sync-states/get-worker-sync-states.handler';
+import { CmlEvidenceReader } from './application/reconciliation/cml-evidence-reader';
+import { ReconcileLeaseKeeper } from './application/reconciliation/reconcile-lease-keeper';
+import { ReconciliationDrain } from './application/reconciliation/reconciliation-drain';
+import { ReconciliationWriter } from './application/reconciliation/reconciliation-writer';
 import { WorkerReconcileGate } from './application/reconciliation/worker-reconcile-gate';
+import { WorkerReconcileRuns } from './application/reconciliation/worker-reconcile-run';
+import { WorkerRunExclusion } from './application/reconciliation/worker-run-exclusion';
+import { WorkerLabsCleanup } from './application/worker-labs-cleanup';
+import { MongoWorkerSyncStateRepository } from './infrastructure/persistence/mongo/mongo-worker-sync-state.repository';
+import {
+  WorkerSyncStateDocument,
+  WorkerSyncStateSchema,
+} from './infrastructure/persistence/mongo/worker-sync-state.schema';
 import { WorkerWriteLock } from './application/worker-write-lock';
 import { DeleteIntentRepository } from './application/ports/delete-intent.repository';
 import {
@@ -53,10 +68,9 @@ import {
 } from './infrastructure/persistence/mongo/reconciliation-run.schema';
 
 /**
- * The labs context. Global only so that the workers context can reach the WorkerLabsCleaner it
- * declares without depending on this library.
+ * The labs context: lab records, Phase 1 and Phase 2, the outbox of lab events. It depends on the
+ * workers context (WorkerDirectory) and registers its cleanup as a WorkerRemovalHook there.
  */
-@Global()
 @Module({
   imports: [
     WorkersModule,
@@ -73,6 +87,7 @@ import {
       { name: ReconcileLeaseDocument.name, schema: ReconcileLeaseSchema },
       { name: ReconciliationRunDocument.name, schema: ReconciliationRunSchema },
       { name: DeleteIntentDocument.name, schema: DeleteIntentSchema },
+      { name: WorkerSyncStateDocument.name, schema: WorkerSyncStateSchema },
     ]),
   ],
   providers: [
@@ -80,7 +95,8 @@ import {
     { provide: ReconcileLeaseRepository, useClass: MongoReconcileLeaseRepository },
     { provide: ReconciliationRunRepository, useClass: MongoReconciliationRunRepository },
     { provide: DeleteIntentRepository, useClass: MongoDeleteIntentRepository },
-    { provide: WorkerLabsCleaner, useExisting: LabRecordRepository },
+    { provide: WorkerSyncStateRepository, useClass: MongoWorkerSyncStateRepository },
+    WorkerLabsCleanup,
     { provide: LabEventOutbox, useClass: MongoLabEventOutbox },
     HttpCloudEventSender,
     { provide: LabsMetrics, useClass: PrometheusLabsMetrics },
@@ -91,8 +107,15 @@ import {
     DeliverLabEventHandler,
     RetryOutboxEventHandler,
     ListOutboxHandler,
-    WorkerLabsReconciler,
+    WorkerRunExclusion,
+    ReconcileLeaseKeeper,
+    ReconciliationDrain,
     WorkerReconcileGate,
+    WorkerReconcileRuns,
+    CmlEvidenceReader,
+    ReconciliationWriter,
+    ReconciliationEvidenceGatherer,
+    ReconciliationPlanApplier,
     WorkerWriteLock,
     ReconciliationRunner,
     LabsRefreshJob,
@@ -105,13 +128,8 @@ import {
     ListPendingOrphansHandler,
     ListReconciliationsHandler,
     GetReconciliationHandler,
+    GetWorkerSyncStatesHandler,
   ],
-  exports: [
-    LabRecordRepository,
-    WorkerLabsCleaner,
-    ReconcileLeaseRepository,
-    ReconciliationRunner,
-    WorkerLabsReconciler,
-  ],
+  exports: [LabRecordRepository, ReconcileLeaseRepository, ReconciliationRunner, ReconcileLeaseKeeper],
 })
 export class LabsModule {}

@@ -11,6 +11,7 @@ import { WorkerRepository } from './application/ports/worker.repository';
 import { GetWorkerHandler } from './application/queries/get-worker/get-worker.handler';
 import { ListWorkersHandler } from './application/queries/list-workers/list-workers.handler';
 import { WorkerDirectory } from './application/worker-directory';
+import { WorkerRemovalHooks } from './application/worker-removal-hooks';
 import { EndpointAddressPolicy } from './domain/endpoint-address-policy';
 import { AesGcmSecretCipher } from './infrastructure/crypto/aes-gcm-secret-cipher';
 import { DnsEndpointResolver } from './infrastructure/dns/dns-endpoint-resolver';
@@ -19,7 +20,7 @@ import { WorkerDocument, WorkerSchema } from './infrastructure/persistence/mongo
 
 /**
  * The workers context: registered CML controllers and their credentials. Expects AppConfig and Clock to
- * be provided globally (AppConfigModule), and a WorkerLabsCleaner to be bound by the labs context.
+ * be provided globally (AppConfigModule). Contexts that keep data per worker register a WorkerRemovalHook.
  */
 @Module({
   imports: [MongooseModule.forFeature([{ name: WorkerDocument.name, schema: WorkerSchema }])],
@@ -38,12 +39,13 @@ import { WorkerDocument, WorkerSchema } from './infrastructure/persistence/mongo
     { provide: EndpointResolver, useClass: DnsEndpointResolver },
     EndpointGuard,
     WorkerDirectory,
+    WorkerRemovalHooks,
     RegisterWorkerHandler,
     UpdateWorkerHandler,
     RemoveWorkerHandler,
     GetWorkerHandler,
     ListWorkersHandler,
   ],
-  exports: [WorkerRepository, WorkerDirectory, SecretCipher],
+  exports: [WorkerRepository, WorkerDirectory, WorkerRemovalHooks, SecretCipher],
 })
 export class WorkersModule {}

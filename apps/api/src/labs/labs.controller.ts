@@ -12,9 +12,9 @@ import {
   ListPendingOrphansQuery,
   ListWorkerLabsQuery,
   PendingOrphanView,
+  ReconcileSummary,
   RefreshWorkerLabsCommand,
 } from '@app/labs';
-import { ReconcileSummary } from '@app/workers';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
 import { ApproveOrphansDto } from './approve-orphans.dto';
@@ -70,7 +70,11 @@ export class LabsController {
     @Query() query: RefreshLabsQueryDto,
   ): Promise<ReconcileSummary> {
     return this.commands.execute(
-      new RefreshWorkerLabsCommand(workerId, 'manual', undefined, query.dryRun ?? false),
+      new RefreshWorkerLabsCommand(workerId, {
+        trigger: 'manual',
+        dryRun: query.dryRun ?? false,
+        failWhenCmlUntrusted: true,
+      }),
     );
   }
 
@@ -90,7 +94,11 @@ export class LabsController {
         workerId,
         labId,
         query.force ?? false,
-        { subject: user.subject, username: user.username, isAdmin: grants(user.roles, 'admin') },
+        {
+          subject: user.subject,
+          username: user.username,
+          isAdmin: grants(user.roles, 'admin'),
+        },
         trace,
       ),
     );

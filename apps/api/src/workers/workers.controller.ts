@@ -14,6 +14,7 @@ import { RequireRole } from '../auth/require-role.decorator';
 import { PageQueryDto } from '../page-query.dto';
 import { CreateWorkerDto } from './create-worker.dto';
 import { UpdateWorkerDto } from './update-worker.dto';
+import { WorkerResponse, withSyncStates } from './worker-response';
 
 @ApiTags('workers')
 @ApiBearerAuth()
@@ -28,37 +29,41 @@ export class WorkersController {
   @RequireRole('admin')
   @NoQuery()
   @JsonBody()
-  register(@Body() body: CreateWorkerDto): Promise<WorkerView> {
-    return this.commands.execute(new RegisterWorkerCommand(body));
+  async register(@Body() body: CreateWorkerDto): Promise<WorkerResponse> {
+    return this.one(await this.commands.execute(new RegisterWorkerCommand(body)));
   }
 
   @Get()
   @RequireRole('viewer')
   @NoBody()
-  list(@Query() query: PageQueryDto): Promise<Page<WorkerView>> {
-    return this.queries.execute(new ListWorkersQuery(query.limit, query.cursor));
+  async list(@Query() query: PageQueryDto): Promise<Page<WorkerResponse>> {
+    const page = await this.queries.execute(new ListWorkersQuery(query.limit, query.cursor));
+    return {
+      items: await withSyncStates(this.queries, page.items),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Get(':workerId')
   @RequireRole('viewer')
   @NoQuery()
   @NoBody()
-  get(@Param('workerId', UuidParamPipe) workerId: string): Promise<WorkerView> {
-    return this.queries.execute(new GetWorkerQuery(workerId));
+  async get(@Param('workerId', UuidParamPipe) workerId: string): Promise<WorkerResponse> {
+    return this.one(await this.queries.execute(new GetWorkerQuery(workerId)));
   }
 
   @Patch(':workerId')
   @RequireRole('admin')
   @NoQuery()
   @JsonBody()
-  update(
+  async update(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Body() body: UpdateWorkerDto,
-  ): Promise<WorkerView> {
+  ): Promise<WorkerResponse> {
     if (Object.values(body).every((value) => value === undefined)) {
       throw new InvalidInputError('The body names no field to change');
     }
-    return this.commands.execute(new UpdateWorkerCommand(workerId, body));
+    return this.one(await this.commands.execute(new UpdateWorkerCommand(workerId, body)));
   }
 
   @Delete(':workerId')
@@ -68,5 +73,10 @@ export class WorkersController {
   @NoBody()
   async remove(@Param('workerId', UuidParamPipe) workerId: string): Promise<void> {
     await this.commands.execute(new RemoveWorkerCommand(workerId));
+  }
+
+  private async one(view: WorkerView): Promise<WorkerResponse> {
+    const [response] = await withSyncStates(this.queries, [view]);
+    return response!;
   }
 }

@@ -1,8 +1,9 @@
-import { CmlContact } from '../domain/cml-contact';
-import { ReconcileSummary } from '../domain/reconcile-summary';
 import { ReconcileMode, Worker } from '../domain/worker';
 
-/** The Worker of the HTTP contract. Credentials are deliberately absent. */
+/**
+ * The worker's settings as the HTTP contract shows them; the API adds the labs context's sync
+ * state (`lastReconcile`, `cml`). Credentials are deliberately absent.
+ */
 export interface WorkerView {
   id: string;
   name: string;
@@ -12,8 +13,6 @@ export interface WorkerView {
   reconcileMode: ReconcileMode;
   createdAt: string;
   updatedAt: string;
-  lastReconcile: ReconcileSummary | null;
-  cml: CmlContact | null;
 }
 
 export function toWorkerView(worker: Worker): WorkerView {
@@ -27,7 +26,5 @@ export function toWorkerView(worker: Worker): WorkerView {
     reconcileMode: p.reconcileMode,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
-    lastReconcile: p.lastReconcile,
-    cml: p.cml,
   };
 }

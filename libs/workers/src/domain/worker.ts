@@ -1,6 +1,4 @@
 import { InvalidInputError } from '@app/common';
-import { CmlContact } from './cml-contact';
-import { ReconcileSummary } from './reconcile-summary';
 import { normalizeWorkerEndpoint } from './worker-endpoint';
 
 export const RECONCILE_MODES = ['enforce', 'observe', 'paused'] as const;
@@ -19,11 +17,6 @@ export interface WorkerProps {
   reconcileMode: ReconcileMode;
   createdAt: Date;
   updatedAt: Date;
-  lastReconcile: ReconcileSummary | null;
-  /** When a reconciliation last confirmed every local record against a trusted CML list. */
-  lastSuccessfulSyncAt: Date | null;
-  /** What the last contact with the controller learned; null until the first one. */
-  cml: CmlContact | null;
   version: number;
 }
 
@@ -45,17 +38,7 @@ export class Worker {
   private constructor(private props: WorkerProps) {}
 
   static register(
-    input: Omit<
-      WorkerProps,
-      | 'createdAt'
-      | 'updatedAt'
-      | 'lastReconcile'
-      | 'lastSuccessfulSyncAt'
-      | 'cml'
-      | 'version'
-      | 'enabled'
-      | 'reconcileMode'
-    > &
+    input: Omit<WorkerProps, 'createdAt' | 'updatedAt' | 'version' | 'enabled' | 'reconcileMode'> &
       Partial<Pick<WorkerProps, 'enabled' | 'reconcileMode'>>,
     now: Date,
   ): Worker {
@@ -69,9 +52,6 @@ export class Worker {
       reconcileMode: input.reconcileMode ?? 'enforce',
       createdAt: now,
       updatedAt: now,
-      lastReconcile: null,
-      lastSuccessfulSyncAt: null,
-      cml: null,
       version: 0,
     });
   }

@@ -1,7 +1,5 @@
 import { ConflictError, Page } from '@app/common';
 import { WorkerRepository } from '../application/ports/worker.repository';
-import { CmlContact } from '../domain/cml-contact';
-import { ReconcileSummary } from '../domain/reconcile-summary';
 import { Worker, WorkerProps } from '../domain/worker';
 
 function copy(props: WorkerProps): WorkerProps {
@@ -12,8 +10,7 @@ function copy(props: WorkerProps): WorkerProps {
  * WorkerRepository without a database, as MongoWorkerRepository keeps it: names (regardless of
  * case) and endpoints are unique, a taken one is a ConflictError naming the field (an insert and
  * a save alike); `save` applies only at the version the worker was read at and stores the next
- * one (the caller's object keeps its version); `recordReconcile` writes the outcome fields only,
- * leaving the settings and the version alone; pages and `findAll` are in id order. Every read
+ * one (the caller's object keeps its version); pages and `findAll` are in id order. Every read
  * returns a fresh copy.
  */
 export class InMemoryWorkerRepository extends WorkerRepository {
@@ -65,20 +62,6 @@ export class InMemoryWorkerRepository extends WorkerRepository {
   async remove(id: string): Promise<boolean> {
     this.check();
     return this.workers.delete(id);
-  }
-
-  async recordReconcile(
-    id: string,
-    summary: ReconcileSummary,
-    successfulSyncAt: Date | null,
-    cml?: CmlContact,
-  ): Promise<void> {
-    this.check();
-    const stored = this.workers.get(id);
-    if (!stored) return;
-    stored.lastReconcile = structuredClone(summary);
-    if (successfulSyncAt) stored.lastSuccessfulSyncAt = new Date(successfulSyncAt);
-    if (cml) stored.cml = structuredClone(cml);
   }
 
   /** What the unique indexes refuse: another worker with this name (any case) or this endpoint. */

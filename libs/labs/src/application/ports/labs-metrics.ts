@@ -1,4 +1,4 @@
-import { ReconcileSummary } from '@app/workers';
+import { ReconcileSummary } from '../../domain/reconcile-summary';
 
 export type LabDeleteOutcome =
   | 'deleted'

@@ -22,8 +22,6 @@ export abstract class ReconcileLeaseRepository {
   ): Promise<ReconcileLease | null>;
   /** Extends the lease if it is still this holder's at this epoch (and not expired); returns the renewed lease or null if lost. */
   abstract renew(lease: ReconcileLease, ttlMs: number, now: Date): Promise<ReconcileLease | null>;
-  /** True when the lease is still this holder's at this epoch and not expired at `now`. */
-  abstract isCurrent(lease: ReconcileLease, now: Date): Promise<boolean>;
   /** Gives the lease up (only if still held at this epoch) so another replica can take it at once. The epoch is kept (never decreases). */
   abstract release(lease: ReconcileLease): Promise<void>;
   /** Graceful shutdown: releases every lease `holder` has. Returns how many. */

@@ -1,4 +1,4 @@
-import { ReconcileSummary, ReconcileTrigger } from '@app/workers';
+import { ReconcileSummary, ReconcileTrigger } from '../../domain/reconcile-summary';
 
 export interface ReconciliationRun {
   id: string;

@@ -3,7 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { AppConfig, Clock } from '@app/common';
-import { ReconcileSummary, ReconcileTrigger, WorkerDirectory } from '@app/workers';
+import { WorkerDirectory } from '@app/workers';
+import { ReconcileSummary, ReconcileTrigger } from '../../domain/reconcile-summary';
 import { RefreshWorkerLabsCommand } from '../commands/refresh-worker-labs/refresh-worker-labs.command';
 import { ReconciliationRunRepository } from '../ports/reconciliation-run.repository';
 
@@ -71,7 +72,9 @@ export class ReconciliationRunner {
         limit(async () => {
           let summary: ReconcileSummary;
           try {
-            summary = await this.commands.execute(new RefreshWorkerLabsCommand(worker.id, trigger, id));
+            summary = await this.commands.execute(
+              new RefreshWorkerLabsCommand(worker.id, { trigger, reconciliationId: id }),
+            );
           } catch (error) {
             // A worker removed during the run, or a database error: the run goes on with the others.
             this.logger.error(

@@ -1,6 +1,9 @@
 import { AppConfig, Clock } from '@app/common';
 import { ReconcileLease, ReconcileLeaseRepository } from '../ports/reconcile-lease.repository';
+import { ReconcileLeaseKeeper } from './reconcile-lease-keeper';
+import { ReconciliationDrain } from './reconciliation-drain';
 import { WorkerReconcileGate } from './worker-reconcile-gate';
+import { WorkerRunExclusion } from './worker-run-exclusion';
 
 /** One lease per worker, as the Mongo repository keeps it, without the database. */
 class InMemoryLeases extends ReconcileLeaseRepository {
@@ -23,9 +26,6 @@ class InMemoryLeases extends ReconcileLeaseRepository {
     const renewed = { ...lease, expiresAt: new Date(now.getTime() + ttlMs) };
     this.leases.set(lease.workerId, renewed);
     return renewed;
-  }
-  async isCurrent() {
-    return true;
   }
   async release(lease: ReconcileLease) {
     const current = this.leases.get(lease.workerId);
@@ -51,10 +51,13 @@ describe('WorkerReconcileGate', () => {
   const config = { cmlTimeoutMs: 1000 } as AppConfig;
   let leases: InMemoryLeases;
   let gate: WorkerReconcileGate;
+  let drain: ReconciliationDrain;
 
   beforeEach(() => {
     leases = new InMemoryLeases();
-    gate = new WorkerReconcileGate(leases, config, clock);
+    const keeper = new ReconcileLeaseKeeper(leases, config, clock);
+    drain = new ReconciliationDrain(keeper);
+    gate = new WorkerReconcileGate(new WorkerRunExclusion(), keeper, drain);
   });
 
   it('runs the work with a fresh lease and releases it afterwards', async () => {
@@ -102,7 +105,7 @@ describe('WorkerReconcileGate', () => {
       finished = true;
     });
     await new Promise((r) => setImmediate(r));
-    await gate.beforeApplicationShutdown();
+    await drain.beforeApplicationShutdown();
     expect(finished).toBe(true);
     await running;
     expect([...leases.leases.values()].every((l) => l.expiresAt.getTime() === 0)).toBe(true);

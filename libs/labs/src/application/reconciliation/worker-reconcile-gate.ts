@@ -1,30 +1,22 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import { AppConfig, Clock } from '@app/common';
-import { ReconcileLease, ReconcileLeaseRepository } from '../ports/reconcile-lease.repository';
+import { Injectable } from '@nestjs/common';
+import { ReconcileLease } from '../ports/reconcile-lease.repository';
+import { ReconcileLeaseKeeper } from './reconcile-lease-keeper';
+import { ReconciliationDrain } from './reconciliation-drain';
+import { WorkerRunExclusion } from './worker-run-exclusion';
 
 /** What became of a request to reconcile a worker exclusively. */
 export type GateOutcome<T> = { kind: 'ran'; value: T } | { kind: 'busy'; reason: string };
 
 /**
- * Lets one reconciliation of a worker run at a time: within this process (the lease lets its own
- * holder in again, so runs of one process need their own exclusion) and across replicas (the
- * worker's lease, whose epoch fences every write). Drains running reconciliations on shutdown and
- * gives this instance's leases back, so another replica can take over at once.
+ * The way into a worker's reconciliation: this process's exclusion, then (for work that writes)
+ * the worker's lease, with the work tracked for shutdown draining.
  */
 @Injectable()
-export class WorkerReconcileGate implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(WorkerReconcileGate.name);
-  /** Lease holder name of this process. */
-  readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly inProgress = new Set<string>();
-  private readonly running = new Set<Promise<unknown>>();
-
+export class WorkerReconcileGate {
   constructor(
-    private readonly leases: ReconcileLeaseRepository,
-    private readonly config: AppConfig,
-    private readonly clock: Clock,
+    private readonly exclusion: WorkerRunExclusion,
+    private readonly leases: ReconcileLeaseKeeper,
+    private readonly drain: ReconciliationDrain,
   ) {}
 
   /**
@@ -37,47 +29,23 @@ export class WorkerReconcileGate implements BeforeApplicationShutdown {
     work: (lease: ReconcileLease | null) => Promise<T>,
     withLease = true,
   ): Promise<GateOutcome<T>> {
-    if (this.inProgress.has(workerId))
-      return { kind: 'busy', reason: 'this worker is being reconciled already' };
-    this.inProgress.add(workerId);
+    const leave = this.exclusion.tryEnter(workerId);
+    if (!leave) return { kind: 'busy', reason: 'this worker is being reconciled already' };
     try {
-      const lease = withLease
-        ? await this.leases.acquire(workerId, this.instanceId, this.leaseTtlMs(), this.clock.now())
-        : null;
+      const lease = withLease ? await this.leases.acquire(workerId) : null;
       if (withLease && !lease) return { kind: 'busy', reason: 'another instance is reconciling this worker' };
       try {
-        const job = work(lease);
-        this.running.add(job);
-        try {
-          return { kind: 'ran', value: await job };
-        } finally {
-          this.running.delete(job);
-        }
+        return { kind: 'ran', value: await this.drain.track(() => work(lease)) };
       } finally {
-        if (lease) await this.leases.release(lease).catch(() => undefined);
+        if (lease) await this.leases.release(lease);
       }
     } finally {
-      this.inProgress.delete(workerId);
+      leave();
     }
   }
 
-  /** Extends the lease before the writes; null when it was lost (another replica took it over). */
+  /** Extends the lease before the writes; null when it was lost. */
   renew(lease: ReconcileLease): Promise<ReconcileLease | null> {
-    return this.leases.renew(lease, this.leaseTtlMs(), this.clock.now());
-  }
-
-  /**
-   * Before the database connection closes (Mongoose closes it on application shutdown): let the
-   * running reconciliations finish, then give this instance's leases back.
-   */
-  async beforeApplicationShutdown(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
-    const released = await this.leases.releaseAllHeldBy(this.instanceId).catch(() => 0);
-    if (released > 0) this.logger.log({ released }, 'reconciliation leases released');
-  }
-
-  /** Long enough for a slow worker's whole run; renewed before the writes. */
-  private leaseTtlMs(): number {
-    return Math.max(5 * 60_000, 20 * this.config.cmlTimeoutMs);
+    return this.leases.renew(lease);
   }
 }

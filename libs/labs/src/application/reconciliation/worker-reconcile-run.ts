@@ -1,19 +1,15 @@
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/common';
+import { CmlContact } from '../../domain/cml-contact';
 import {
-  CmlContact,
+  ReconcileCounts,
   ReconcileRunMode,
   ReconcileSummary,
   ReconcileTrigger,
-  Worker,
-  WorkerRepository,
-} from '@app/workers';
+} from '../../domain/reconcile-summary';
 import { LabsMetrics } from '../ports/labs-metrics';
+import { WorkerSyncStateRepository } from '../ports/worker-sync-state.repository';
 
-export type ReconcileCounts = Pick<
-  ReconcileSummary,
-  'created' | 'updated' | 'unchanged' | 'orphansRemoved' | 'orphansPending'
->;
 export const ZERO: ReconcileCounts = {
   created: 0,
   updated: 0,
@@ -28,18 +24,18 @@ export interface ReconcileOutcome {
   upstreamError?: Error;
 }
 
-/** Timing and bookkeeping of one worker's reconciliation. A dry run records nothing. */
+/** Timing and bookkeeping of one worker's reconciliation: its sync state, metrics, log. A dry run records nothing. */
 export class WorkerReconcileRun {
   private readonly startedAt: Date;
   private contact: CmlContact | undefined;
 
   constructor(
-    private readonly worker: Worker,
+    private readonly workerId: string,
     readonly trigger: ReconcileTrigger,
     readonly reconciliationId: string,
     readonly mode: ReconcileRunMode,
     private readonly clock: Clock,
-    private readonly workers: WorkerRepository,
+    private readonly syncStates: WorkerSyncStateRepository,
     private readonly logger: Logger,
     private readonly metrics: LabsMetrics,
   ) {
@@ -65,7 +61,7 @@ export class WorkerReconcileRun {
     const finishedAt = this.clock.now();
     const summary: ReconcileSummary = {
       reconciliationId: this.reconciliationId,
-      workerId: this.worker.id,
+      workerId: this.workerId,
       trigger: this.trigger,
       status,
       mode: this.mode,
@@ -76,8 +72,8 @@ export class WorkerReconcileRun {
       durationMs: finishedAt.getTime() - this.startedAt.getTime(),
     };
     if (this.mode === 'dry-run') return { summary, upstreamError };
-    await this.workers.recordReconcile(
-      this.worker.id,
+    await this.syncStates.record(
+      this.workerId,
       summary,
       confirmedSync && status === 'succeeded' && this.mode === 'enforce' ? this.startedAt : null,
       this.contact,
@@ -85,8 +81,38 @@ export class WorkerReconcileRun {
     this.metrics.reconcileFinished(summary);
     const line = { ...summary };
     if (status === 'failed')
-      this.logger.error(line, `Reconciliation of worker ${this.worker.id} failed: ${reason}`);
-    else this.logger.log(line, `Reconciliation of worker ${this.worker.id} ${status}`);
+      this.logger.error(line, `Reconciliation of worker ${this.workerId} failed: ${reason}`);
+    else this.logger.log(line, `Reconciliation of worker ${this.workerId} ${status}`);
     return { summary, upstreamError };
+  }
+}
+
+/** Starts the bookkeeping of a worker's run; one per process, shared by refresh and approval. */
+@Injectable()
+export class WorkerReconcileRuns {
+  private readonly logger = new Logger('WorkerReconciliation');
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly syncStates: WorkerSyncStateRepository,
+    private readonly metrics: LabsMetrics,
+  ) {}
+
+  start(
+    workerId: string,
+    trigger: ReconcileTrigger,
+    reconciliationId: string,
+    mode: ReconcileRunMode,
+  ): WorkerReconcileRun {
+    return new WorkerReconcileRun(
+      workerId,
+      trigger,
+      reconciliationId,
+      mode,
+      this.clock,
+      this.syncStates,
+      this.logger,
+      this.metrics,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { ReconcileSummary } from '@app/workers';
+import { ReconcileSummary } from '../../domain/reconcile-summary';
 import { LabDeleteOutcome, LabsMetrics } from '../../application/ports/labs-metrics';
 
 @Injectable()

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { ReconcileSummary } from '@app/workers';
+import { ReconcileSummary } from '../../../domain/reconcile-summary';
 
 export class ApproveOrphansCommand extends Command<ReconcileSummary> {
   constructor(

@@ -1,47 +1,113 @@
+import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { ReconcileSummary } from '@app/workers';
-import { ReconcileOutcome, WorkerLabsReconciler } from '../../reconciliation/worker-labs-reconciler';
+import { AppConfig } from '@app/common';
+import { WorkerDirectory } from '@app/workers';
+import { ReconcileRunMode, ReconcileSummary } from '../../../domain/reconcile-summary';
+import { planReconciliation } from '../../../domain/reconciliation-plan';
+import { WorkerSyncStateRepository } from '../../ports/worker-sync-state.repository';
+import { CmlEvidenceReader } from '../../reconciliation/cml-evidence-reader';
+import { WorkerReconcileGate } from '../../reconciliation/worker-reconcile-gate';
+import { ReconcileOutcome, WorkerReconcileRuns, ZERO } from '../../reconciliation/worker-reconcile-run';
+import { ReconciliationPlanApplier } from './apply-reconciliation-plan';
+import { ReconciliationEvidenceGatherer } from './gather-reconciliation-evidence';
 import { RefreshWorkerLabsCommand } from './refresh-worker-labs.command';
 
 /**
- * Phase 2 for one worker, on demand or from the scheduled job. A manual refresh whose CML list
- * cannot be trusted answers 502/504 (nothing was removed); a scheduled one records the failure.
+ * Phase 2 for one worker: gather what CML says, let the domain plan decide
+ * (planReconciliation), apply the plan under the worker's lease. The same command serves a
+ * person's refresh, POST /api/reconciliations and the schedule; only `failWhenCmlUntrusted`
+ * (a person waits) turns an untrusted CML into a 502/504 instead of a recorded summary.
  *
- * Manual refreshes of one worker coalesce: a refresh asked for while one of the same kind is
- * running gets that run's answer instead of a "skipped" of its own (a user double-clicking, or
- * two operators at once, cost CML one reconciliation).
+ * Stand-alone refreshes of one worker coalesce: one asked for while another of the same kind
+ * runs gets that run's answer instead of a "skipped" of its own (a user double-clicking, or two
+ * operators at once, cost CML one reconciliation).
  */
 @CommandHandler(RefreshWorkerLabsCommand)
 export class RefreshWorkerLabsHandler implements ICommandHandler<RefreshWorkerLabsCommand, ReconcileSummary> {
-  private readonly manualInFlight = new Map<string, Promise<ReconcileOutcome>>();
+  private readonly logger = new Logger(RefreshWorkerLabsHandler.name);
+  private readonly standAloneInFlight = new Map<string, Promise<ReconcileOutcome>>();
 
-  constructor(private readonly reconciler: WorkerLabsReconciler) {}
+  constructor(
+    private readonly directory: WorkerDirectory,
+    private readonly gate: WorkerReconcileGate,
+    private readonly runs: WorkerReconcileRuns,
+    private readonly cml: CmlEvidenceReader,
+    private readonly gatherer: ReconciliationEvidenceGatherer,
+    private readonly applier: ReconciliationPlanApplier,
+    private readonly syncStates: WorkerSyncStateRepository,
+    private readonly config: AppConfig,
+  ) {}
 
   async execute(command: RefreshWorkerLabsCommand): Promise<ReconcileSummary> {
     const { summary, upstreamError } =
-      command.trigger === 'manual' && command.reconciliationId === undefined
-        ? await this.coalesced(command)
-        : await this.run(command);
-    if (upstreamError && command.trigger === 'manual') throw upstreamError;
+      command.reconciliationId === undefined ? await this.coalesced(command) : await this.reconcile(command);
+    if (upstreamError && command.failWhenCmlUntrusted) throw upstreamError;
     return summary;
   }
 
   private coalesced(command: RefreshWorkerLabsCommand): Promise<ReconcileOutcome> {
     const key = `${command.workerId}:${command.dryRun ? 'dry-run' : 'run'}`;
-    const running = this.manualInFlight.get(key);
+    const running = this.standAloneInFlight.get(key);
     if (running) return running;
-    const run = this.run(command).finally(() => this.manualInFlight.delete(key));
-    this.manualInFlight.set(key, run);
+    const run = this.reconcile(command).finally(() => this.standAloneInFlight.delete(key));
+    this.standAloneInFlight.set(key, run);
     return run;
   }
 
-  private run(command: RefreshWorkerLabsCommand): Promise<ReconcileOutcome> {
-    return this.reconciler.reconcile(
-      command.workerId,
-      command.trigger,
-      command.reconciliationId ?? randomUUID(),
-      { dryRun: command.dryRun },
+  private async reconcile(command: RefreshWorkerLabsCommand): Promise<ReconcileOutcome> {
+    const worker = await this.directory.require(command.workerId);
+    const mode: ReconcileRunMode = command.dryRun
+      ? 'dry-run'
+      : worker.reconcileMode === 'observe'
+        ? 'observe'
+        : 'enforce';
+    const run = this.runs.start(worker.id, command.trigger, command.reconciliationId ?? randomUUID(), mode);
+    if (!worker.enabled) return run.finish('skipped', ZERO, 'worker is disabled');
+    if (worker.reconcileMode === 'paused') return run.finish('skipped', ZERO, 'reconcileMode is paused');
+
+    // A dry run writes nothing, so it needs no lease and no fencing epoch.
+    const outcome = await this.gate.exclusively(
+      worker.id,
+      async (lease) => {
+        const client = this.cml.clientFor(worker);
+        const { records, evidence, contact, upstreamError } = await this.gatherer.gather(worker.id, client);
+        run.learned(contact);
+        const plan = planReconciliation(records, evidence, {
+          mode,
+          maxDeleteRatio: this.config.reconcileMaxDeleteRatio,
+        });
+        const reason = (notes: string[]) => (notes.length > 0 ? notes.join('; ') : undefined);
+        if (plan.orphans.length > 0) {
+          const labIds = plan.orphans.map((r) => r.labId);
+          this.logger.log(
+            { workerId: worker.id, reconciliationId: run.reconciliationId, labIds },
+            `Found ${labIds.length} orphaned lab records for worker ${worker.id}: ${JSON.stringify(labIds)}`,
+          );
+        }
+        if (!plan.writes || !lease)
+          return run.finish(plan.status, plan.counts, reason(plan.notes), upstreamError);
+        if (!evidence.listing.trusted) throw new Error('a plan with writes needs a trusted listing');
+
+        const applied = await this.applier.apply(plan.writes, plan.counts.unchanged, lease, {
+          workerId: worker.id,
+          reconciliationId: run.reconciliationId,
+          trigger: command.trigger,
+          listedAt: evidence.listing.listedAt,
+          lastSuccessfulSyncAt: (await this.syncStates.find(worker.id)).lastSuccessfulSyncAt,
+          now: evidence.now,
+        });
+        if (!applied.counts) return run.finish('skipped', ZERO, reason(applied.notes));
+        return run.finish(
+          plan.status,
+          applied.counts,
+          reason([...plan.notes, ...applied.notes]),
+          undefined,
+          plan.complete && applied.allLanded,
+        );
+      },
+      mode !== 'dry-run',
     );
+    return outcome.kind === 'ran' ? outcome.value : run.finish('skipped', ZERO, outcome.reason);
   }
 }

@@ -2,6 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@app/common';
 import { WorkerDirectory } from '@app/workers';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
+import { WorkerSyncStateRepository } from '../../ports/worker-sync-state.repository';
 import { LabView, toLabView } from '../../lab.view';
 import { GetWorkerLabQuery } from './get-worker-lab.query';
 
@@ -10,12 +11,13 @@ export class GetWorkerLabHandler implements IQueryHandler<GetWorkerLabQuery, Lab
   constructor(
     private readonly directory: WorkerDirectory,
     private readonly labs: LabRecordRepository,
+    private readonly syncStates: WorkerSyncStateRepository,
   ) {}
 
   async execute({ workerId, labId }: GetWorkerLabQuery): Promise<LabView> {
-    const worker = await this.directory.require(workerId);
+    await this.directory.require(workerId);
     const record = await this.labs.findOne(workerId, labId);
     if (!record || record.isRemoved) throw new NotFoundError(`Lab ${labId} not found on worker ${workerId}`);
-    return toLabView(record, worker.toProps().lastSuccessfulSyncAt);
+    return toLabView(record, (await this.syncStates.find(workerId)).lastSuccessfulSyncAt);
   }
 }

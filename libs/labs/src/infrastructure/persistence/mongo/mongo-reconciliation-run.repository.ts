@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { ReconcileSummary, ReconcileTrigger } from '@app/workers';
+import { ReconcileSummary, ReconcileTrigger } from '../../../domain/reconcile-summary';
 import {
   ReconciliationRun,
   ReconciliationRunRepository,

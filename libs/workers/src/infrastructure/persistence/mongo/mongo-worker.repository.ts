@@ -3,8 +3,6 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { ConflictError, isDuplicateKeyError, Page } from '@app/common';
 import { WorkerRepository } from '../../../application/ports/worker.repository';
-import { CmlContact } from '../../../domain/cml-contact';
-import { ReconcileSummary } from '../../../domain/reconcile-summary';
 import { Worker } from '../../../domain/worker';
 import { workerFromDocument, workerToDocument } from './worker.mapper';
 import { WorkerDocument } from './worker.schema';
@@ -56,18 +54,6 @@ export class MongoWorkerRepository extends WorkerRepository {
   async remove(id: string): Promise<boolean> {
     const result = await this.model.collection.deleteOne({ _id: id as never });
     return result.deletedCount === 1;
-  }
-
-  async recordReconcile(
-    id: string,
-    summary: ReconcileSummary,
-    successfulSyncAt: Date | null,
-    cml?: CmlContact,
-  ): Promise<void> {
-    const set: Record<string, unknown> = { lastReconcile: summary };
-    if (successfulSyncAt) set.lastSuccessfulSyncAt = successfulSyncAt;
-    if (cml) set.cml = cml;
-    await this.model.collection.updateOne({ _id: id as never }, { $set: set });
   }
 
   /** Names and endpoints are unique; the unique indexes decide, so two concurrent creates cannot both win. */

@@ -1,5 +1,3 @@
-import { CmlContact } from '../../../domain/cml-contact';
-import { ReconcileSummary } from '../../../domain/reconcile-summary';
 import { ReconcileMode, Worker } from '../../../domain/worker';
 import { WorkerDocument } from './worker.schema';
 
@@ -18,9 +16,6 @@ export function workerToDocument(worker: Worker): WorkerDocument {
     reconcileMode: p.reconcileMode,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
-    lastReconcile: p.lastReconcile as unknown as Record<string, unknown> | null,
-    lastSuccessfulSyncAt: p.lastSuccessfulSyncAt,
-    cml: p.cml as unknown as Record<string, unknown> | null,
     version: p.version,
   };
 }
@@ -38,9 +33,6 @@ export function workerFromDocument(doc: WorkerDocument): Worker {
     reconcileMode: doc.reconcileMode as ReconcileMode,
     createdAt: new Date(doc.createdAt),
     updatedAt: new Date(doc.updatedAt),
-    lastReconcile: (doc.lastReconcile as unknown as ReconcileSummary | null) ?? null,
-    lastSuccessfulSyncAt: doc.lastSuccessfulSyncAt ? new Date(doc.lastSuccessfulSyncAt) : null,
-    cml: (doc.cml as unknown as CmlContact | null) ?? null,
     version: doc.version,
   });
 }

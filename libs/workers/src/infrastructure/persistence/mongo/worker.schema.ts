@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { Schema as MongooseSchema } from 'mongoose';
 
 @Schema({ collection: 'workers', versionKey: false, _id: false })
 export class WorkerDocument {
@@ -39,15 +38,6 @@ export class WorkerDocument {
 
   @Prop({ required: true })
   updatedAt!: Date;
-
-  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
-  lastReconcile!: Record<string, unknown> | null;
-
-  @Prop({ type: Date, default: null })
-  lastSuccessfulSyncAt!: Date | null;
-
-  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
-  cml!: Record<string, unknown> | null;
 
   @Prop({ required: true })
   version!: number;

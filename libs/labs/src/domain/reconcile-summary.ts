@@ -6,7 +6,7 @@ export type ReconcileStatus = 'succeeded' | 'skipped' | 'failed';
  */
 export type ReconcileRunMode = 'enforce' | 'observe' | 'dry-run';
 
-/** What one reconciliation of one worker did; kept on the worker and in the run history. */
+/** What one reconciliation of one worker did; kept as the worker's sync state and in the run history. */
 export interface ReconcileSummary {
   reconciliationId: string;
   workerId: string;
@@ -23,3 +23,8 @@ export interface ReconcileSummary {
   finishedAt: string;
   durationMs: number;
 }
+
+export type ReconcileCounts = Pick<
+  ReconcileSummary,
+  'created' | 'updated' | 'unchanged' | 'orphansRemoved' | 'orphansPending'
+>;

@@ -1,5 +1,5 @@
 /**
- * What the last contact with a worker's CML controller learned (contract: `Worker.cml`). Phase 2
+ * What the last contact with a worker's CML controller learned (contract: `Worker.cml`, kept in the worker's sync state). Phase 2
  * removes orphans only when `accountIsAdmin` is true: CML shows a non-admin account only its own
  * and shared labs, so to such an account every other user's lab looks deleted.
  */

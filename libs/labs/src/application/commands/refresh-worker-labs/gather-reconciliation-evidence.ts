@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { CmlClient } from '@app/cml-client';
+import { Clock } from '@app/common';
+import { CmlContact } from '../../../domain/cml-contact';
+import { LabRecord } from '../../../domain/lab-record.aggregate';
+import {
+  CmlListing,
+  labsToConfirm,
+  labsToRead,
+  ReconciliationEvidence,
+} from '../../../domain/reconciliation-plan';
+import { removalCandidates } from '../../../domain/removal-plan';
+import { upstreamErrorOf } from '../../cml-failure';
+import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
+import { LabRecordRepository } from '../../ports/lab-record.repository';
+import { CmlEvidenceReader } from '../../reconciliation/cml-evidence-reader';
+
+export interface GatheredEvidence {
+  /** The worker's records, read before the list. */
+  records: LabRecord[];
+  evidence: ReconciliationEvidence;
+  /** What this contact learned of the controller, kept in the worker's sync state. */
+  contact?: CmlContact;
+  /** Why CML could not be trusted, as the error a waiting caller answers with (502/504). */
+  upstreamError?: Error;
+}
+
+/**
+ * Asks CML and the database what Phase 2 decides on, and nothing more: the controller's
+ * readiness and the account's role, the worker's records (before the list, so a record created
+ * during the run is never a candidate), the trusted list, the details of the listed labs, a second
+ * lookup of each candidate, and the delete intents of those CML confirmed gone.
+ */
+@Injectable()
+export class ReconciliationEvidenceGatherer {
+  constructor(
+    private readonly cml: CmlEvidenceReader,
+    private readonly labs: LabRecordRepository,
+    private readonly intents: DeleteIntentRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async gather(workerId: string, client: CmlClient): Promise<GatheredEvidence> {
+    const check = await this.cml.checkController(client);
+    const account = { username: check.account?.username ?? null, admin: check.account?.admin ?? null };
+    const untrusted = (listing: CmlListing & { trusted: false }, error: Error): GatheredEvidence => ({
+      records: [],
+      evidence: { workerId, listing, account, lookups: new Map(), intents: new Map(), now: this.clock.now() },
+      contact: check.contact,
+      upstreamError: error,
+    });
+    if (check.untrusted) {
+      const { status, reason, error } = check.untrusted;
+      return untrusted({ trusted: false, status, reason }, error);
+    }
+
+    const records = await this.labs.findByWorker(workerId);
+    const listedAt = this.clock.now();
+    let listing: CmlListing;
+    try {
+      const { ids, refused } = await client.listLabIds({ showAll: true });
+      listing = { trusted: true, ids: new Set(ids), refused, listedAt };
+    } catch (error) {
+      const upstream = upstreamErrorOf(error, 'listing labs');
+      return untrusted(
+        { trusted: false, status: 'failed', reason: `CML list not trusted: ${upstream.message}` },
+        upstream,
+      );
+    }
+
+    const read = await this.cml.lookUp(client, labsToRead(records, listing));
+    const confirmed = await this.cml.lookUp(client, labsToConfirm(records, listing, account, read));
+    const lookups = new Map([...read, ...confirmed]);
+    const gone =
+      account.admin === true
+        ? removalCandidates(records, listing.ids).filter((r) => lookups.get(r.labId)?.kind === 'gone')
+        : [];
+    const now = this.clock.now();
+    const found =
+      gone.length > 0
+        ? await this.intents.findForLabs(
+            workerId,
+            gone.map((r) => r.labId),
+          )
+        : [];
+    return {
+      records,
+      evidence: {
+        workerId,
+        listing,
+        account,
+        lookups,
+        intents: new Map(found.map((i) => [i.labId, i])),
+        now,
+      },
+      contact: check.contact,
+    };
+  }
+}
