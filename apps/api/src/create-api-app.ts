@@ -1,10 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, Clock, createValidationPipe, ProblemDetailsFilter } from '@app/common';
 import { AppModule } from './app.module';
+import { createOpenApiDocument } from './openapi/openapi-document';
 import { loadWebConsoleConfig, mountWebConsole, WebConsoleConfig } from './web/web-console';
 
 export const BODY_LIMIT = '256kb';
@@ -31,15 +32,7 @@ export async function createApiApp(
   app.useGlobalPipes(createValidationPipe());
   if (opts.shutdownHooks ?? true) app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().disable('x-powered-by');
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('cml-labs')
-      .setDescription('Lab inventory of CML servers: two-phase delete, reconciliation, audit trail')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   // The web console (apps/web) and its public settings; the API itself stays under /api.
   mountWebConsole(app, config, web);

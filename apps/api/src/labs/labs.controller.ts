@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JsonBody, NoBody, NoQuery, Page, UuidParamPipe } from '@app/common';
 import { AuthenticatedUser, grants } from '@app/common/auth';
 import {
@@ -17,8 +17,10 @@ import {
 } from '@app/labs';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
+import { ReconcileSummaryDto } from '../reconciliations/reconcile-summary.dto';
 import { ApproveOrphansDto } from './approve-orphans.dto';
 import { DeleteLabQueryDto } from './delete-lab-query.dto';
+import { DeleteLabResultDto, LabPageDto, LabViewDto, PendingOrphanListDto } from './lab-view.dto';
 import { ListLabsQueryDto } from './list-labs-query.dto';
 import { RefreshLabsQueryDto } from './refresh-labs-query.dto';
 
@@ -35,6 +37,7 @@ export class LabsController {
 
   @Get('labs')
   @RequireRole('viewer')
+  @ApiOkResponse({ type: LabPageDto })
   @NoBody()
   list(
     @Param('workerId', UuidParamPipe) workerId: string,
@@ -52,6 +55,7 @@ export class LabsController {
 
   @Get('labs/:labId')
   @RequireRole('viewer')
+  @ApiOkResponse({ type: LabViewDto })
   @NoQuery()
   @NoBody()
   get(
@@ -63,6 +67,7 @@ export class LabsController {
 
   @Post('labs/refresh')
   @RequireRole('operator')
+  @ApiOkResponse({ type: ReconcileSummaryDto })
   @HttpCode(200)
   @NoBody()
   refresh(
@@ -80,6 +85,12 @@ export class LabsController {
 
   @Delete('labs/:labId')
   @RequireRole('operator')
+  @ApiOkResponse({ type: DeleteLabResultDto })
+  @ApiHeader({
+    name: 'traceparent',
+    required: false,
+    description: 'W3C trace context, carried into the lab.deleted CloudEvent',
+  })
   @NoBody()
   deleteLab(
     @Param('workerId', UuidParamPipe) workerId: string,
@@ -106,6 +117,7 @@ export class LabsController {
 
   @Get('orphans')
   @RequireRole('viewer')
+  @ApiOkResponse({ type: PendingOrphanListDto })
   @NoQuery()
   @NoBody()
   pendingOrphans(
@@ -116,6 +128,7 @@ export class LabsController {
 
   @Post('orphans/approve')
   @RequireRole('admin')
+  @ApiOkResponse({ type: ReconcileSummaryDto })
   @HttpCode(200)
   @NoQuery()
   @JsonBody()

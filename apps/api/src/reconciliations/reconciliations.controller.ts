@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NoBody, NoQuery, UuidParamPipe } from '@app/common';
 import {
   GetReconciliationQuery,
@@ -9,6 +9,11 @@ import {
   StartReconciliationCommand,
 } from '@app/labs';
 import { RequireRole } from '../auth/require-role.decorator';
+import {
+  ReconciliationRunDto,
+  ReconciliationRunListDto,
+  ReconciliationStartedDto,
+} from './reconciliation-run.dto';
 
 @ApiTags('reconciliations')
 @ApiBearerAuth()
@@ -21,6 +26,7 @@ export class ReconciliationsController {
 
   @Post()
   @RequireRole('admin')
+  @ApiAcceptedResponse({ type: ReconciliationStartedDto })
   @HttpCode(202)
   @NoQuery()
   @NoBody()
@@ -30,6 +36,7 @@ export class ReconciliationsController {
 
   @Get()
   @RequireRole('viewer')
+  @ApiOkResponse({ type: ReconciliationRunListDto })
   @NoQuery()
   @NoBody()
   list(): Promise<{ items: ReconciliationRun[] }> {
@@ -38,6 +45,7 @@ export class ReconciliationsController {
 
   @Get(':id')
   @RequireRole('viewer')
+  @ApiOkResponse({ type: ReconciliationRunDto })
   @NoQuery()
   @NoBody()
   get(@Param('id', UuidParamPipe) id: string): Promise<ReconciliationRun> {

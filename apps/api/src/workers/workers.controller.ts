@@ -1,6 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InvalidInputError, JsonBody, NoBody, NoQuery, Page, UuidParamPipe } from '@app/common';
 import {
   GetWorkerQuery,
@@ -14,6 +20,7 @@ import { RequireRole } from '../auth/require-role.decorator';
 import { PageQueryDto } from '../page-query.dto';
 import { CreateWorkerDto } from './create-worker.dto';
 import { UpdateWorkerDto } from './update-worker.dto';
+import { WorkerPageDto, WorkerViewDto } from './worker-view.dto';
 import { WorkerResponse, withSyncStates } from './worker-response';
 
 @ApiTags('workers')
@@ -27,6 +34,7 @@ export class WorkersController {
 
   @Post()
   @RequireRole('admin')
+  @ApiCreatedResponse({ type: WorkerViewDto })
   @NoQuery()
   @JsonBody()
   async register(@Body() body: CreateWorkerDto): Promise<WorkerResponse> {
@@ -35,6 +43,7 @@ export class WorkersController {
 
   @Get()
   @RequireRole('viewer')
+  @ApiOkResponse({ type: WorkerPageDto })
   @NoBody()
   async list(@Query() query: PageQueryDto): Promise<Page<WorkerResponse>> {
     const page = await this.queries.execute(new ListWorkersQuery(query.limit, query.cursor));
@@ -46,6 +55,7 @@ export class WorkersController {
 
   @Get(':workerId')
   @RequireRole('viewer')
+  @ApiOkResponse({ type: WorkerViewDto })
   @NoQuery()
   @NoBody()
   async get(@Param('workerId', UuidParamPipe) workerId: string): Promise<WorkerResponse> {
@@ -54,6 +64,7 @@ export class WorkersController {
 
   @Patch(':workerId')
   @RequireRole('admin')
+  @ApiOkResponse({ type: WorkerViewDto })
   @NoQuery()
   @JsonBody()
   async update(
@@ -68,6 +79,7 @@ export class WorkersController {
 
   @Delete(':workerId')
   @RequireRole('admin')
+  @ApiNoContentResponse()
   @HttpCode(204)
   @NoQuery()
   @NoBody()
