@@ -14,7 +14,7 @@ interface StoredLease {
  * ReconcileLeaseRepository without a database, as MongoReconcileLeaseRepository keeps it: one lease
  * per worker, kept after release so that its epoch only grows; acquire succeeds when nobody holds
  * it, it expired (at `expiresAt` exactly) or the holder holds it already, and raises the epoch
- * every time; renew, isCurrent and release act only for the same holder at the same epoch;
+ * every time; renew and release act only for the same holder at the same epoch;
  * releaseAllHeldBy releases what is not released yet; a takeover is an acquire over another
  * holder's lease that ran out (not one that was released). Each call runs without yielding, so
  * concurrent acquires have one winner.
@@ -40,11 +40,6 @@ export class InMemoryReconcileLeaseRepository extends ReconcileLeaseRepository {
     if (!stored || stored.expiresAt.getTime() <= now.getTime()) return null;
     stored.expiresAt = new Date(now.getTime() + ttlMs);
     return { ...lease, expiresAt: new Date(stored.expiresAt) };
-  }
-
-  async isCurrent(lease: ReconcileLease, now: Date): Promise<boolean> {
-    const stored = this.heldBy(lease);
-    return stored !== undefined && stored.expiresAt.getTime() > now.getTime();
   }
 
   async release(lease: ReconcileLease): Promise<void> {
