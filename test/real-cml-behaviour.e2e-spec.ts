@@ -228,9 +228,10 @@ describe('against CML as it behaves (e2e, FerretDB + CML simulator over HTTPS)',
     let workerId: string;
     const record = (labId: string) =>
       h.db.collection<StoredRecord>('lab_records').findOne({ _id: `${workerId}:${labId}` });
+    // The worker's sync state (lastSuccessfulSyncAt) is kept by the labs context, one document a worker.
     const workerDoc = () =>
       h.db
-        .collection<{ _id: string; lastSuccessfulSyncAt: Date | null }>('workers')
+        .collection<{ _id: string; lastSuccessfulSyncAt: Date | null }>('worker_sync_states')
         .findOne({ _id: workerId });
 
     beforeAll(async () => {

@@ -17,6 +17,7 @@ import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { LabDeleteOutcome, LabsMetrics } from '../../ports/labs-metrics';
 import { WorkerWriteLock } from '../../worker-write-lock';
+import { toLabSnapshot } from '../../cml-lab-snapshot.mapper';
 import { mayForceDelete } from '../../../domain/force-delete-policy';
 import { DeleteLabCommand, DeleteLabRequester, DeleteLabResult } from './delete-lab.command';
 import { DeleteLabProgress } from './delete-lab-progress';
@@ -147,7 +148,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     }
 
     const now = this.clock.now();
-    const record = local ?? LabRecord.discovered(workerId, cmlLab!, now);
+    const record = local ?? LabRecord.discovered(workerId, toLabSnapshot(cmlLab!), now);
     if (!local)
       this.logger.warn(log, `Lab record ${labId} not found in database (may not have been synced yet)`);
     record.markDeleted({ deletedBy, alreadyAbsentInCml, now, traceparent });
