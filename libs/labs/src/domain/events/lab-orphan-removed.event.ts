@@ -1,4 +1,8 @@
-export type OrphanEvidence = { listedAt: string; confirmedBy: 'lookup-404' | 'two-observations' };
+/**
+ * Why the lab is gone. The contract also names `two-observations`, which this producer never
+ * emits (only CML's own 404 removes a record); the audit consumer still accepts it.
+ */
+export type OrphanEvidence = { listedAt: string; confirmedBy: 'lookup-404' };
 
 /** Phase 2 removed a record whose lab is gone from CML. */
 export class LabOrphanRemovedEvent {
