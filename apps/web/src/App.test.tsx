@@ -16,6 +16,7 @@ const worker: Worker = {
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
   lastReconcile: null,
+  cml: null,
 };
 
 function fakeApi(): Api {

@@ -1,4 +1,5 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { createApi, type Api, type Fetcher } from './api/client';
 import type { Role, WebSettings } from './api/types';
 import { grants, rolesOf, storeToken } from './auth/session';
@@ -16,6 +17,20 @@ export interface Session {
 
 const SessionContext = createContext<Session | null>(null);
 
+/**
+ * The server state cache. No retry: a failure is a problem+json the page shows at once (a 403 or a 502 is no
+ * less true a second later, and a 401 signs out). No refetch on window focus: a page reads when it opens, after
+ * a change it made, and when the user asks (Reload), as it always did.
+ */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: false, refetchOnWindowFocus: false },
+      mutations: { retry: false },
+    },
+  });
+}
+
 export function SessionProvider(props: {
   settings: WebSettings;
   initialToken: string | null;
@@ -26,11 +41,23 @@ export function SessionProvider(props: {
 }) {
   const [token, setTokenState] = useState(props.initialToken);
   const [signedOutReason, setSignedOutReason] = useState<string | null>(null);
-  const setToken = useCallback((t: string | null) => {
-    storeToken(t);
-    setTokenState(t);
-    setSignedOutReason(null);
-  }, []);
+  const [queryClient] = useState(createQueryClient);
+  // What one token could read is not shown under the next one.
+  const changeToken = useCallback(
+    (t: string | null) => {
+      storeToken(t);
+      queryClient.clear();
+      setTokenState(t);
+    },
+    [queryClient],
+  );
+  const setToken = useCallback(
+    (t: string | null) => {
+      changeToken(t);
+      setSignedOutReason(null);
+    },
+    [changeToken],
+  );
   // A 401 on a request that carried the token means the token expired or was refused: drop it and go back
   // to the login page with the API's reason, instead of leaving every page showing the same error.
   const fetcher = useMemo<Fetcher>(() => {
@@ -46,13 +73,12 @@ export function SessionProvider(props: {
         } catch {
           detail = '';
         }
-        storeToken(null);
-        setTokenState(null);
+        changeToken(null);
         setSignedOutReason(`The API refused the token${detail}. Sign in again.`);
       }
       return res;
     };
-  }, [props.fetcher]);
+  }, [props.fetcher, changeToken]);
   const value = useMemo<Session>(() => {
     // AUTH_DISABLED: the API treats every caller as admin, so the console shows everything.
     const roles: Role[] = props.settings.authDisabled
@@ -70,7 +96,11 @@ export function SessionProvider(props: {
       signedOutReason,
     };
   }, [props.settings, props.api, token, setToken, fetcher, signedOutReason]);
-  return <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider>;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider>
+    </QueryClientProvider>
+  );
 }
 
 export function useSession(): Session {
@@ -107,31 +137,4 @@ export function useHashRoute(): Route {
     return () => window.removeEventListener('hashchange', on);
   }, []);
   return useMemo(() => parseRoute(hash), [hash]);
-}
-
-/** Runs an async loader, keeps its data, error and busy state; `reload` runs it again. */
-export function useLoader<T>(load: () => Promise<T>, deps: unknown[]) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(true);
-  const seq = useRef(0);
-  const reload = useCallback(async () => {
-    const mine = ++seq.current;
-    setBusy(true);
-    try {
-      const d = await load();
-      if (mine === seq.current) {
-        setData(d);
-        setError(null);
-      }
-    } catch (e) {
-      if (mine === seq.current) setError(e);
-    } finally {
-      if (mine === seq.current) setBusy(false);
-    }
-  }, deps);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-  return { data, setData, error, busy, reload };
 }

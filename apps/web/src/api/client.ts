@@ -1,18 +1,18 @@
+import type { components } from './schema.gen';
 import type {
   AuditEvent,
   DeleteResult,
-  Lab,
+  LabPage,
   LabState,
   NewWorker,
-  OutboxItem,
-  Page,
-  PendingOrphan,
   ReconcileSummary,
-  ReconciliationRun,
   WebSettings,
   Worker,
+  WorkerPage,
   WorkerPatch,
 } from './types';
+
+type Schemas = components['schemas'];
 
 /** RFC 9457 problem details, as every /api error carries them. */
 export interface Problem {
@@ -113,30 +113,31 @@ export function createApi(token: string | null, settings: Pick<WebSettings, 'aud
   const w = (id: string) => `/api/workers/${encodeURIComponent(id)}`;
   return {
     listWorkers: (cursor?: string | null, limit = 50) =>
-      call<Page<Worker>>('/api/workers', { query: { limit, cursor } }),
+      call<WorkerPage>('/api/workers', { query: { limit, cursor } }),
     getWorker: (id: string) => call<Worker>(w(id)),
     createWorker: (body: NewWorker) => call<Worker>('/api/workers', { method: 'POST', body }),
     updateWorker: (id: string, body: WorkerPatch) => call<Worker>(w(id), { method: 'PATCH', body }),
     listLabs: (
       workerId: string,
       q: { state?: LabState | ''; owner?: string; limit?: number; cursor?: string | null },
-    ) => call<Page<Lab>>(`${w(workerId)}/labs`, { query: q }),
+    ) => call<LabPage>(`${w(workerId)}/labs`, { query: q }),
     deleteLab: (workerId: string, labId: string, force: boolean) =>
       call<DeleteResult>(`${w(workerId)}/labs/${encodeURIComponent(labId)}`, {
         method: 'DELETE',
         query: { force: force ? 'true' : undefined },
       }),
     refresh: (workerId: string) => call<ReconcileSummary>(`${w(workerId)}/labs/refresh`, { method: 'POST' }),
-    listOrphans: (workerId: string) => call<{ items: PendingOrphan[] }>(`${w(workerId)}/orphans`),
+    listOrphans: (workerId: string) => call<Schemas['PendingOrphanList']>(`${w(workerId)}/orphans`),
     approveOrphans: (workerId: string, labIds?: string[]) =>
       call<ReconcileSummary>(`${w(workerId)}/orphans/approve`, {
         method: 'POST',
         body: labIds ? { labIds } : {},
       }),
-    startReconciliation: () => call<{ reconciliationId: string }>('/api/reconciliations', { method: 'POST' }),
-    listReconciliations: () => call<{ items: ReconciliationRun[] }>('/api/reconciliations'),
+    startReconciliation: () =>
+      call<Schemas['ReconciliationStarted']>('/api/reconciliations', { method: 'POST' }),
+    listReconciliations: () => call<Schemas['ReconciliationRunList']>('/api/reconciliations'),
     listOutbox: (status: 'pending' | 'dead') =>
-      call<{ items: OutboxItem[] }>('/api/outbox', { query: { status } }),
+      call<Schemas['OutboxItemList']>('/api/outbox', { query: { status } }),
     retryOutbox: (eventId: string) =>
       call<void>(`/api/outbox/${encodeURIComponent(eventId)}/retry`, { method: 'POST' }),
     /**

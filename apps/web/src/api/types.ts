@@ -1,120 +1,34 @@
-/** The shapes of ../shared/contract/http-api.md (v1) and of apps/audit's GET /api/audit-events. */
-export type ReconcileMode = 'enforce' | 'observe' | 'paused';
-export type LabState = 'DEFINED_ON_CORE' | 'STOPPED' | 'STARTED';
-export const LAB_STATES: LabState[] = ['DEFINED_ON_CORE', 'STOPPED', 'STARTED'];
+import type { components } from './schema.gen';
 
-export interface ReconcileSummary {
-  reconciliationId: string;
-  workerId: string;
-  trigger: 'manual' | 'scheduled';
-  status: 'succeeded' | 'skipped' | 'failed';
-  /** enforce wrote what it found; observe and dry-run wrote nothing. */
-  mode?: 'enforce' | 'observe' | 'dry-run';
-  reason?: string;
-  created: number;
-  updated: number;
-  unchanged: number;
-  orphansRemoved: number;
-  orphansPending: number;
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-}
+/**
+ * The API's shapes, by the names the console uses, from schema.gen.ts: generated from the API's own OpenAPI
+ * document (`npm run web:api-types`), never written here.
+ */
+type Schemas = components['schemas'];
+export type Worker = Schemas['Worker'];
+export type WorkerPage = Schemas['WorkerPage'];
+export type NewWorker = Schemas['CreateWorkerDto'];
+export type WorkerPatch = Schemas['UpdateWorkerDto'];
+export type ReconcileMode = Worker['reconcileMode'];
+export type CmlContact = Schemas['CmlContact'];
+export type Lab = Schemas['Lab'];
+export type LabPage = Schemas['LabPage'];
+export type LabState = Lab['state'];
+export type PendingOrphan = Schemas['PendingOrphan'];
+export type DeleteResult = Schemas['DeleteResult'];
+export type ReconcileSummary = Schemas['ReconcileSummary'];
+export type ReconciliationRun = Schemas['ReconciliationRun'];
+export type OutboxItem = Schemas['OutboxItem'];
 
-export interface Worker {
-  id: string;
-  name: string;
-  endpoint: string;
-  verifyTls: boolean;
-  enabled: boolean;
-  reconcileMode: ReconcileMode;
-  createdAt: string;
-  updatedAt: string;
-  lastReconcile: ReconcileSummary | null;
-  /** What the last contact with the CML server learned; null before the first one. */
-  cml?: { version: string; ready: boolean; accountIsAdmin: boolean | null; checkedAt: string } | null;
-}
+/** In the order the state filter offers them; `satisfies` fails the build when the API's states change. */
+export const LAB_STATES = ['DEFINED_ON_CORE', 'STOPPED', 'STARTED'] as const satisfies readonly LabState[];
 
-export interface NewWorker {
-  name: string;
-  endpoint: string;
-  username: string;
-  password: string;
-  verifyTls?: boolean;
-  caCertPem?: string;
-}
+/*
+ * Not in the API's OpenAPI document, so written here: apps/audit (its own service, without a document) and
+ * /web-config.json (served by apps/api outside its Nest routes, apps/api/src/web/web-console.ts).
+ */
 
-export type WorkerPatch = Partial<{
-  name: string;
-  endpoint: string;
-  username: string;
-  password: string;
-  verifyTls: boolean;
-  caCertPem: string | null;
-  enabled: boolean;
-  reconcileMode: ReconcileMode;
-}>;
-
-export interface Lab {
-  workerId: string;
-  labId: string;
-  title: string;
-  description: string;
-  notes: string;
-  state: LabState;
-  owner: string;
-  ownerUsername: string;
-  ownerFullname: string;
-  nodeCount: number;
-  linkCount: number;
-  groups: unknown[];
-  cmlCreatedAt: string;
-  cmlModifiedAt: string;
-  firstSeenAt: string;
-  lastSyncedAt: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface PendingOrphan {
-  labId: string;
-  title: string;
-  owner: string;
-  detectedAt: string;
-  lastConfirmedAt: string;
-}
-
-export interface DeleteResult {
-  workerId: string;
-  labId: string;
-  message: string;
-  alreadyAbsentInCml: boolean;
-  localRecordRemoved: boolean;
-}
-
-export interface ReconciliationRun {
-  id: string;
-  trigger: 'manual' | 'scheduled';
-  startedAt: string;
-  finishedAt: string | null;
-  workers: ReconcileSummary[];
-}
-
-export interface OutboxItem {
-  eventId: string;
-  type: string;
-  workerId: string;
-  labId: string;
-  sink: string;
-  status: 'pending' | 'delivered' | 'dead';
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-}
-
+/** One event of apps/audit's `GET /api/audit-events`. */
 export interface AuditEvent {
   source: string;
   id: string;

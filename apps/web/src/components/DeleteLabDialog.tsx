@@ -29,7 +29,7 @@ export function canConfirmDelete(lab: Pick<Lab, 'state' | 'title'>, force: boole
 export function DeleteLabDialog(props: {
   lab: Lab;
   deleteLab: (force: boolean) => Promise<DeleteResult>;
-  onDeleted: (result: DeleteResult) => void;
+  onDeleted?: (result: DeleteResult) => void;
   onClose: () => void;
 }) {
   const { lab } = props;
@@ -51,7 +51,7 @@ export function DeleteLabDialog(props: {
       const r = await props.deleteLab(force);
       setResult(r);
       setPhase('done');
-      props.onDeleted(r);
+      props.onDeleted?.(r);
     } catch (error) {
       setProblem(toProblem(error));
       setPhase('failed');

@@ -8,6 +8,7 @@ const base: ReconcileSummary = {
   workerId: 'w1',
   trigger: 'manual',
   status: 'succeeded',
+  mode: 'enforce',
   created: 3,
   updated: 2,
   unchanged: 7,

@@ -1,6 +1,8 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toProblem } from '../api/client';
-import { useLoader, useSession } from '../context';
+import { queryKeys, useAllWorkers } from '../api/queries';
+import { useSession } from '../context';
 import { formatTime, shortType } from '../components/format';
 import { ProblemAlert } from '../components/ProblemAlert';
 
@@ -9,7 +11,7 @@ const TYPES = ['io.cml-labs.lab.deleted.v1', 'io.cml-labs.lab.orphan_removed.v1'
 /** The audit trail from apps/audit (its own origin, WEB_AUDIT_URL, read with the same token), newest first. */
 export function AuditPage(props: { workerId?: string; labId?: string }) {
   const { api, settings } = useSession();
-  const workers = useLoader(() => api.listWorkers(null, 500), [api]);
+  const workers = useAllWorkers();
   const [form, setForm] = useState({
     workerId: props.workerId ?? '',
     labId: props.labId ?? '',
@@ -17,8 +19,9 @@ export function AuditPage(props: { workerId?: string; labId?: string }) {
     since: '',
   });
   const [applied, setApplied] = useState(form);
-  const events = useLoader(
-    () =>
+  const events = useQuery({
+    queryKey: queryKeys.auditEvents(applied),
+    queryFn: () =>
       api.listAuditEvents({
         workerId: applied.workerId || undefined,
         labId: applied.labId.trim() || undefined,
@@ -26,8 +29,8 @@ export function AuditPage(props: { workerId?: string; labId?: string }) {
         since: applied.since ? new Date(applied.since).toISOString() : undefined,
         limit: 200,
       }),
-    [api, applied],
-  );
+    placeholderData: keepPreviousData,
+  });
   const nameOf = (id: string) => workers.data?.items.find((w) => w.id === id)?.name ?? id;
   const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setForm((f) => ({ ...f, [k]: e.target.value }));
@@ -36,7 +39,7 @@ export function AuditPage(props: { workerId?: string; labId?: string }) {
     <>
       <div className="page-head">
         <h1 tabIndex={-1}>Audit trail</h1>
-        <button type="button" onClick={() => void events.reload()} disabled={events.busy}>
+        <button type="button" onClick={() => void events.refetch()} disabled={events.isFetching}>
           Reload
         </button>
       </div>
@@ -49,7 +52,9 @@ export function AuditPage(props: { workerId?: string; labId?: string }) {
         aria-label="Filter audit events"
         onSubmit={(e) => {
           e.preventDefault();
-          setApplied(form);
+          // Apply reads again even when the filters did not change (the same key would not).
+          if (JSON.stringify(form) === JSON.stringify(applied)) void events.refetch();
+          else setApplied(form);
         }}
       >
         <div className="field">
@@ -86,7 +91,7 @@ export function AuditPage(props: { workerId?: string; labId?: string }) {
       </form>
       <ProblemAlert problem={events.error ? toProblem(events.error) : null} />
       <div className="table-wrap">
-        <table aria-busy={events.busy}>
+        <table aria-busy={events.isFetching}>
           <caption className="sr-only">Audit events, newest first</caption>
           <thead>
             <tr>

@@ -1,7 +1,9 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toProblem, type Problem } from '../api/client';
-import { LAB_STATES, type Lab, type LabState, type ReconcileSummary } from '../api/types';
-import { useLoader, useSession } from '../context';
+import { queryKeys } from '../api/queries';
+import { LAB_STATES, type Lab, type LabPage, type LabState, type ReconcileSummary } from '../api/types';
+import { useSession } from '../context';
 import { DeleteLabDialog } from '../components/DeleteLabDialog';
 import { formatTime } from '../components/format';
 import { nextCursors, Pagination } from '../components/Pagination';
@@ -14,45 +16,54 @@ const PAGE_SIZE = 25;
 
 export function LabsPage({ workerId }: { workerId: string }) {
   const { api, can } = useSession();
-  const worker = useLoader(() => api.getWorker(workerId), [api, workerId]);
+  const queryClient = useQueryClient();
+  const worker = useQuery({ queryKey: queryKeys.worker(workerId), queryFn: () => api.getWorker(workerId) });
   const [state, setState] = useState<LabState | ''>('');
   const [owner, setOwner] = useState('');
   const [ownerApplied, setOwnerApplied] = useState('');
   const [search, setSearch] = useState('');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const labs = useLoader(
-    () =>
-      api.listLabs(workerId, {
-        state,
-        owner: ownerApplied,
-        limit: PAGE_SIZE,
-        cursor: cursors[cursors.length - 1],
-      }),
-    [api, workerId, state, ownerApplied, cursors],
-  );
+  const q = { state, owner: ownerApplied, limit: PAGE_SIZE, cursor: cursors[cursors.length - 1] };
+  const labs = useQuery({
+    queryKey: queryKeys.labList(workerId, q),
+    queryFn: () => api.listLabs(workerId, q),
+    placeholderData: keepPreviousData,
+  });
   const [deleting, setDeleting] = useState<Lab | null>(null);
   const [summary, setSummary] = useState<ReconcileSummary | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [refreshing, setRefreshing] = useState(false);
-  const [orphansVersion, setOrphansVersion] = useState(0);
+
+  /** What a refresh or an approval changes: the labs, the worker's last reconcile, the pending orphans. */
+  const invalidateWorker = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: queryKeys.labs(workerId) }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.workers }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.orphans(workerId) }),
+    ]);
+  const refresh = useMutation({
+    mutationFn: () => api.refresh(workerId),
+    onMutate: () => setProblem(null),
+    onSuccess: (s) => {
+      setSummary(s);
+      // Refreshing… stays until the page shows what the refresh wrote.
+      return invalidateWorker();
+    },
+    onError: (e) => setProblem(toProblem(e)),
+  });
+  const deleteLab = useMutation({
+    mutationFn: (v: { labId: string; force: boolean }) => api.deleteLab(workerId, v.labId, v.force),
+    onSuccess: (r) => {
+      // The record is gone at once in every read: drop the row now, then re-read the page.
+      queryClient.setQueriesData<LabPage>({ queryKey: queryKeys.labs(workerId) }, (d) =>
+        d ? { ...d, items: d.items.filter((l) => l.labId !== r.labId) } : d,
+      );
+      void queryClient.invalidateQueries({ queryKey: queryKeys.labs(workerId) });
+    },
+  });
 
   const resetPages = () => setCursors([null]);
   const needle = search.trim().toLowerCase();
   const shown = (labs.data?.items ?? []).filter((l) => !needle || l.title.toLowerCase().includes(needle));
-
-  const refresh = async () => {
-    setProblem(null);
-    setRefreshing(true);
-    try {
-      setSummary(await api.refresh(workerId));
-      await Promise.all([labs.reload(), worker.reload()]);
-      setOrphansVersion((v) => v + 1);
-    } catch (e) {
-      setProblem(toProblem(e));
-    } finally {
-      setRefreshing(false);
-    }
-  };
 
   return (
     <>
@@ -62,8 +73,13 @@ export function LabsPage({ workerId }: { workerId: string }) {
       <div className="page-head">
         <h1 tabIndex={-1}>Labs on {worker.data?.name ?? '…'}</h1>
         {can('operator') ? (
-          <button type="button" className="primary" onClick={() => void refresh()} disabled={refreshing}>
-            {refreshing ? 'Refreshing…' : 'Refresh now'}
+          <button
+            type="button"
+            className="primary"
+            onClick={() => refresh.mutate()}
+            disabled={refresh.isPending}
+          >
+            {refresh.isPending ? 'Refreshing…' : 'Refresh now'}
           </button>
         ) : null}
       </div>
@@ -79,14 +95,7 @@ export function LabsPage({ workerId }: { workerId: string }) {
       </ProblemAlert>
       <div aria-live="polite">{summary ? <SummaryView summary={summary} title="Refresh" /> : null}</div>
 
-      <OrphansPanel
-        workerId={workerId}
-        version={orphansVersion}
-        onApproved={(s) => {
-          setSummary(s);
-          void labs.reload();
-        }}
-      />
+      <OrphansPanel workerId={workerId} onApproved={setSummary} />
 
       <form
         className="filters"
@@ -139,7 +148,7 @@ export function LabsPage({ workerId }: { workerId: string }) {
 
       <ProblemAlert problem={labs.error ? toProblem(labs.error) : null} />
       <div className="table-wrap">
-        <table aria-busy={labs.busy}>
+        <table aria-busy={labs.isFetching}>
           <caption className="sr-only">Labs of this worker</caption>
           <thead>
             <tr>
@@ -202,7 +211,7 @@ export function LabsPage({ workerId }: { workerId: string }) {
       <Pagination
         page={cursors.length}
         hasNext={!!labs.data?.nextCursor}
-        busy={labs.busy}
+        busy={labs.isFetching}
         label="Lab pages"
         onPrevious={() => setCursors((c) => c.slice(0, -1))}
         onNext={() => setCursors((c) => nextCursors(c, labs.data?.nextCursor ?? null))}
@@ -210,12 +219,7 @@ export function LabsPage({ workerId }: { workerId: string }) {
       {deleting ? (
         <DeleteLabDialog
           lab={deleting}
-          deleteLab={(force) => api.deleteLab(workerId, deleting.labId, force)}
-          onDeleted={(r) => {
-            // The record is gone at once in every read: drop the row now, then re-read the page.
-            labs.setData((d) => (d ? { ...d, items: d.items.filter((l) => l.labId !== r.labId) } : d));
-            void labs.reload();
-          }}
+          deleteLab={(force) => deleteLab.mutateAsync({ labId: deleting.labId, force })}
           onClose={() => setDeleting(null)}
         />
       ) : null}

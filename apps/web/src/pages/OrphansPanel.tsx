@@ -1,40 +1,42 @@
-import { useEffect, useState } from 'react';
-import { toProblem, type Problem } from '../api/client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { toProblem } from '../api/client';
+import { queryKeys } from '../api/queries';
 import type { ReconcileSummary } from '../api/types';
-import { useLoader, useSession } from '../context';
+import { useSession } from '../context';
 import { formatTime } from '../components/format';
 import { ProblemAlert } from '../components/ProblemAlert';
 
 /** Orphans held back by the delete-ratio guard; an admin approves all or a selection. */
-export function OrphansPanel(props: {
-  workerId: string;
-  version: number;
-  onApproved: (s: ReconcileSummary) => void;
-}) {
+export function OrphansPanel(props: { workerId: string; onApproved: (s: ReconcileSummary) => void }) {
   const { api, can } = useSession();
-  const orphans = useLoader(() => api.listOrphans(props.workerId), [api, props.workerId, props.version]);
+  const queryClient = useQueryClient();
+  const orphans = useQuery({
+    queryKey: queryKeys.orphans(props.workerId),
+    queryFn: () => api.listOrphans(props.workerId),
+  });
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const approve = useMutation({
+    mutationFn: (labIds?: string[]) => api.approveOrphans(props.workerId, labIds),
+    onSuccess: (s) => {
+      props.onApproved(s);
+      setSelected(new Set());
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.orphans(props.workerId) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.labs(props.workerId) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.workers }),
+      ]);
+    },
+  });
   const items = orphans.data?.items ?? [];
-  useEffect(() => setSelected(new Set()), [orphans.data]);
+  // Only what is still pending counts as selected, whatever a re-read removed.
+  const chosen = items.filter((o) => selected.has(o.labId)).map((o) => o.labId);
+  const busy = approve.isPending;
+  const problem = approve.error ? toProblem(approve.error) : null;
 
   if (orphans.error) return <ProblemAlert problem={toProblem(orphans.error)} />;
   if (items.length === 0) return null;
 
-  const approve = async (labIds?: string[]) => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      const s = await api.approveOrphans(props.workerId, labIds);
-      props.onApproved(s);
-      await orphans.reload();
-    } catch (e) {
-      setProblem(toProblem(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   const toggle = (id: string) =>
     setSelected((s) => {
       const n = new Set(s);
@@ -90,14 +92,10 @@ export function OrphansPanel(props: {
       </div>
       {can('admin') ? (
         <div className="row">
-          <button
-            type="button"
-            disabled={busy || selected.size === 0}
-            onClick={() => void approve([...selected])}
-          >
-            Approve selected ({selected.size})
+          <button type="button" disabled={busy || chosen.length === 0} onClick={() => approve.mutate(chosen)}>
+            Approve selected ({chosen.length})
           </button>
-          <button type="button" className="danger" disabled={busy} onClick={() => void approve()}>
+          <button type="button" className="danger" disabled={busy} onClick={() => approve.mutate(undefined)}>
             {busy ? 'Approving…' : `Approve all ${items.length}`}
           </button>
         </div>

@@ -1,32 +1,38 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toProblem, type Problem } from '../api/client';
-import { useLoader, useSession } from '../context';
+import { queryKeys } from '../api/queries';
+import { useSession } from '../context';
 import { formatTime, shortType } from '../components/format';
 import { ProblemAlert } from '../components/ProblemAlert';
 
 export function OutboxPage() {
   const { api, can } = useSession();
+  const queryClient = useQueryClient();
   const [status, setStatus] = useState<'pending' | 'dead'>('pending');
-  const items = useLoader(() => api.listOutbox(status), [api, status]);
+  const items = useQuery({
+    queryKey: queryKeys.outboxList(status),
+    queryFn: () => api.listOutbox(status),
+    placeholderData: keepPreviousData,
+  });
   const [problem, setProblem] = useState<Problem | null>(null);
   const [note, setNote] = useState<string | null>(null);
 
-  const retry = async (eventId: string) => {
-    setProblem(null);
-    try {
-      await api.retryOutbox(eventId);
+  const retry = useMutation({
+    mutationFn: (eventId: string) => api.retryOutbox(eventId),
+    onMutate: () => setProblem(null),
+    onSuccess: (_, eventId) => {
       setNote(`Event ${eventId} queued for redelivery.`);
-      await items.reload();
-    } catch (e) {
-      setProblem(toProblem(e));
-    }
-  };
+      return queryClient.invalidateQueries({ queryKey: queryKeys.outbox });
+    },
+    onError: (e) => setProblem(toProblem(e)),
+  });
 
   return (
     <>
       <div className="page-head">
         <h1 tabIndex={-1}>Outbox</h1>
-        <button type="button" onClick={() => void items.reload()} disabled={items.busy}>
+        <button type="button" onClick={() => void items.refetch()} disabled={items.isFetching}>
           Reload
         </button>
       </div>
@@ -50,7 +56,7 @@ export function OutboxPage() {
       <div aria-live="polite">{note ? <p className="alert alert-success">{note}</p> : null}</div>
       <ProblemAlert problem={items.error ? toProblem(items.error) : problem} />
       <div className="table-wrap">
-        <table aria-busy={items.busy}>
+        <table aria-busy={items.isFetching}>
           <thead>
             <tr>
               <th scope="col">Event</th>
@@ -81,7 +87,7 @@ export function OutboxPage() {
                   {can('admin') ? (
                     <button
                       type="button"
-                      onClick={() => void retry(i.eventId)}
+                      onClick={() => retry.mutate(i.eventId)}
                       aria-label={`Retry ${i.eventId}`}
                     >
                       Retry

@@ -10,6 +10,7 @@ const summary = (workerId: string, over: Partial<ReconcileSummary> = {}): Reconc
   workerId,
   trigger: 'manual',
   status: 'succeeded',
+  mode: 'enforce',
   created: 2,
   updated: 1,
   unchanged: 5,

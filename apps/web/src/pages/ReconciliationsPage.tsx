@@ -1,39 +1,41 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toProblem, type Problem } from '../api/client';
-import { useLoader, useSession } from '../context';
+import { queryKeys, useAllWorkers } from '../api/queries';
+import { useSession } from '../context';
 import { formatTime } from '../components/format';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SummaryView } from '../components/SummaryView';
 
 export function ReconciliationsPage() {
   const { api, can } = useSession();
-  const runs = useLoader(() => api.listReconciliations(), [api]);
-  const workers = useLoader(() => api.listWorkers(null, 500), [api]);
+  const queryClient = useQueryClient();
+  const runs = useQuery({ queryKey: queryKeys.reconciliations, queryFn: () => api.listReconciliations() });
+  const workers = useAllWorkers();
   const [problem, setProblem] = useState<Problem | null>(null);
   const [started, setStarted] = useState<string | null>(null);
   const nameOf = (id: string) => workers.data?.items.find((w) => w.id === id)?.name ?? id;
 
-  const start = async () => {
-    setProblem(null);
-    try {
-      const r = await api.startReconciliation();
+  const start = useMutation({
+    mutationFn: () => api.startReconciliation(),
+    onMutate: () => setProblem(null),
+    onSuccess: (r) => {
       setStarted(r.reconciliationId);
-      await runs.reload();
-    } catch (e) {
-      setProblem(toProblem(e));
-    }
-  };
+      return queryClient.invalidateQueries({ queryKey: queryKeys.reconciliations });
+    },
+    onError: (e) => setProblem(toProblem(e)),
+  });
 
   return (
     <>
       <div className="page-head">
         <h1 tabIndex={-1}>Reconciliation history</h1>
         <div className="row">
-          <button type="button" onClick={() => void runs.reload()} disabled={runs.busy}>
+          <button type="button" onClick={() => void runs.refetch()} disabled={runs.isFetching}>
             Reload
           </button>
           {can('admin') ? (
-            <button type="button" className="primary" onClick={() => void start()}>
+            <button type="button" className="primary" onClick={() => start.mutate()}>
               Reconcile all workers now
             </button>
           ) : null}

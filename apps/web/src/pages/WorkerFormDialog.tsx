@@ -1,17 +1,20 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { toProblem, type Problem } from '../api/client';
-import type { NewWorker, ReconcileMode, Worker, WorkerPatch } from '../api/types';
+import { toProblem } from '../api/client';
+import { queryKeys } from '../api/queries';
+import type { ReconcileMode, Worker, WorkerPatch } from '../api/types';
+import { useSession } from '../context';
 import { Dialog } from '../components/Dialog';
 import { ProblemAlert } from '../components/ProblemAlert';
 
 /** Add a worker (POST) or edit one (PATCH with only what changed; an empty password keeps the stored one). */
 export function WorkerFormDialog(props: {
   worker?: Worker;
-  onCreate: (body: NewWorker) => Promise<Worker>;
-  onUpdate: (id: string, body: WorkerPatch) => Promise<Worker>;
   onSaved: (w: Worker) => void;
   onClose: () => void;
 }) {
+  const { api } = useSession();
+  const queryClient = useQueryClient();
   const w = props.worker;
   const [name, setName] = useState(w?.name ?? '');
   const [endpoint, setEndpoint] = useState(w?.endpoint ?? 'https://');
@@ -20,17 +23,11 @@ export function WorkerFormDialog(props: {
   const [verifyTls, setVerifyTls] = useState(w?.verifyTls ?? true);
   const [caCertPem, setCaCertPem] = useState('');
   const [mode, setMode] = useState<ReconcileMode>(w?.reconcileMode ?? 'enforce');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
 
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      let saved: Worker;
+  const save = useMutation({
+    mutationFn: async (): Promise<Worker> => {
       if (!w) {
-        saved = await props.onCreate({
+        const created = await api.createWorker({
           name,
           endpoint,
           username,
@@ -38,29 +35,34 @@ export function WorkerFormDialog(props: {
           verifyTls,
           ...(caCertPem.trim() ? { caCertPem } : {}),
         });
-        if (mode !== 'enforce') saved = await props.onUpdate(saved.id, { reconcileMode: mode });
-      } else {
-        const patch: WorkerPatch = {};
-        if (name !== w.name) patch.name = name;
-        if (endpoint !== w.endpoint) patch.endpoint = endpoint;
-        if (username) patch.username = username;
-        if (password) patch.password = password;
-        if (verifyTls !== w.verifyTls) patch.verifyTls = verifyTls;
-        if (caCertPem.trim()) patch.caCertPem = caCertPem;
-        if (mode !== w.reconcileMode) patch.reconcileMode = mode;
-        saved = Object.keys(patch).length ? await props.onUpdate(w.id, patch) : w;
+        return mode !== 'enforce' ? api.updateWorker(created.id, { reconcileMode: mode }) : created;
       }
-      props.onSaved(saved);
-    } catch (error) {
-      setProblem(toProblem(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+      const patch: WorkerPatch = {};
+      if (name !== w.name) patch.name = name;
+      if (endpoint !== w.endpoint) patch.endpoint = endpoint;
+      if (username) patch.username = username;
+      if (password) patch.password = password;
+      if (verifyTls !== w.verifyTls) patch.verifyTls = verifyTls;
+      if (caCertPem.trim()) patch.caCertPem = caCertPem;
+      if (mode !== w.reconcileMode) patch.reconcileMode = mode;
+      return Object.keys(patch).length ? api.updateWorker(w.id, patch) : w;
+    },
+    // Settled, not only succeeded: a create whose mode change failed still added the worker.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.workers }),
+    onSuccess: (saved) => props.onSaved(saved),
+  });
+  const busy = save.isPending;
+  const problem = save.error ? toProblem(save.error) : null;
 
   return (
     <Dialog title={w ? `Edit worker ${w.name}` : 'Add a worker'} onClose={props.onClose} busy={busy}>
-      <form onSubmit={(e) => void submit(e)} className="form">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+        className="form"
+      >
         <label htmlFor="wf-name">Name</label>
         <input id="wf-name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="wf-endpoint">Endpoint</label>

@@ -1,7 +1,9 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toProblem, type Problem } from '../api/client';
-import type { ReconcileSummary, Worker } from '../api/types';
-import { useLoader, useSession } from '../context';
+import { queryKeys } from '../api/queries';
+import type { ReconcileSummary, Worker, WorkerPage } from '../api/types';
+import { useSession } from '../context';
 import { formatTime } from '../components/format';
 import { nextCursors, Pagination } from '../components/Pagination';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -9,40 +11,50 @@ import { StatusBadge } from '../components/StateBadge';
 import { SummaryView } from '../components/SummaryView';
 import { WorkerFormDialog } from './WorkerFormDialog';
 
+const PAGE_SIZE = 25;
+
 export function WorkersPage() {
   const { api, can } = useSession();
+  const queryClient = useQueryClient();
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const page = cursors.length;
-  const workers = useLoader(() => api.listWorkers(cursors[cursors.length - 1], 25), [api, cursors]);
+  const cursor = cursors[cursors.length - 1];
+  const workers = useQuery({
+    queryKey: queryKeys.workerList(cursor, PAGE_SIZE),
+    queryFn: () => api.listWorkers(cursor, PAGE_SIZE),
+    placeholderData: keepPreviousData,
+  });
   const [editing, setEditing] = useState<Worker | 'new' | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [refreshing, setRefreshing] = useState<string | null>(null);
   const [summary, setSummary] = useState<{ worker: string; s: ReconcileSummary } | null>(null);
 
-  const replace = (w: Worker) =>
-    workers.setData((d) => (d ? { ...d, items: d.items.map((x) => (x.id === w.id ? w : x)) } : d));
-
-  const toggle = async (w: Worker) => {
-    setProblem(null);
-    try {
-      replace(await api.updateWorker(w.id, { enabled: !w.enabled }));
-    } catch (e) {
-      setProblem(toProblem(e));
-    }
-  };
-  const refresh = async (w: Worker) => {
-    setProblem(null);
-    setRefreshing(w.id);
-    try {
-      const s = await api.refresh(w.id);
+  const toggle = useMutation({
+    mutationFn: (w: Worker) => api.updateWorker(w.id, { enabled: !w.enabled }),
+    onMutate: () => setProblem(null),
+    onSuccess: (saved) => {
+      // The answer is the worker as it is now: shown at once in every list that has it.
+      queryClient.setQueriesData<WorkerPage>({ queryKey: queryKeys.workerLists }, (d) =>
+        d ? { ...d, items: d.items.map((x) => (x.id === saved.id ? saved : x)) } : d,
+      );
+      queryClient.setQueryData(queryKeys.worker(saved.id), saved);
+    },
+    onError: (e) => setProblem(toProblem(e)),
+  });
+  const refresh = useMutation({
+    mutationFn: (w: Worker) => api.refresh(w.id),
+    onMutate: () => setProblem(null),
+    onSuccess: (s, w) => {
       setSummary({ worker: w.name, s });
-      await workers.reload();
-    } catch (e) {
-      setProblem(toProblem(e));
-    } finally {
-      setRefreshing(null);
-    }
-  };
+      // Refreshing… stays until the list shows the worker's new last reconcile.
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.workers }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.labs(w.id) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.orphans(w.id) }),
+      ]);
+    },
+    onError: (e) => setProblem(toProblem(e)),
+  });
+  const refreshing = refresh.isPending ? (refresh.variables?.id ?? null) : null;
 
   return (
     <>
@@ -65,7 +77,7 @@ export function WorkersPage() {
         {summary ? <SummaryView summary={summary.s} title={`Refresh of ${summary.worker}`} /> : null}
       </div>
       <div className="table-wrap">
-        <table aria-busy={workers.busy}>
+        <table aria-busy={workers.isFetching}>
           <caption className="sr-only">CML workers and their last reconciliation</caption>
           <thead>
             <tr>
@@ -109,7 +121,7 @@ export function WorkersPage() {
                   {can('operator') ? (
                     <button
                       type="button"
-                      onClick={() => void refresh(w)}
+                      onClick={() => refresh.mutate(w)}
                       disabled={refreshing !== null}
                       aria-label={`Refresh ${w.name} now`}
                     >
@@ -123,7 +135,7 @@ export function WorkersPage() {
                       </button>
                       <button
                         type="button"
-                        onClick={() => void toggle(w)}
+                        onClick={() => toggle.mutate(w)}
                         aria-label={`${w.enabled ? 'Disable' : 'Enable'} ${w.name}`}
                       >
                         {w.enabled ? 'Disable' : 'Enable'}
@@ -146,20 +158,15 @@ export function WorkersPage() {
       <Pagination
         page={page}
         hasNext={!!workers.data?.nextCursor}
-        busy={workers.busy}
+        busy={workers.isFetching}
         onPrevious={() => setCursors((c) => c.slice(0, -1))}
         onNext={() => setCursors((c) => nextCursors(c, workers.data?.nextCursor ?? null))}
       />
       {editing ? (
         <WorkerFormDialog
           worker={editing === 'new' ? undefined : editing}
-          onCreate={api.createWorker}
-          onUpdate={api.updateWorker}
           onClose={() => setEditing(null)}
-          onSaved={() => {
-            setEditing(null);
-            void workers.reload();
-          }}
+          onSaved={() => setEditing(null)}
         />
       ) : null}
     </>
