@@ -30,6 +30,7 @@ describe('OutboxRelayJob', () => {
   let outbox: InMemoryLabEventOutbox;
   let sender: RecordingCloudEventSender;
   let registry: SchedulerRegistry;
+  let deliverer: LabEventDeliverer;
   let job: OutboxRelayJob;
 
   beforeAll(() => Logger.overrideLogger(false));
@@ -39,13 +40,8 @@ describe('OutboxRelayJob', () => {
     outbox = new InMemoryLabEventOutbox(labs);
     sender = new RecordingCloudEventSender();
     registry = new SchedulerRegistry();
-    job = new OutboxRelayJob(
-      registry,
-      outbox,
-      new LabEventDeliverer(outbox, sender, config, clock),
-      config,
-      clock,
-    );
+    deliverer = new LabEventDeliverer(outbox, sender, config, clock);
+    job = new OutboxRelayJob(registry, outbox, deliverer, config, clock);
   });
   afterEach(() => {
     if (registry.doesExist('interval', 'outbox-relay')) registry.deleteInterval('outbox-relay');
@@ -167,5 +163,22 @@ describe('OutboxRelayJob', () => {
     await shutdown;
     expect(await statusesOf(record.id)).toEqual(['delivered', 'delivered']);
     await sweeping;
+  });
+
+  it('on shutdown also waits for fast-path deliveries in flight outside any sweep', async () => {
+    const record = await storeRemovedLab(labs, W, 1, clock.now());
+    sender.hold();
+    const fastPath = deliverer.deliver((await outbox.findByRecordId(record.id))!);
+    await nextTurn();
+
+    let stopped = false;
+    const shutdown = job.beforeApplicationShutdown().then(() => (stopped = true));
+    await nextTurn();
+    expect(stopped).toBe(false);
+
+    sender.release();
+    await shutdown;
+    expect(await statusesOf(record.id)).toEqual(['delivered', 'delivered']);
+    await fastPath;
   });
 });
