@@ -11,7 +11,8 @@ import {
 import { outboxDueOf } from '../../../application/outbox/outbox-due';
 import { removalEventFromData } from './lab-record.mapper';
 import { LabRecordDocument } from './lab-record.schema';
-import { isDuplicateKeyError } from '@app/common';
+import { OutboxClaimDocument, OutboxClaimSchema } from './outbox-claim.schema';
+import { UniqueClaims } from '@app/common';
 
 type Doc = LabRecordDocument;
 
@@ -37,52 +38,45 @@ function toEntry(doc: Doc): OutboxEntry | null {
 /** The outbox kept in the tombstones of `lab_records`; claims are inserts into `outbox_claims`. */
 @Injectable()
 export class MongoLabEventOutbox extends LabEventOutbox {
+  private readonly claimModel: Model<OutboxClaimDocument>;
+  private readonly claims: UniqueClaims<OutboxClaimDocument>;
+
   constructor(@InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>) {
     super();
+    // On the records' connection: the claims belong to this outbox alone, so no module registers them.
+    this.claimModel = model.db.model<OutboxClaimDocument>(OutboxClaimDocument.name, OutboxClaimSchema);
+    this.claims = new UniqueClaims(this.claimModel);
   }
 
   async findDue(now: Date, limit: number): Promise<OutboxEntry[]> {
-    const docs = await this.model.collection
-      .find<Doc>({ outboxDue: { $lte: now } })
+    const docs = await this.model
+      .find({ outboxDue: { $lte: now } })
       .sort({ outboxDue: 1 })
       .limit(limit)
-      .toArray();
+      .lean<Doc[]>()
+      .exec();
     return docs.map(toEntry).filter((e): e is OutboxEntry => e !== null);
   }
 
   async findByRecordId(recordId: string): Promise<OutboxEntry | null> {
-    const doc = await this.model.collection.findOne<Doc>({ _id: recordId as never });
+    const doc = await this.model.findById(recordId).lean<Doc>().exec();
     return doc ? toEntry(doc) : null;
   }
 
   async findByEventId(eventId: string): Promise<OutboxEntry | null> {
-    const doc = await this.model.collection.findOne<Doc>({ 'removal.event.eventId': eventId });
+    const doc = await this.model.findOne({ 'removal.event.eventId': eventId }).lean<Doc>().exec();
     return doc ? toEntry(doc) : null;
   }
 
-  /**
-   * An insert is the one conditional write FerretDB v1 performs atomically (its conditional
-   * updates re-check nothing), so the claim of an attempt is a document with a unique `_id`.
-   */
+  /** The claim of an attempt is a unique insert (see UniqueClaims). */
   async claim(claimKey: string, now: Date, ttlMs: number): Promise<boolean> {
-    const _id = claimKey;
-    if (await this.insertClaim(_id, now)) return true;
     // A sender that claimed this attempt and died before recording it would block the event
-    // forever; once its claim is stale, remove it and race for a fresh one (still one winner).
-    const existing = await this.claims().findOne<{ at: Date }>({ _id: _id as never });
-    if (!existing || now.getTime() - new Date(existing.at).getTime() < ttlMs) return false;
-    await this.claims().deleteOne({ _id: _id as never, at: existing.at });
-    return this.insertClaim(_id, now);
-  }
-
-  private async insertClaim(_id: string, now: Date): Promise<boolean> {
-    try {
-      await this.claims().insertOne({ _id, at: now } as never);
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    // forever; once its claim is stale, it is taken over.
+    return this.claims.claimOrTakeOver(
+      { _id: claimKey, at: now },
+      (held) => now.getTime() - new Date(held.at).getTime() >= ttlMs,
+      (held) => ({ _id: held._id, at: held.at }),
+    );
   }
 
   async recordAttempt(recordId: string, sinkIndex: number, delivery: OutboxDelivery): Promise<void> {
@@ -92,16 +86,18 @@ export class MongoLabEventOutbox extends LabEventOutbox {
       const deliveries = entry.deliveries.map((d, i) => (i === sinkIndex ? delivery : d));
       // By array index: FerretDB has no positional `$` operator. `outboxHasDead` only ever goes
       // up here; only a retry clears it.
-      await this.model.collection.updateOne(
-        { _id: recordId as never },
-        {
-          $set: {
-            [`removal.deliveries.${sinkIndex}`]: delivery,
-            outboxDue: outboxDueOf(deliveries),
-            ...(delivery.status === 'dead' ? { outboxHasDead: true } : {}),
+      await this.model
+        .updateOne(
+          { _id: recordId },
+          {
+            $set: {
+              [`removal.deliveries.${sinkIndex}`]: delivery,
+              outboxDue: outboxDueOf(deliveries),
+              ...(delivery.status === 'dead' ? { outboxHasDead: true } : {}),
+            },
           },
-        },
-      );
+        )
+        .exec();
     });
   }
 
@@ -109,10 +105,9 @@ export class MongoLabEventOutbox extends LabEventOutbox {
     await this.withEntryLock(recordId, async () => {
       const entry = await this.findByRecordId(recordId);
       if (!entry) return;
-      await this.model.collection.updateOne(
-        { _id: recordId as never },
-        { $set: { outboxDue: outboxDueOf(entry.deliveries) } },
-      );
+      await this.model
+        .updateOne({ _id: recordId }, { $set: { outboxDue: outboxDueOf(entry.deliveries) } })
+        .exec();
     });
   }
 
@@ -132,23 +127,24 @@ export class MongoLabEventOutbox extends LabEventOutbox {
     try {
       return await work();
     } finally {
-      await this.claims().deleteOne({ _id: key as never });
+      await this.claims.release(key);
     }
   }
 
   count(status: 'pending' | 'dead'): Promise<number> {
-    return this.model.collection.countDocuments(
-      status === 'pending' ? { outboxDue: { $ne: null } } : { outboxHasDead: true },
-    );
+    return this.model
+      .countDocuments(status === 'pending' ? { outboxDue: { $ne: null } } : { outboxHasDead: true })
+      .exec();
   }
 
   async list(status: 'pending' | 'dead', limit: number): Promise<OutboxEntry[]> {
-    const docs = await this.model.collection
+    const docs = await this.model
       // Top-level flags, not a match inside the deliveries array: simple filters behave the same on
       // FerretDB and MongoDB.
-      .find<Doc>(status === 'pending' ? { outboxDue: { $ne: null } } : { outboxHasDead: true })
+      .find(status === 'pending' ? { outboxDue: { $ne: null } } : { outboxHasDead: true })
       .limit(limit)
-      .toArray();
+      .lean<Doc[]>()
+      .exec();
     return docs
       .map(toEntry)
       .filter((e): e is OutboxEntry => e !== null)
@@ -166,32 +162,32 @@ export class MongoLabEventOutbox extends LabEventOutbox {
           ? { ...d, status: 'pending' as const, attempts: 0, replays: d.replays + 1, nextAttemptAt: now }
           : d,
       );
-      await this.model.collection.updateOne(
-        { _id: entry.recordId as never },
-        {
-          $set: {
-            'removal.deliveries': deliveries,
-            outboxDue: outboxDueOf(deliveries),
-            outboxHasDead: false,
+      await this.model
+        .updateOne(
+          { _id: entry.recordId },
+          {
+            $set: {
+              'removal.deliveries': deliveries,
+              outboxDue: outboxDueOf(deliveries),
+              outboxHasDead: false,
+            },
           },
-        },
-      );
+        )
+        .exec();
     });
     return true;
   }
 
   async purgeTombstones(before: Date): Promise<number> {
-    const result = await this.model.collection.deleteMany({
-      removal: { $ne: null },
-      'removal.at': { $lt: before },
-      outboxDue: null,
-      outboxHasDead: { $ne: true },
-    });
-    await this.claims().deleteMany({ at: { $lt: before } });
+    const result = await this.model
+      .deleteMany({
+        removal: { $ne: null },
+        'removal.at': { $lt: before },
+        outboxDue: null,
+        outboxHasDead: { $ne: true },
+      })
+      .exec();
+    await this.claimModel.deleteMany({ at: { $lt: before } }).exec();
     return result.deletedCount;
-  }
-
-  private claims() {
-    return this.model.db.collection('outbox_claims');
   }
 }
