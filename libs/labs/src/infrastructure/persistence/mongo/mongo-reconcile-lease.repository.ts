@@ -6,7 +6,8 @@ import {
   ReconcileLeaseRepository,
 } from '../../../application/ports/reconcile-lease.repository';
 import { ReconcileLeaseDocument } from './reconcile-lease.schema';
-import { isDuplicateKeyError } from '@app/common';
+import { ReconcileLeaseClaimDocument, ReconcileLeaseClaimSchema } from './reconcile-lease-claim.schema';
+import { isDuplicateKeyError, UniqueClaims } from '@app/common';
 
 /** What a released lease expires at: in the past for every `now`, and told apart from a lease that ran out. */
 const RELEASED = new Date(0);
@@ -14,11 +15,19 @@ const RELEASED = new Date(0);
 @Injectable()
 export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
   private takeoverCount = 0;
+  private readonly claimModel: Model<ReconcileLeaseClaimDocument>;
+  private readonly claims: UniqueClaims<ReconcileLeaseClaimDocument>;
 
   constructor(
     @InjectModel(ReconcileLeaseDocument.name) private readonly model: Model<ReconcileLeaseDocument>,
   ) {
     super();
+    // On the leases' connection: the claims belong to this repository alone, so no module registers them.
+    this.claimModel = model.db.model<ReconcileLeaseClaimDocument>(
+      ReconcileLeaseClaimDocument.name,
+      ReconcileLeaseClaimSchema,
+    );
+    this.claims = new UniqueClaims(this.claimModel);
   }
 
   /**
@@ -54,8 +63,9 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
     }
     if (epoch % 50 === 0) {
       // Claims only need to outlive the race for their epoch; keep the collection small.
-      await this.claims()
+      await this.claimModel
         .deleteMany({ workerId, epoch: { $lt: epoch - 10 } })
+        .exec()
         .catch(() => undefined);
     }
     // A released lease was handed over on purpose; only leases that ran out mean a replica died or stalled.
@@ -76,29 +86,14 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
     // Each stale claim is a crash that happened; more than a few in a row means something else is wrong.
     const MAX_STALE_CLAIMS_STEPPED_OVER = 5;
     for (let epoch = first; epoch <= first + MAX_STALE_CLAIMS_STEPPED_OVER; epoch++) {
-      try {
-        await this.claims().insertOne({
-          _id: `${workerId}#${epoch}`,
-          workerId,
-          epoch,
-          holder,
-          claimedAt: now,
-        } as never);
-        return epoch;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-      const claim = await this.claims().findOne<{ claimedAt: Date }>({
-        _id: `${workerId}#${epoch}` as never,
-      });
+      const _id = `${workerId}#${epoch}`;
+      if (await this.claims.claim({ _id, workerId, epoch, holder, claimedAt: now })) return epoch;
+      // Stepped over, not taken over: the epoch of a claimer that may still write stays its own.
+      const claim = await this.claims.held(_id);
       const stale = claim !== null && claim.claimedAt.getTime() + ttlMs <= now.getTime();
       if (!stale) return null;
     }
     return null;
-  }
-
-  private claims() {
-    return this.model.db.collection('reconcile_lease_claims');
   }
 
   async renew(lease: ReconcileLease, ttlMs: number, now: Date): Promise<ReconcileLease | null> {
@@ -107,11 +102,6 @@ export class MongoReconcileLeaseRepository extends ReconcileLeaseRepository {
       .updateOne({ ...heldBy(lease), expiresAt: { $gt: now } }, { $set: { expiresAt } })
       .exec();
     return result.matchedCount === 1 ? { ...lease, expiresAt } : null;
-  }
-
-  async isCurrent(lease: ReconcileLease, now: Date): Promise<boolean> {
-    const found = await this.model.exists({ ...heldBy(lease), expiresAt: { $gt: now } }).exec();
-    return found !== null;
   }
 
   async release(lease: ReconcileLease): Promise<void> {
