@@ -16,7 +16,7 @@ describe('InstanceClaims (integration)', () => {
 
   beforeAll(async () => {
     connection = await mongoose.createConnection(testDatabaseUri('instance_claims')).asPromise();
-    claims = new InstanceClaims(connection.db!, STALE_AFTER_MS);
+    claims = new InstanceClaims(connection, STALE_AFTER_MS);
   });
 
   beforeEach(() => collection().deleteMany({}));

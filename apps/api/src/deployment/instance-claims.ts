@@ -1,28 +1,12 @@
-import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError } from '@app/common';
+import type { Connection, Model } from 'mongoose';
+import type { Db } from 'mongodb';
+import { UniqueClaims } from '@app/common';
+import { InstanceClaimDocument, InstanceClaimSchema } from './instance-claim.schema';
 
-/** Where API instances claim a FerretDB database. */
-export const INSTANCE_CLAIMS_COLLECTION = 'api_instance_claims';
+export { INSTANCE_CLAIMS_COLLECTION } from './instance-claim.schema';
 
-/**
- * One claim of the database by one API instance. Claims form a chain: taking the database over from claim `n`
- * (released, or stale) inserts claim `n + 1`, and `_id` = `api#<epoch>` is unique, so of two instances racing for
- * the same takeover exactly one insert succeeds. Inserts are the one conditional write FerretDB v1 performs
- * atomically (an update's filter is not checked again when the document is written back).
- */
-export interface InstanceClaim {
-  _id: string;
-  epoch: number;
-  /** `host:pid:random`, unique per process. */
-  holder: string;
-  host: string;
-  pid: number;
-  startedAt: Date;
-  /** Written by the holder every few seconds; a claim whose heartbeat is older than the stale time is free. */
-  heartbeatAt: Date;
-  /** Set on graceful shutdown: the database is free at once. */
-  releasedAt: Date | null;
-}
+/** One claim of the database by one API instance (see InstanceClaimDocument). */
+export type InstanceClaim = InstanceClaimDocument;
 
 export interface InstanceIdentity {
   holder: string;
@@ -41,13 +25,15 @@ const MAX_CLAIM_ATTEMPTS = 5;
  * clock skew of hosts that run NTP.
  */
 export class InstanceClaims {
-  private readonly collection: Collection<InstanceClaim>;
+  private readonly model: Model<InstanceClaim>;
+  private readonly claims: UniqueClaims<InstanceClaim>;
 
   constructor(
-    db: Db,
+    connection: Connection,
     private readonly staleAfterMs: number,
   ) {
-    this.collection = db.collection<InstanceClaim>(INSTANCE_CLAIMS_COLLECTION);
+    this.model = connection.model<InstanceClaim>(InstanceClaimDocument.name, InstanceClaimSchema);
+    this.claims = new UniqueClaims(this.model);
   }
 
   isLive(claim: InstanceClaim, now: Date = new Date()): boolean {
@@ -69,15 +55,18 @@ export class InstanceClaims {
         heartbeatAt: now,
         releasedAt: null,
       };
-      try {
-        await this.collection.insertOne(claim);
-      } catch (error) {
+      if (!(await this.claims.claim(claim))) {
         // Another instance took this epoch first: look again (its claim is live now).
-        if (isDuplicateKeyError(error) && attempt < MAX_CLAIM_ATTEMPTS) continue;
-        throw error;
+        if (attempt < MAX_CLAIM_ATTEMPTS) continue;
+        throw new Error(
+          `Could not claim the database: other instances took ${MAX_CLAIM_ATTEMPTS} epochs in a row first`,
+        );
       }
       // Older claims are history; only the latest counts. Best effort: a leftover one is never the latest.
-      await this.collection.deleteMany({ epoch: { $lt: epoch } }).catch(() => undefined);
+      await this.model
+        .deleteMany({ epoch: { $lt: epoch } })
+        .exec()
+        .catch(() => undefined);
       return { claimed: claim };
     }
   }
@@ -87,21 +76,20 @@ export class InstanceClaims {
    * heartbeat could be written for longer than the stale time) and another instance took the database over.
    */
   async refresh(claim: InstanceClaim): Promise<boolean> {
-    const { matchedCount } = await this.collection.updateOne(
-      { _id: claim._id, releasedAt: null },
-      { $set: { heartbeatAt: new Date() } },
-    );
+    const { matchedCount } = await this.model
+      .updateOne({ _id: claim._id, releasedAt: null }, { $set: { heartbeatAt: new Date() } })
+      .exec();
     if (matchedCount === 0) return false;
-    return (await this.collection.countDocuments({ epoch: { $gt: claim.epoch } })) === 0;
+    return (await this.model.countDocuments({ epoch: { $gt: claim.epoch } }).exec()) === 0;
   }
 
   /** Frees the database at once (graceful shutdown). */
   async release(claim: InstanceClaim): Promise<void> {
-    await this.collection.updateOne({ _id: claim._id }, { $set: { releasedAt: new Date() } });
+    await this.model.updateOne({ _id: claim._id }, { $set: { releasedAt: new Date() } }).exec();
   }
 
   private latest(): Promise<InstanceClaim | null> {
-    return this.collection.find({}).sort({ epoch: -1 }).limit(1).next();
+    return this.model.findOne({}).sort({ epoch: -1 }).lean<InstanceClaim>().exec();
   }
 }
 

@@ -63,7 +63,7 @@ export class SingleInstanceOnFerretDb implements OnModuleInit, BeforeApplication
     const ferretDbVersion = await ferretDbVersionOf(db);
     if (!ferretDbVersion) return;
     const allowed = this.config.database.allowMultipleInstancesOnFerretDb;
-    this.claims = new InstanceClaims(db, CLAIM_STALE_AFTER_MS);
+    this.claims = new InstanceClaims(this.connection, CLAIM_STALE_AFTER_MS);
     const outcome = await this.claims.claim(this.identity);
     if ('heldBy' in outcome && !allowed) {
       throw new UnsafeDeploymentError(refusal(outcome.heldBy, ferretDbVersion));
