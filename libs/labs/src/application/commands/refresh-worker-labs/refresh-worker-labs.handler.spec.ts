@@ -194,6 +194,20 @@ describe('RefreshWorkerLabsHandler', () => {
     expect(cml.listCalls()).toBe(1);
   });
 
+  it('writes nothing at all when nothing changed: no bulk write, no lease renewal', async () => {
+    cmlAnswers({ listed: [A], labs: { [A]: { status: 200, body: cmlLabBody(A) } } });
+    await refresh();
+    const save = jest.spyOn(h.labs, 'saveChanges');
+    const renew = jest.spyOn(h.leases, 'renew');
+
+    const summary = await refresh();
+
+    expect(summary).toMatchObject({ status: 'succeeded', created: 0, updated: 0, unchanged: 1 });
+    expect(save).not.toHaveBeenCalled();
+    expect(renew).not.toHaveBeenCalled();
+    expect((await h.syncStates.find(W)).lastSuccessfulSyncAt).toEqual(h.clock.now());
+  });
+
   it('skips a disabled worker without asking CML', async () => {
     h = phase2Harness({ id: W, enabled: false });
     const cml = cmlAnswers({ listed: [A] });

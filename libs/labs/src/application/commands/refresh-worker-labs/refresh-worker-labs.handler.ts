@@ -89,12 +89,18 @@ export class RefreshWorkerLabsHandler implements ICommandHandler<RefreshWorkerLa
           return run.finish(plan.status, plan.counts, reason(plan.notes), upstreamError);
         if (!evidence.listing.trusted) throw new Error('a plan with writes needs a trusted listing');
 
-        const applied = await this.applier.apply(plan.writes, plan.counts.unchanged, lease, {
+        const w = plan.writes;
+        // Nothing changed (the steady state): no lease renewal, no database write at all.
+        if (Object.values(w).every((list) => list.length === 0))
+          return run.finish(plan.status, plan.counts, reason(plan.notes), undefined, plan.complete);
+        const applied = await this.applier.apply(w, plan.counts.unchanged, lease, {
           workerId: worker.id,
           reconciliationId: run.reconciliationId,
           trigger: command.trigger,
           listedAt: evidence.listing.listedAt,
-          lastSuccessfulSyncAt: (await this.syncStates.find(worker.id)).lastSuccessfulSyncAt,
+          // Only a removal's event needs it (lastSeenAt).
+          lastSuccessfulSyncAt:
+            w.removeOrphans.length > 0 ? (await this.syncStates.find(worker.id)).lastSuccessfulSyncAt : null,
           now: evidence.now,
         });
         if (!applied.counts) return run.finish('skipped', ZERO, reason(applied.notes));
