@@ -11,12 +11,14 @@ export interface LabView extends LabContent {
 /**
  * An unchanged lab is not rewritten on every sync, so the record's own timestamp is when it last
  * changed; the worker's last successful sync confirmed every record it kept, so the later of the
- * two is when this lab was last known to match CML.
+ * two is when this lab was last known to match CML. Not for a pending orphan: CML said it was gone,
+ * and the run that held it back may still have moved the worker's time; its own time is the last
+ * one known to match.
  */
 export function toLabView(record: LabRecord, workerLastSuccessfulSyncAt: Date | null): LabView {
   const p = record.toProps();
   const synced =
-    workerLastSuccessfulSyncAt && workerLastSuccessfulSyncAt > p.lastSyncedAt
+    !p.pendingOrphan && workerLastSuccessfulSyncAt && workerLastSuccessfulSyncAt > p.lastSyncedAt
       ? workerLastSuccessfulSyncAt
       : p.lastSyncedAt;
   return {

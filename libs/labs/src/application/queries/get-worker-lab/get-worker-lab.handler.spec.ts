@@ -70,6 +70,15 @@ describe('GetWorkerLabHandler', () => {
     await expect(get()).resolves.toMatchObject({ lastSyncedAt: seenAt.toISOString() });
   });
 
+  it('does not report a pending orphan as synced at a later sync: that run found it gone from CML', async () => {
+    const record = (await labs.findOne(W, lab.id))!;
+    record.markPendingOrphan(new Date('2026-02-05T00:00:10Z'));
+    await labs.saveChanges([], [{ record, expectedVersion: record.version }]);
+    // The run that held it back saw every listed lab, so it moved the worker's sync time.
+    await syncStates.record(W, aReconcileSummary(W, { orphansPending: 1 }), new Date('2026-02-05T00:00:00Z'));
+    await expect(get()).resolves.toMatchObject({ lastSyncedAt: seenAt.toISOString() });
+  });
+
   it('is a 404 for an unknown worker', async () => {
     await expect(get('44444444-4444-4444-8444-444444444444')).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -96,6 +96,19 @@ describe('ListWorkerLabsHandler', () => {
     });
   });
 
+  it("keeps a pending orphan's own sync time: the run that moved the worker's found it gone", async () => {
+    const orphan = (await labs.findOne(W, plainLabSnapshot(1).id))!;
+    orphan.markPendingOrphan(new Date('2026-02-05T00:00:10Z'));
+    await labs.saveChanges([], [{ record: orphan, expectedVersion: orphan.version }]);
+    const confirmedAt = new Date('2026-02-05T00:00:00Z');
+    await syncStates.record(W, aReconcileSummary(W, { orphansPending: 1 }), confirmedAt);
+    const items = (await list({ limit: 2 })).items;
+    expect(items.map((l) => [l.labId, l.lastSyncedAt])).toEqual([
+      [plainLabSnapshot(1).id, seenAt.toISOString()],
+      [plainLabSnapshot(2).id, confirmedAt.toISOString()],
+    ]);
+  });
+
   it('is an empty page for a worker without labs', async () => {
     await labs.removeAllForWorker(W);
     await expect(list({ limit: 10 })).resolves.toEqual({ items: [], nextCursor: null });
