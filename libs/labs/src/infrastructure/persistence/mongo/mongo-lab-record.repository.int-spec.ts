@@ -137,6 +137,28 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
     expect((await repo.findOne(REFUSING, existing.labId))!.title).toBe(existing.title);
   });
 
+  it('refuses an update the schema cannot cast for that record only; the others are written', async () => {
+    const worker = '7e3a9c21-5555-4a4e-8d0b-3b9f4f1d2c05';
+    const records = Array.from({ length: 3 }, (_, i) => LabRecord.discovered(worker, snap(8000 + i), t0));
+    await repo.saveChanges(records, []);
+    const stored = await Promise.all(records.map(async (r) => (await repo.findOne(worker, r.labId))!));
+    // Mongoose does not send an update whose number is NaN (its cast fails): the bulk is sent without it.
+    stored.forEach((r, i) =>
+      r.syncWith(snap(8000 + i, { title: 'changed', ...(i === 1 ? { nodeCount: Number.NaN } : {}) }), t0),
+    );
+
+    const result = await repo.saveChanges(
+      [],
+      stored.map((record) => ({ record, expectedVersion: 0 })),
+    );
+
+    expect(result).toMatchObject({ updated: 2, conflicts: [] });
+    expect(result.refused.map((r) => r.labId)).toEqual([stored[1].labId]);
+    expect(result.refused[0].error).toMatch(/nodeCount/);
+    const titles = await Promise.all(stored.map(async (r) => (await repo.findOne(worker, r.labId))!.title));
+    expect(titles).toEqual(['changed', 'Lab 8001', 'changed']);
+  });
+
   it('reads only the pending orphans of a worker, not its other records', async () => {
     const worker = '4c8e5f10-4444-4a4e-8d0b-3b9f4f1d2c04';
     const records = Array.from({ length: 50 }, (_, i) => LabRecord.discovered(worker, snap(7000 + i), t0));

@@ -1,14 +1,14 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { AnyBulkWriteOperation, Model, mongo, QueryFilter } from 'mongoose';
 import { AppConfig, isDuplicateKeyError, Page } from '@app/common';
 import {
   LabListFilter,
   LabRecordRepository,
   LabWriteResult,
 } from '../../../application/ports/lab-record.repository';
-import { LabRecord } from '../../../domain/lab-record.aggregate';
+import { LabRecord, labRecordId } from '../../../domain/lab-record.aggregate';
 import { labRecordFromDocument, labRecordToDocument } from './lab-record.mapper';
 import { LabRecordDocument } from './lab-record.schema';
 
@@ -28,32 +28,35 @@ export class MongoLabRecordRepository extends LabRecordRepository {
 
   async findByWorker(workerId: string): Promise<LabRecord[]> {
     // One round trip for a worker's records, not one per 101 documents.
-    const docs = await this.model.collection.find<Doc>({ workerId }, { batchSize: 100_000 }).toArray();
+    const docs = await this.model.find({ workerId }).batchSize(100_000).lean<Doc[]>().exec();
     return docs.map(labRecordFromDocument);
   }
 
   async findPendingOrphans(workerId: string): Promise<LabRecord[]> {
-    const docs = await this.model.collection
-      .find<Doc>({ workerId, removal: null, pendingOrphan: { $ne: null } }, { batchSize: 10_000 })
-      .toArray();
+    const docs = await this.model
+      .find({ workerId, removal: null, pendingOrphan: { $ne: null } })
+      .batchSize(10_000)
+      .lean<Doc[]>()
+      .exec();
     return docs.map(labRecordFromDocument);
   }
 
   async findOne(workerId: string, labId: string): Promise<LabRecord | null> {
-    const doc = await this.model.collection.findOne<Doc>({ _id: `${workerId}:${labId}` as never });
+    const doc = await this.model.findById(labRecordId(workerId, labId)).lean<Doc>().exec();
     return doc ? labRecordFromDocument(doc) : null;
   }
 
   async page(workerId: string, filter: LabListFilter): Promise<Page<LabRecord>> {
-    const query: Record<string, unknown> = { workerId, removal: null };
+    const query: QueryFilter<Doc> = { workerId, removal: null };
     if (filter.afterLabId) query.labId = { $gt: filter.afterLabId };
     if (filter.state) query.state = filter.state;
     if (filter.owner) query.$or = [{ owner: filter.owner }, { ownerUsername: filter.owner }];
-    const docs = await this.model.collection
-      .find<Doc>(query)
+    const docs = await this.model
+      .find(query)
       .sort({ labId: 1 })
       .limit(filter.limit + 1)
-      .toArray();
+      .lean<Doc[]>()
+      .exec();
     const items = docs.slice(0, filter.limit).map(labRecordFromDocument);
     return { items, nextCursor: docs.length > filter.limit ? items[items.length - 1].labId : null };
   }
@@ -66,65 +69,73 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     // Tags the documents this call writes, so that an update that matched nothing can be told apart
     // from one that went through when it is time to name the records that lost a race.
     const writeId = randomUUID();
-    const ops: mongo.AnyBulkWriteOperation[] = [];
-    const labIdOfOp: string[] = [];
-    for (const record of created) {
+    const inserts: Doc[] = created.map((record) => {
       const doc = labRecordToDocument(record, this.sinks);
-      ops.push({ insertOne: { document: { ...doc, fence: fence ?? doc.fence, writeId } as never } });
-      labIdOfOp.push(record.labId);
-    }
-    for (const { record, expectedVersion } of updated) {
+      return { ...doc, fence: fence ?? doc.fence, writeId };
+    });
+    const updates: AnyBulkWriteOperation<Doc>[] = updated.map(({ record, expectedVersion }) => {
       const { _id, ...fields } = labRecordToDocument(record, this.sinks);
       // Never write over a tombstone, a newer version, or a record a newer lease holder wrote.
-      const filter: Record<string, unknown> = { _id, version: expectedVersion, removal: null };
+      const filter: QueryFilter<Doc> = { _id, version: expectedVersion, removal: null };
       if (fence !== undefined) filter.fence = { $lte: fence };
-      ops.push({
-        updateOne: {
-          filter: filter as never,
-          update: {
-            $set: {
-              ...fields,
-              version: expectedVersion + 1,
-              writeId,
-              ...(fence !== undefined ? { fence } : {}),
-            },
-          },
-        },
-      });
-      labIdOfOp.push(record.labId);
-    }
-    if (ops.length === 0) return { created: 0, updated: 0, conflicts: [], refused: [] };
+      const set = {
+        ...fields,
+        version: expectedVersion + 1,
+        writeId,
+        ...(fence !== undefined ? { fence } : {}),
+      };
+      return { updateOne: { filter, update: { $set: set } } };
+    });
+    // By index: the inserts, then the updates.
+    const labIdOfOp = [...created, ...updated.map((u) => u.record)].map((r) => r.labId);
+    if (labIdOfOp.length === 0) return { created: 0, updated: 0, conflicts: [], refused: [] };
 
-    const failedOps = new Set<number>();
-    const refused: LabWriteResult['refused'] = [];
+    // Unordered, as one bulk write was before (the driver sends its inserts and its updates as two
+    // commands as well): a failed operation does not stop the others.
+    const failures: (OpFailure | null)[] = [];
     let inserted = 0;
     let modified = 0;
-    try {
-      const result = await this.model.collection.bulkWrite(ops, { ordered: false });
-      inserted = result.insertedCount;
-      modified = result.matchedCount;
-    } catch (error) {
-      // Unordered: the other operations went through. A duplicate key means another writer created
-      // the record first (a lost race); any other refusal is that one document's problem, reported
-      // so that one bad record cannot stop the worker's other labs from syncing.
-      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      for (const e of writeErrors) {
-        if (isDuplicateKeyError(e)) failedOps.add(e.index);
-        else refused.push({ labId: labIdOfOp[e.index], error: e.errmsg ?? `code ${e.code}` });
+    if (inserts.length > 0) {
+      try {
+        // lean: stored as the mapper wrote it, as a driver insert would. A hydrated document would be
+        // cast and minimized (the empty objects inside `groups` dropped), which the driver never did.
+        await this.model.insertMany(inserts, { ordered: false, lean: true });
+        inserted = inserts.length;
+        failures.push(...new Array<null>(inserts.length).fill(null));
+      } catch (error) {
+        if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+        inserted = error.result.insertedCount;
+        failures.push(...opFailures(error, error.writeErrors, inserts.length));
       }
-      inserted = error.result.insertedCount;
-      modified = error.result.matchedCount;
     }
+    if (updates.length > 0) {
+      try {
+        const result = await this.model.bulkWrite(updates, { ordered: false });
+        modified = result.matchedCount;
+        failures.push(...opFailures(result, [], updates.length));
+      } catch (error) {
+        if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+        modified = error.result.matchedCount;
+        failures.push(...opFailures(error, error.writeErrors, updates.length));
+      }
+    }
+    // A duplicate key means another writer created the record first (a lost race); any other
+    // refusal is that one document's problem, reported so that one bad record cannot stop the
+    // worker's other labs from syncing.
+    const failedOps = new Set<number>();
+    const refused: LabWriteResult['refused'] = [];
+    failures.forEach((failure, i) => {
+      if (failure?.duplicate) failedOps.add(i);
+      else if (failure) refused.push({ labId: labIdOfOp[i], error: failure.message });
+    });
     const conflicts = labIdOfOp.filter((_, i) => failedOps.has(i));
     const refusedIds = new Set(refused.map((r) => r.labId));
     // An update whose filter matched nothing lost a race with a concurrent writer.
     if (updated.length - modified > 0) {
-      const written = await this.model.collection
-        .find<Pick<Doc, '_id'>>({ _id: { $in: updated.map((u) => u.record.id) }, writeId } as never, {
-          projection: { _id: 1 },
-        })
-        .toArray();
+      const written = await this.model
+        .find({ _id: { $in: updated.map((u) => u.record.id) }, writeId }, { _id: 1 })
+        .lean<Pick<Doc, '_id'>[]>()
+        .exec();
       const ok = new Set(written.map((d) => d._id));
       for (const { record } of updated)
         if (!ok.has(record.id) && !refusedIds.has(record.labId)) conflicts.push(record.labId);
@@ -136,27 +147,71 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     const doc = labRecordToDocument(record, this.sinks);
     if (isNew) {
       try {
-        await this.model.collection.insertOne(doc as never);
+        // lean: stored as the mapper wrote it, as a driver insert would (no casting, defaults or validation).
+        await this.model.insertMany([doc], { lean: true });
         return true;
       } catch (error) {
         // A refresh created the record since we looked: tombstone that one instead.
         if (!isDuplicateKeyError(error)) throw error;
       }
     }
-    const result = await this.model.collection.updateOne({ _id: doc._id, removal: null } as never, {
-      $set: { removal: doc.removal, outboxDue: doc.outboxDue, pendingOrphan: null },
-      $inc: { version: 1 },
-    });
+    const result = await this.model
+      .updateOne(
+        { _id: doc._id, removal: null },
+        {
+          $set: { removal: doc.removal, outboxDue: doc.outboxDue, pendingOrphan: null },
+          $inc: { version: 1 },
+        },
+      )
+      .exec();
     return result.modifiedCount === 1;
   }
 
   async removeAllForWorker(workerId: string): Promise<number> {
     // Tombstones whose events are not delivered yet stay: the audit trail is at least once, and the
     // relay (then the purge) still needs them. Everything else of the worker goes.
-    const result = await this.model.collection.deleteMany({
-      workerId,
-      $or: [{ removal: null }, { outboxDue: null, outboxHasDead: { $ne: true } }],
-    });
+    const result = await this.model
+      .deleteMany({ workerId, $or: [{ removal: null }, { outboxDue: null, outboxHasDead: { $ne: true } }] })
+      .exec();
     return result.deletedCount;
   }
+}
+
+interface OpFailure {
+  duplicate: boolean;
+  message: string;
+}
+
+/**
+ * What went wrong with each operation of an unordered bulk write, by its index; null where it went
+ * through. When Mongoose refused to cast some operation itself (it is then not sent), it lists the
+ * outcome of every operation in `mongoose.results`, and the driver's write error indexes count only
+ * the operations sent; else those indexes are the operations'.
+ */
+function opFailures(
+  outcome: object,
+  writeErrors: mongo.WriteError | readonly mongo.WriteError[],
+  count: number,
+): (OpFailure | null)[] {
+  if (
+    'mongoose' in outcome &&
+    typeof outcome.mongoose === 'object' &&
+    outcome.mongoose !== null &&
+    'results' in outcome.mongoose &&
+    Array.isArray(outcome.mongoose.results)
+  ) {
+    return outcome.mongoose.results.map(failureOf);
+  }
+  const failures: (OpFailure | null)[] = new Array<null>(count).fill(null);
+  for (const e of Array.isArray(writeErrors) ? writeErrors : [writeErrors]) failures[e.index] = failureOf(e);
+  return failures;
+}
+
+/** A driver's write error (a plain object), or Mongoose's cast error (an Error); null for a success. */
+function failureOf(e: unknown): OpFailure | null {
+  if (typeof e !== 'object' || e === null) return null;
+  if (e instanceof Error) return { duplicate: false, message: e.message };
+  const errmsg = 'errmsg' in e && typeof e.errmsg === 'string' ? e.errmsg : undefined;
+  const code = 'code' in e ? String(e.code) : 'unknown';
+  return { duplicate: isDuplicateKeyError(e), message: errmsg ?? `code ${code}` };
 }
