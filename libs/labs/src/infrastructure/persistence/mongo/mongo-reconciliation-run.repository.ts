@@ -27,34 +27,41 @@ export class MongoReconciliationRunRepository extends ReconciliationRunRepositor
   }
 
   async create(run: ReconciliationRun): Promise<void> {
-    await this.model.collection.insertOne({
-      _id: run.id,
-      trigger: run.trigger,
-      startedAt: new Date(run.startedAt),
-      finishedAt: null,
-      workers: [],
-    } as never);
+    // lean: stored as given, as a driver insert would (no casting, defaults or validation).
+    await this.model.insertMany(
+      [
+        {
+          _id: run.id,
+          trigger: run.trigger,
+          startedAt: new Date(run.startedAt),
+          finishedAt: null,
+          workers: [],
+        },
+      ],
+      { lean: true },
+    );
   }
 
   async appendSummary(runId: string, summary: ReconcileSummary): Promise<void> {
-    await this.model.collection.updateOne({ _id: runId as never }, { $push: { workers: summary as never } });
+    await this.model.updateOne({ _id: runId }, { $push: { workers: summary } }).exec();
   }
 
   async finish(runId: string, finishedAt: Date): Promise<void> {
-    await this.model.collection.updateOne({ _id: runId as never }, { $set: { finishedAt } });
+    await this.model.updateOne({ _id: runId }, { $set: { finishedAt } }).exec();
   }
 
   async list(limit: number): Promise<ReconciliationRun[]> {
-    const docs = await this.model.collection
-      .find<ReconciliationRunDocument>({})
+    const docs = await this.model
+      .find({})
       .sort({ startedAt: -1 })
       .limit(limit)
-      .toArray();
+      .lean<ReconciliationRunDocument[]>()
+      .exec();
     return docs.map(toRun);
   }
 
   async get(id: string): Promise<ReconciliationRun | null> {
-    const doc = await this.model.collection.findOne<ReconciliationRunDocument>({ _id: id as never });
+    const doc = await this.model.findById(id).lean<ReconciliationRunDocument>().exec();
     return doc ? toRun(doc) : null;
   }
 }
