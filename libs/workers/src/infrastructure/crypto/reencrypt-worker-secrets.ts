@@ -79,9 +79,11 @@ async function reencryptOne(
     throw error;
   }
   if (cipher.isCurrent(worker.passwordCiphertext)) return { kind: 'current' };
-  const result = await model.collection.updateOne(
-    { _id: worker._id as never, version: worker.version, passwordCiphertext: worker.passwordCiphertext },
-    { $set: { passwordCiphertext: cipher.encrypt(plaintext, worker._id), version: worker.version + 1 } },
-  );
+  const result = await model
+    .updateOne(
+      { _id: worker._id, version: worker.version, passwordCiphertext: worker.passwordCiphertext },
+      { $set: { passwordCiphertext: cipher.encrypt(plaintext, worker._id), version: worker.version + 1 } },
+    )
+    .exec();
   return { kind: result.matchedCount === 1 ? 'reencrypted' : 'changed' };
 }

@@ -36,23 +36,21 @@ export class MongoWorkerRepository extends WorkerRepository {
   }
 
   async insert(worker: Worker): Promise<void> {
-    await this.mapDuplicates(this.model.collection.insertOne(workerToDocument(worker) as never));
+    // lean: stored as the mapper wrote it, as a driver insert would (no casting, defaults or validation).
+    await this.mapDuplicates(this.model.insertMany([workerToDocument(worker)], { lean: true }));
   }
 
   async save(worker: Worker): Promise<boolean> {
     const doc = workerToDocument(worker);
     const { _id, version, ...rest } = doc;
     const result = await this.mapDuplicates(
-      this.model.collection.updateOne(
-        { _id: _id as never, version },
-        { $set: { ...rest, version: version + 1 } },
-      ),
+      this.model.updateOne({ _id, version }, { $set: { ...rest, version: version + 1 } }).exec(),
     );
     return result.matchedCount === 1;
   }
 
   async remove(id: string): Promise<boolean> {
-    const result = await this.model.collection.deleteOne({ _id: id as never });
+    const result = await this.model.deleteOne({ _id: id }).exec();
     return result.deletedCount === 1;
   }
 
