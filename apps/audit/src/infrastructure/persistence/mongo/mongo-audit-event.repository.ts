@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, QueryFilter } from 'mongoose';
 import { auditEventKey, LabAuditEvent } from '../../../domain/lab-audit-event';
 import {
   AuditEventFilter,
@@ -48,7 +48,8 @@ export class MongoAuditEventRepository extends AuditEventRepository {
       receivedAt,
     };
     try {
-      await this.model.collection.insertOne(doc as never);
+      // lean: stored as given, as a driver insert would (no casting, defaults or validation).
+      await this.model.insertMany([doc], { lean: true });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -57,17 +58,18 @@ export class MongoAuditEventRepository extends AuditEventRepository {
   }
 
   async find(filter: AuditEventFilter): Promise<StoredAuditEvent[]> {
-    const query: Record<string, unknown> = {};
+    const query: QueryFilter<AuditEventDocument> = {};
     if (filter.workerId !== undefined) query.workerId = filter.workerId;
     if (filter.labId !== undefined) query.labId = filter.labId;
     if (filter.type !== undefined) query.type = filter.type;
     if (filter.since !== undefined) query.time = { $gte: filter.since };
-    const docs = await this.model.collection
-      .find<AuditEventDocument>(query)
+    const docs = await this.model
+      .find(query)
       // _id breaks ties between events of the same instant, so pages are stable.
       .sort({ time: -1, _id: -1 })
       .limit(filter.limit)
-      .toArray();
+      .lean<AuditEventDocument[]>()
+      .exec();
     return docs.map(toStored);
   }
 }
