@@ -8,7 +8,8 @@
  *
  * Options: `jwtSecret` starts the API with authentication (AUTH_DISABLED unset, AUTH_JWT_SECRET set: HS256
  * bearer tokens from TOKEN_ISSUER for TOKEN_AUDIENCE, roles at `roles` or `realm_access.roles`, no banner); `env`
- * overrides or adds API variables (e.g. CLOUDEVENTS_SINK_URL, OUTBOX_*).
+ * overrides or adds API variables (e.g. CLOUDEVENTS_SINK_URL, OUTBOX_*); `oidcClientId` is the console's OIDC client
+ * (OIDC_CLIENT_ID), for single sign-on against AUTH_ISSUER.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -83,6 +84,8 @@ export interface WebStackOptions {
   jwtSecret?: string;
   /** Variables of the API that override the defaults below (e.g. CLOUDEVENTS_SINK_URL, OUTBOX_MAX_ATTEMPTS). */
   env?: Record<string, string>;
+  /** The console's OIDC client id (OIDC_CLIENT_ID): single sign-on with AUTH_ISSUER. */
+  oidcClientId?: string;
 }
 
 export async function startWebStack(labelOrOptions: string | WebStackOptions = 'web-e2e'): Promise<WebStack> {
@@ -152,7 +155,11 @@ export async function startWebStack(labelOrOptions: string | WebStackOptions = '
     stops.push(() => simulator.close());
 
     const config = loadAppConfig({ CLOUDEVENTS_SINK_URL: `${auditUrl}/`, ...apiEnv });
-    const api = await createApiApp(config, undefined, { auditUrl, distDir: dist });
+    const api = await createApiApp(config, undefined, {
+      auditUrl,
+      distDir: dist,
+      oidcClientId: options.oidcClientId,
+    });
     stops.push(() => api.close());
     await listenLocal(api, apiPort);
 

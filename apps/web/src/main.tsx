@@ -26,7 +26,7 @@ async function start(): Promise<void> {
   let token = storedToken();
   let loginError: string | null = null;
   try {
-    const fresh = await completeOidcLogin();
+    const fresh = await completeOidcLogin(settings.auth);
     if (fresh) {
       token = fresh;
       storeToken(fresh);

@@ -1,14 +1,7 @@
-import type { Role } from '../api/types';
-import {
-  buildAuthorizeUrl,
-  codeChallengeS256,
-  createCodeVerifier,
-  randomState,
-  tokenRequestBody,
-} from './pkce';
+import { ErrorResponse, InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import type { Role, WebSettings } from '../api/types';
 
 const TOKEN_KEY = 'cml-labs.token';
-const PENDING_KEY = 'cml-labs.oidc-pending';
 
 /** The bearer token lives in sessionStorage: gone with the tab, never in a cookie. */
 export function storedToken(): string | null {
@@ -66,68 +59,54 @@ export function grants(roles: readonly Role[], required: Role): boolean {
   return roles.some((r) => RANK[r] >= RANK[required]);
 }
 
-interface Discovery {
-  authorization_endpoint: string;
-  token_endpoint: string;
-}
-
-async function discover(issuer: string): Promise<Discovery> {
-  const res = await fetch(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
-  if (!res.ok) throw new Error(`OIDC discovery failed: HTTP ${res.status}`);
-  return (await res.json()) as Discovery;
-}
-
 function redirectUri(): string {
   return `${window.location.origin}${window.location.pathname}`;
 }
 
-/** Starts authorization code + PKCE: remembers verifier and state for this tab, then leaves for the provider. */
-export async function beginOidcLogin(issuer: string, clientId: string): Promise<void> {
-  const d = await discover(issuer);
-  const verifier = createCodeVerifier();
-  const state = randomState();
-  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state, issuer, clientId }));
-  window.location.assign(
-    buildAuthorizeUrl({
-      authorizationEndpoint: d.authorization_endpoint,
-      clientId,
-      redirectUri: redirectUri(),
-      codeChallenge: await codeChallengeS256(verifier),
-      state,
-    }),
-  );
+/**
+ * Authorization code + PKCE (S256) with the provider at `issuer` (its discovery document), by oidc-client-ts.
+ * The pending request (state, code verifier) stays in this tab's sessionStorage, like the token. The console
+ * keeps only the access token, under TOKEN_KEY: the library's own user record is held in memory and dropped with
+ * the page. No silent renew: an expired token sends the user back to the login page (the API's 401).
+ */
+function userManager(issuer: string, clientId: string): UserManager {
+  return new UserManager({
+    authority: issuer,
+    client_id: clientId,
+    redirect_uri: redirectUri(),
+    response_type: 'code',
+    scope: 'openid profile',
+    stateStore: new WebStorageStateStore({ store: window.sessionStorage, prefix: 'cml-labs.oidc.' }),
+    userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
+    automaticSilentRenew: false,
+    loadUserInfo: false,
+  });
 }
 
-/** On return from the provider (`?code&state`): checks the state, redeems the code, returns the access token. */
-export async function completeOidcLogin(): Promise<string | null> {
+/** Starts the login: leaves for the provider's authorization endpoint. */
+export async function beginOidcLogin(issuer: string, clientId: string): Promise<void> {
+  await userManager(issuer, clientId).signinRedirect();
+}
+
+/**
+ * On return from the provider (`?code&state`, or `?error`): checks the state, redeems the code with the verifier
+ * and returns the access token; null when the page was not opened by the provider.
+ */
+export async function completeOidcLogin(auth: WebSettings['auth']): Promise<string | null> {
   const params = new URLSearchParams(window.location.search);
-  const code = params.get('code');
-  const error = params.get('error');
-  if (!code && !error) return null;
-  const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as {
-    verifier: string;
-    state: string;
-    issuer: string;
-    clientId: string;
-  } | null;
-  sessionStorage.removeItem(PENDING_KEY);
+  if (!params.has('code') && !params.has('error')) return null;
+  const url = window.location.href;
+  // The code is for one use: off the address bar (and the history) before anything else, even if it fails.
   window.history.replaceState(null, '', `${window.location.pathname}${window.location.hash}`);
-  if (error) throw new Error(`Login failed: ${error} ${params.get('error_description') ?? ''}`.trim());
-  if (!pending || params.get('state') !== pending.state)
-    throw new Error('Login failed: the state does not match');
-  const d = await discover(pending.issuer);
-  const res = await fetch(d.token_endpoint, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: tokenRequestBody({
-      code: code!,
-      redirectUri: redirectUri(),
-      clientId: pending.clientId,
-      codeVerifier: pending.verifier,
-    }),
-  });
-  if (!res.ok) throw new Error(`Login failed: the token endpoint answered HTTP ${res.status}`);
-  const body = (await res.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error('Login failed: no access token');
-  return body.access_token;
+  if (!auth?.clientId) throw new Error('Login failed: this console has no single sign-on configured');
+  try {
+    const user = await userManager(auth.issuer, auth.clientId).signinRedirectCallback(url);
+    if (!user.access_token) throw new Error('no access token');
+    return user.access_token;
+  } catch (error) {
+    if (error instanceof ErrorResponse && error.error) {
+      throw new Error(`Login failed: ${error.error} ${error.error_description ?? ''}`.trim());
+    }
+    throw new Error(`Login failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
