@@ -2,6 +2,7 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', 'apps/web/dist/**', 'apps/web/e2e/jest.config.js', 'eslint.config.mjs', 'jest.config.js'] },
@@ -25,6 +26,12 @@ export default tseslint.config(
     files: ['apps/web/**/*.{ts,tsx}'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    // React's rules of hooks and its compiler's checks (purity, refs, state set in effects or render), as errors.
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: { ...reactHooks.configs.flat.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['apps/web/e2e/**/*.ts'],

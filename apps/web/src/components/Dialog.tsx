@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useEffectEvent, useId, useRef } from 'react';
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -23,20 +23,20 @@ export function Dialog(props: {
     const first = initialFocus?.current ?? ref.current?.querySelector<HTMLElement>(FOCUSABLE) ?? ref.current;
     first?.focus();
     return () => previous?.focus?.();
-  }, []);
+  }, [initialFocus]);
 
   // Escape is heard on the document: a control disabled while busy drops focus to <body>, outside the dialog.
-  const latest = useRef({ onClose, busy });
-  latest.current = { onClose, busy };
+  // An effect event sees the current busy and onClose without re-adding the listener on every render.
+  const onEscape = useEffectEvent((e: KeyboardEvent) => {
+    if (e.key === 'Escape' && !busy) {
+      e.stopPropagation();
+      onClose();
+    }
+  });
   useEffect(() => {
-    const onEscape = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !latest.current.busy) {
-        e.stopPropagation();
-        latest.current.onClose();
-      }
-    };
-    document.addEventListener('keydown', onEscape);
-    return () => document.removeEventListener('keydown', onEscape);
+    const listener = (e: KeyboardEvent) => onEscape(e);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
   }, []);
 
   // When a long action ends, bring focus back into the dialog if it was lost.
