@@ -1,5 +1,8 @@
 import { CmlClientFactory, NoopCmlRequestObserver } from '@app/cml-client';
-import { WorkerRemovalHooks } from '@app/workers';
+import { WorkerDirectory, WorkerRemovalHooks } from '@app/workers';
+import { FakeSecretCipher } from '@app/workers/testing/fake-secret-cipher';
+import { InMemoryWorkerRepository } from '@app/workers/testing/in-memory-worker.repository';
+import { aWorker } from '@app/workers/testing/worker.fixture';
 import { LabRecord } from '../domain/lab-record.aggregate';
 import { InMemoryLabRecordRepository } from '../testing/in-memory-lab-record.repository';
 import { InMemoryWorkerSyncStateRepository } from '../testing/in-memory-worker-sync-state.repository';
@@ -24,7 +27,14 @@ describe('WorkerLabsCleanup', () => {
     const labs = new InMemoryLabRecordRepository();
     const syncStates = new InMemoryWorkerSyncStateRepository();
     const cml = new CmlClientFactory({ timeoutMs: 1000 }, new NoopCmlRequestObserver());
-    const cleanup = new WorkerLabsCleanup(hooks, labs, syncStates, cml);
+    const cipher = new FakeSecretCipher();
+    const decrypt = jest.spyOn(cipher, 'decrypt');
+    const directory = new WorkerDirectory(new InMemoryWorkerRepository(), cipher);
+    const cleanup = new WorkerLabsCleanup(hooks, labs, syncStates, cml, directory);
+    const worker = aWorker({ id: W });
+    directory.connectionOf(worker);
+    directory.connectionOf(worker);
+    expect(decrypt).toHaveBeenCalledTimes(1);
     cleanup.onModuleInit();
     const now = new Date('2026-02-01T00:00:00Z');
     labs.seed(
@@ -45,6 +55,9 @@ describe('WorkerLabsCleanup', () => {
     expect((await syncStates.find(OTHER)).lastReconcile).not.toBeNull();
     expect(cml.forWorker(settings(W))).not.toBe(before);
     expect(cml.forWorker(settings(OTHER))).toBe(other);
+    // The decrypted password of the removed worker is not kept: opening it again decrypts again.
+    directory.connectionOf(worker);
+    expect(decrypt).toHaveBeenCalledTimes(2);
     cml.onModuleDestroy();
   });
 });

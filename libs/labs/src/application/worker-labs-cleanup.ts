@@ -1,12 +1,12 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CmlClientFactory } from '@app/cml-client';
-import { WorkerRemovalHook, WorkerRemovalHooks } from '@app/workers';
+import { WorkerDirectory, WorkerRemovalHook, WorkerRemovalHooks } from '@app/workers';
 import { LabRecordRepository } from './ports/lab-record.repository';
 import { WorkerSyncStateRepository } from './ports/worker-sync-state.repository';
 
 /**
  * When a worker is removed: its lab records and sync state go, and its cached CML client (with
- * the connections and the token of the removed credentials) is dropped.
+ * the connections and the token of the removed credentials) and decrypted connection are dropped.
  */
 @Injectable()
 export class WorkerLabsCleanup implements WorkerRemovalHook, OnModuleInit {
@@ -17,6 +17,7 @@ export class WorkerLabsCleanup implements WorkerRemovalHook, OnModuleInit {
     private readonly labs: LabRecordRepository,
     private readonly syncStates: WorkerSyncStateRepository,
     private readonly cml: CmlClientFactory,
+    private readonly directory: WorkerDirectory,
   ) {}
 
   onModuleInit(): void {
@@ -27,6 +28,7 @@ export class WorkerLabsCleanup implements WorkerRemovalHook, OnModuleInit {
     const labRecordsRemoved = await this.labs.removeAllForWorker(workerId);
     await this.syncStates.remove(workerId);
     this.cml.evict(workerId);
+    this.directory.forget(workerId);
     this.logger.log(
       { workerId, labRecordsRemoved },
       'lab records and sync state of the removed worker deleted',

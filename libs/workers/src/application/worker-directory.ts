@@ -16,6 +16,16 @@ export interface WorkerConnection {
 /** What other contexts need of a worker: find it, and the credentials to reach its controller. */
 @Injectable()
 export class WorkerDirectory {
+  /**
+   * Decrypted connections by worker id, each valid for the stored version it was opened from: a
+   * delete or a refresh then costs no decryption, and any change of the worker (a new password, a
+   * new endpoint) is a new version, so a stale connection is never handed out.
+   */
+  private readonly connections = new Map<
+    string,
+    { version: number; ciphertext: string; connection: WorkerConnection }
+  >();
+
   constructor(
     private readonly workers: WorkerRepository,
     private readonly cipher: SecretCipher,
@@ -33,7 +43,10 @@ export class WorkerDirectory {
 
   connectionOf(worker: Worker): WorkerConnection {
     const p = worker.toProps();
-    return {
+    const cached = this.connections.get(p.id);
+    if (cached && cached.version === p.version && cached.ciphertext === p.passwordCiphertext)
+      return { ...cached.connection };
+    const connection: WorkerConnection = {
       workerId: p.id,
       endpoint: p.endpoint,
       username: p.username,
@@ -41,5 +54,12 @@ export class WorkerDirectory {
       verifyTls: p.verifyTls,
       caCertPem: p.caCertPem,
     };
+    this.connections.set(p.id, { version: p.version, ciphertext: p.passwordCiphertext, connection });
+    return { ...connection };
+  }
+
+  /** Forgets the decrypted connection of a removed worker. */
+  forget(workerId: string): void {
+    this.connections.delete(workerId);
   }
 }
