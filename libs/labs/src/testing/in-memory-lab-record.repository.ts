@@ -63,12 +63,22 @@ function forbiddenKey(value: unknown): string | null {
   return null;
 }
 
+/** The number fields the schema casts; NaN and infinities fail the cast. */
+function castFailureOf(props: LabRecordProps): string | null {
+  for (const field of ['nodeCount', 'linkCount', 'version', 'fence'] as const) {
+    if (!Number.isFinite(props[field]))
+      return `Cast to Number failed for value "${props[field]}" at path "${field}"`;
+  }
+  return null;
+}
+
 /**
  * LabRecordRepository without a database, keeping the port's contract as MongoLabRecordRepository
  * does: records keyed by `${workerId}:${labId}`; tombstones stay (findByWorker and findOne return
  * them, page and findPendingOrphans do not); saveChanges inserts (a taken id is a conflict) and
  * updates only at `expectedVersion`, never over a tombstone nor over a record a newer fence wrote,
- * bumping the stored version; a document with a `$` key is refused alone; saveDeletion tombstones
+ * bumping the stored version; a document with a `$` key, or an update with a number that is not
+ * one (Mongoose's cast), is refused alone; saveDeletion tombstones
  * unless removed already; removeAllForWorker keeps tombstones whose events are not settled.
  * Every read returns a fresh copy, so that a caller's changes reach the store only by a write.
  */
@@ -143,6 +153,12 @@ export class InMemoryLabRecordRepository extends LabRecordRepository {
       }
     }
     for (const { record, expectedVersion } of updated) {
+      // Mongoose casts an update before sending it: one it cannot cast is refused whatever is stored.
+      const uncastable = castFailureOf(record.toProps());
+      if (uncastable) {
+        result.refused.push({ labId: record.labId, error: uncastable });
+        continue;
+      }
       const stored = this.documents.get(record.id);
       const matches =
         stored !== undefined &&

@@ -64,6 +64,22 @@ describe('InMemoryLabRecordRepository', () => {
     expect(await repo.findOne(W, bad.labId)).toBeNull();
   });
 
+  it('refuses an update whose count is not a number for that record only, as the Mongoose cast does', async () => {
+    await repo.saveChanges([discovered(1), discovered(2)], []);
+    const [a, b] = await Promise.all(
+      [1, 2].map(async (i) => (await repo.findOne(W, plainLabSnapshot(i).id))!),
+    );
+    a.syncWith({ ...plainLabSnapshot(1), title: 'changed' }, at(1));
+    b.syncWith({ ...plainLabSnapshot(2), title: 'changed', nodeCount: Number.NaN }, at(1));
+    const result = await repo.saveChanges(
+      [],
+      [a, b].map((record) => ({ record, expectedVersion: 0 })),
+    );
+    expect(result).toMatchObject({ updated: 1, conflicts: [] });
+    expect(result.refused.map((r) => [r.labId, /nodeCount/.test(r.error)])).toEqual([[b.labId, true]]);
+    expect((await repo.findOne(W, b.labId))!.title).toBe('Lab 2');
+  });
+
   it('never writes over a tombstone, nor over a record a newer fence wrote', async () => {
     await repo.saveChanges([discovered(1), discovered(2)], [], 5);
     const fenced = (await repo.findOne(W, plainLabSnapshot(1).id))!;
