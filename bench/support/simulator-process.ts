@@ -10,6 +10,8 @@ export interface SimulatorProcess {
   /** https://127.0.0.1:<port>, as the simulator printed it. */
   url: string;
   port: number;
+  /** The simulator's process id (its CPU and memory are read from /proc). */
+  pid: number;
   caCertPem: string;
   /** One distinct loopback endpoint per worker, all served by this process (it listens on 0.0.0.0). */
   endpoints: string[];
@@ -107,6 +109,7 @@ export async function startSimulatorProcess(opts: {
   return {
     url: listening.url,
     port: listening.port,
+    pid: child.pid ?? -1,
     caCertPem,
     endpoints: addresses.map((a) => `https://${a}:${listening.port}`),
     admin,
