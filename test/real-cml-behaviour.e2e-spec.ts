@@ -121,7 +121,11 @@ describe('against CML as it behaves (e2e, FerretDB + CML simulator over HTTPS)',
     it.each(['labs.get', 'labs.delete'])(
       'Phase 1 answers 502 with nothing changed when %s gets a foreign 404',
       async (route) => {
-        const [id] = h.simulator.state.seedLabs({ count: 1 });
+        // A lab its record says is wiped is deleted without a read, so the read is tested on a stopped one.
+        const [id] = h.simulator.state.seedLabs({
+          count: 1,
+          state: route === 'labs.get' ? 'STOPPED' : 'DEFINED_ON_CORE',
+        });
         await h.http().post(`/api/workers/${workerId}/labs/refresh`).expect(200);
         h.simulator.state.addFault({ route, kind: 'foreign_404', labId: id });
 

@@ -76,11 +76,23 @@ describe('DeleteLabHandler', () => {
       },
       now,
     );
+    // Like CML, the fake refuses to delete a lab that is not wiped (400 → CmlConflictError): the
+    // state is what getLab is set to answer, until this delete wipes it.
+    let wiped = false;
     client = {
       getLab: jest.fn().mockResolvedValue(cmlLab('DEFINED_ON_CORE')),
       stopLab: jest.fn().mockResolvedValue(undefined),
-      wipeLab: jest.fn().mockResolvedValue(undefined),
-      deleteLab: jest.fn().mockResolvedValue(undefined),
+      wipeLab: jest.fn(async () => {
+        wiped = true;
+      }),
+      deleteLab: jest.fn(async (id: string) => {
+        const lab = await client.getLab.getMockImplementation()?.(id);
+        if (lab && lab.state !== 'DEFINED_ON_CORE' && !wiped)
+          throw new CmlConflictError(`Lab ${id} is not wiped`, {
+            status: 400,
+            route: 'labs.delete',
+          } as never);
+      }),
       waitForLabState: jest.fn(
         async (_id: string, states: readonly string[], _timeoutMs: number) => states[0],
       ),
@@ -119,6 +131,11 @@ describe('DeleteLabHandler', () => {
     labs.seed(LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
   });
 
+  /** CML holds the lab in this state, and the record says so too, as the last sync left it. */
+  const cmlHas = (state: string) => {
+    client.getLab.mockResolvedValue(cmlLab(state));
+    labs.seed(LabRecord.discovered(W, cmlLab(state), now));
+  };
   const stored = () => labs.findOne(W, L);
   const run = (force = false, requester: Partial<DeleteLabRequester> = {}) =>
     handler.execute(new DeleteLabCommand(W, L, force, { subject: 'bob', isAdmin: true, ...requester }));
@@ -139,7 +156,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('refuses a started lab without force and changes nothing', async () => {
-    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    cmlHas('STARTED');
     await expect(run()).rejects.toBeInstanceOf(ConflictError);
     expect(metrics.deletes).toEqual(['conflict']);
     expect(client.deleteLab).not.toHaveBeenCalled();
@@ -147,7 +164,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('with force stops, waits until stopped, wipes, waits until wiped, then deletes a started lab', async () => {
-    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    cmlHas('STARTED');
     await run(true);
     const calls = [client.stopLab, client.waitForLabState, client.wipeLab, client.deleteLab].map(
       (m) => m.mock.invocationCallOrder,
@@ -161,7 +178,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('with force wipes a stopped lab without stopping it', async () => {
-    client.getLab.mockResolvedValue(cmlLab('STOPPED'));
+    cmlHas('STOPPED');
     await run(true);
     expect(client.stopLab).not.toHaveBeenCalled();
     expect(client.wipeLab).toHaveBeenCalledWith(L);
@@ -169,7 +186,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('names the step and the CML changes made when the stop does not converge in time (504)', async () => {
-    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    cmlHas('STARTED');
     client.waitForLabState.mockRejectedValueOnce(
       new CmlTimeoutError('did not reach STOPPED', { workerId: W, route: 'labs.state' }),
     );
@@ -184,7 +201,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('names the wipe as the failed step of a lab it has stopped already (409)', async () => {
-    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    cmlHas('STARTED');
     client.wipeLab.mockRejectedValueOnce(
       new CmlConflictError('Lab is running', { workerId: W, route: 'labs.wipe', status: 400 }),
     );
@@ -195,7 +212,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('names the read as the step of a refused unforced delete, with no CML change', async () => {
-    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    cmlHas('STARTED');
     const error = await run(false).catch((e: unknown) => e);
     expect((error as ConflictError).extensions).toEqual({ step: 'read', cmlChanges: [] });
   });
@@ -274,7 +291,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('stores who deletes before it changes anything in CML, and clears it when the delete is done', async () => {
-    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    cmlHas('STARTED');
     let atFirstChange: DeleteIntent[] = [];
     client.stopLab.mockImplementation(async () => {
       atFirstChange = intents.all();
@@ -285,7 +302,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('clears the intent when CML refuses or fails: that request deleted nothing', async () => {
-    client.getLab.mockResolvedValue(cmlLab('STOPPED'));
+    cmlHas('STOPPED');
     client.wipeLab.mockRejectedValueOnce(
       new CmlUnavailableError('CML answered 500', {
         workerId: W,
@@ -305,7 +322,7 @@ describe('DeleteLabHandler', () => {
   });
 
   it('records no intent for a refused unforced delete', async () => {
-    client.getLab.mockResolvedValue(cmlLab('STARTED'));
+    cmlHas('STARTED');
     const record = jest.spyOn(intents, 'record');
     await expect(run(false)).rejects.toBeInstanceOf(ConflictError);
     expect(record).not.toHaveBeenCalled();
@@ -316,7 +333,7 @@ describe('DeleteLabHandler', () => {
       ['the owner', { isAdmin: false, username: 'alice' }],
       ['an admin', { isAdmin: true, username: 'carol' }],
     ])('lets %s force-delete a started lab', async (_who, requester) => {
-      client.getLab.mockResolvedValue(cmlLab('STARTED'));
+      cmlHas('STARTED');
       await expect(run(true, requester)).resolves.toMatchObject({ localRecordRemoved: true });
       expect(client.stopLab).toHaveBeenCalled();
     });
@@ -325,7 +342,7 @@ describe('DeleteLabHandler', () => {
       ['another operator', { isAdmin: false, username: 'bob' }],
       ['a token without a username', { isAdmin: false, username: undefined }],
     ])('refuses %s with 403 before touching CML or the record', async (_who, requester) => {
-      client.getLab.mockResolvedValue(cmlLab('STARTED'));
+      cmlHas('STARTED');
       const error = await run(true, requester).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ForbiddenError);
       expect((error as ForbiddenError).extensions).toEqual({ step: 'read', cmlChanges: [] });
@@ -346,5 +363,57 @@ describe('DeleteLabHandler', () => {
     worker.apply({ enabled: false }, now);
     await expect(run()).rejects.toBeInstanceOf(ConflictError);
     expect(client.getLab).not.toHaveBeenCalled();
+  });
+  describe('at the request floor', () => {
+    it('deletes a lab its record says is wiped with the DELETE alone: one CML request', async () => {
+      await expect(run()).resolves.toMatchObject({ alreadyAbsentInCml: false, localRecordRemoved: true });
+      expect(client.getLab).not.toHaveBeenCalled();
+      expect(client.deleteLab).toHaveBeenCalledTimes(1);
+      expect(client.account).not.toHaveBeenCalled();
+      expect((await stored())?.removal?.kind).toBe('lab.deleted');
+      expect(published).toEqual([expect.objectContaining({ type: 'lab.deleted', labTitle: 'OSPF lab' })]);
+      expect(intents.intents.size).toBe(0);
+    });
+
+    it('reads a lab it has no record of before the delete, to build its tombstone', async () => {
+      labs.documents.clear();
+      await expect(run()).resolves.toMatchObject({ localRecordRemoved: true });
+      expect(client.getLab).toHaveBeenCalledTimes(1);
+      expect(client.getLab.mock.invocationCallOrder[0]).toBeLessThan(
+        client.deleteLab.mock.invocationCallOrder[0]!,
+      );
+      expect((await stored())?.toProps().title).toBe('OSPF lab');
+    });
+
+    describe('when the record is stale (the lab was started since the last sync)', () => {
+      beforeEach(() => client.getLab.mockResolvedValue(cmlLab('STARTED')));
+
+      it('takes CML’s refusal of the DELETE, reads the lab and refuses without force: nothing changed', async () => {
+        const error = await run(false).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConflictError);
+        expect((error as ConflictError).extensions).toEqual({ step: 'read', cmlChanges: [] });
+        expect(client.getLab).toHaveBeenCalledTimes(1);
+        expect(client.stopLab).not.toHaveBeenCalled();
+        expect((await stored())?.isRemoved).toBe(false);
+        expect(intents.intents.size).toBe(0);
+        expect(published).toEqual([]);
+      });
+
+      it('refuses another operator’s force with 403 before stopping anything', async () => {
+        await expect(run(true, { isAdmin: false, username: 'mallory' })).rejects.toBeInstanceOf(
+          ForbiddenError,
+        );
+        expect(client.stopLab).not.toHaveBeenCalled();
+        expect((await stored())?.isRemoved).toBe(false);
+      });
+
+      it('with an admin’s force, stops, wipes, then deletes', async () => {
+        await expect(run(true)).resolves.toMatchObject({ localRecordRemoved: true });
+        expect(client.stopLab).toHaveBeenCalledTimes(1);
+        expect(client.wipeLab).toHaveBeenCalledTimes(1);
+        expect(client.deleteLab).toHaveBeenCalledTimes(2);
+        expect((await stored())?.removal?.kind).toBe('lab.deleted');
+      });
+    });
   });
 });

@@ -28,6 +28,10 @@ import { DeleteLabProgress } from './delete-lab-progress';
  * A CML failure changes nothing locally; a local failure after CML succeeded is reported and left
  * to Phase 2, which will find the record orphaned.
  */
+/** CML deleted a lab that was not read first (DELETE first, for a lab the record says is wiped). */
+const DELETED = { deletedWithoutRead: true } as const;
+type DeletedLab = typeof DELETED;
+
 @CommandHandler(DeleteLabCommand)
 export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, DeleteLabResult> {
   private readonly logger = new Logger(DeleteLabHandler.name);
@@ -78,9 +82,14 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     const log = { workerId, labId, deletedBy };
     this.logger.log(log, `Deleting lab ${labId} from worker ${workerId}`);
 
+    // Read first: a record that says the lab is wiped lets CML be asked for the DELETE alone.
+    const local = await this.labs.findOne(workerId, labId);
     const progress = new DeleteLabProgress();
     let intent: DeleteIntent | null = null;
+    let intentAsked = false;
     const recordIntent = async (): Promise<void> => {
+      if (intentAsked) return;
+      intentAsked = true;
       intent = await this.recordIntent({
         workerId,
         labId,
@@ -90,10 +99,11 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
         ...(traceparent ? { traceparent } : {}),
       });
     };
-    let cmlLab: CmlLab | null;
+    let cmlLab: CmlLab | DeletedLab | null;
     try {
-      cmlLab = await this.deleteInCml(client, labId, force, requester, progress, recordIntent);
-      if (cmlLab === null) await this.requireTrustedAbsence(client, workerId, labId, progress);
+      const knownWiped = local !== null && !local.isRemoved && local.toProps().state === 'DEFINED_ON_CORE';
+      cmlLab = await this.deleteInCml(client, labId, force, requester, progress, recordIntent, knownWiped);
+      if (cmlLab === null) await this.requireTrustedAbsence(client, workerId, labId, local, progress);
     } catch (error) {
       await this.clearIntent(intent);
       const message = (error as Error).message;
@@ -112,7 +122,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
 
     // Serialised with Phase 2's writes to this worker (see WorkerWriteLock).
     const result = await this.writeLock.run(workerId, () =>
-      this.removeLocally({ workerId, labId, cmlLab, alreadyAbsentInCml, deletedBy, traceparent }),
+      this.removeLocally({ workerId, labId, local, cmlLab, alreadyAbsentInCml, deletedBy, traceparent }),
     );
     // Kept when the tombstone could not be written: Phase 2 then completes this user's delete.
     if (result.localRecordRemoved) await this.clearIntent(intent);
@@ -123,21 +133,15 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
   private async removeLocally(input: {
     workerId: string;
     labId: string;
-    cmlLab: CmlLab | null;
+    /** The record as read before CML was asked. */
+    local: LabRecord | null;
+    cmlLab: CmlLab | DeletedLab | null;
     alreadyAbsentInCml: boolean;
     deletedBy: string;
     traceparent?: string;
   }): Promise<DeleteLabResult> {
-    const { workerId, labId, cmlLab, alreadyAbsentInCml, deletedBy, traceparent } = input;
+    const { workerId, labId, local, cmlLab, alreadyAbsentInCml, deletedBy, traceparent } = input;
     const log = { workerId, labId, deletedBy };
-    let local: LabRecord | null;
-    try {
-      local = await this.labs.findOne(workerId, labId);
-    } catch (error) {
-      // CML no longer had the lab: without the local read it is unknown whether anything was deleted.
-      if (alreadyAbsentInCml) throw error;
-      return this.localFailure(workerId, labId, alreadyAbsentInCml, error);
-    }
     if (alreadyAbsentInCml && (!local || local.isRemoved)) {
       throw new NotFoundError(`Lab ${labId} exists neither in CML nor locally on worker ${workerId}`);
     }
@@ -148,7 +152,8 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     }
 
     const now = this.clock.now();
-    const record = local ?? LabRecord.discovered(workerId, toLabSnapshot(cmlLab!), now);
+    // Without a record CML was read before the delete (deleteInCml), so its view builds the tombstone.
+    const record = local ?? LabRecord.discovered(workerId, toLabSnapshot(cmlLab as CmlLab), now);
     if (!local)
       this.logger.warn(log, `Lab record ${labId} not found in database (may not have been synced yet)`);
     record.markDeleted({ deletedBy, alreadyAbsentInCml, now, traceparent });
@@ -172,6 +177,11 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
    * nodes afterwards; a wipe before the stop has converged, or a delete before the wipe has, is
    * refused. Returns CML's view of the lab before the delete, or null when CML said it had no such
    * lab. A failure names the step and the CML changes already made.
+   *
+   * @param knownWiped the local record says the lab is wiped: the DELETE goes first, alone (one CML
+   *   request). Only when CML refuses it (the lab was started since the last sync) is the lab read
+   *   and taken the long way, with the same permission checks. A lab believed running is always
+   *   read first, so a DELETE never reaches CML for a lab this service knows is not wiped.
    */
   private async deleteInCml(
     client: CmlClient,
@@ -180,7 +190,20 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     requester: DeleteLabRequester,
     progress: DeleteLabProgress,
     beforeFirstChange: () => Promise<void>,
-  ): Promise<CmlLab | null> {
+    knownWiped: boolean,
+  ): Promise<CmlLab | DeletedLab | null> {
+    if (knownWiped) {
+      await beforeFirstChange();
+      progress.at('delete');
+      try {
+        await client.deleteLab(labId);
+        return DELETED;
+      } catch (error) {
+        if (error instanceof CmlNotFoundError) return null;
+        if (!(error instanceof CmlConflictError)) throw progress.failure(error, `deleting lab ${labId}`);
+      }
+      progress.at('read');
+    }
     let lab: CmlLab;
     try {
       lab = await client.getLab(labId);
@@ -268,11 +291,11 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     client: CmlClient,
     workerId: string,
     labId: string,
+    local: LabRecord | null,
     progress: DeleteLabProgress,
   ): Promise<void> {
     const account = await client.account();
     if (account.admin === true) return;
-    const local = await this.labs.findOne(workerId, labId);
     if (!local || local.isRemoved) {
       throw new NotFoundError(`Lab ${labId} exists neither in CML nor locally on worker ${workerId}`);
     }
