@@ -7,6 +7,10 @@ describe('isDatabaseUnavailableError', () => {
 
   it.each<[string, () => unknown]>([
     ['MongoNetworkError', networkError],
+    [
+      'an insertMany or bulkWrite that could not reach the server (MongoBulkWriteError keeps it as errorResponse)',
+      () => new mongo.MongoBulkWriteError(networkError() as never, {} as never),
+    ],
     ['MongoNetworkTimeoutError', () => new mongo.MongoNetworkTimeoutError('timed out')],
     [
       'MongoServerSelectionError',
@@ -64,6 +68,13 @@ describe('isDatabaseUnavailableError', () => {
 
   it.each<[string, unknown]>([
     ['a duplicate key', new mongo.MongoServerError({ message: 'E11000 duplicate key', code: 11000 })],
+    [
+      'a bulk write the server answered with write errors',
+      new mongo.MongoBulkWriteError(
+        { message: 'E11000 duplicate key', code: 11000, writeErrors: [] },
+        {} as never,
+      ),
+    ],
     ['a bad query', new mongo.MongoServerError({ message: 'unknown operator: $foo', code: 2 })],
     ['a mongoose cast error', new mongoose.Error.CastError('ObjectId', 'x', '_id')],
     ['another mongoose error', new mongoose.Error('Schema hasn\'t been registered for model "X"')],

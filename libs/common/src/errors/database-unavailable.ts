@@ -65,9 +65,20 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth <= MAX_CAUSE_DEPTH && isObject(current); depth++) {
     if (isUnavailable(current)) return true;
-    current = (current as { cause?: unknown }).cause;
+    current = wrappedErrorOf(current);
   }
   return false;
+}
+
+/**
+ * The error this one wraps: `cause`, or, for the driver's MongoBulkWriteError (an insertMany or
+ * bulkWrite that failed before any write result, e.g. `connect ECONNREFUSED`), the original error
+ * it keeps as `errorResponse`.
+ */
+function wrappedErrorOf(error: object): unknown {
+  const { cause, errorResponse } = error as { cause?: unknown; errorResponse?: unknown };
+  if (cause !== undefined) return cause;
+  return errorResponse instanceof Error ? errorResponse : undefined;
 }
 
 function isUnavailable(error: object): boolean {
