@@ -197,6 +197,22 @@ describe('planReconciliation (properties)', () => {
     );
   });
 
+  it('vouches for every record only when it confirmed each: nothing kept, held, unreadable or refused', () => {
+    fc.assert(
+      fc.property(worldArb, (world) => {
+        const { plan, listing, lookups } = evaluate(world);
+        if (!plan.complete) return;
+        expect(world.admin).toBe(true);
+        expect(plan.kept).toEqual([]);
+        expect(plan.writes?.holdOrphans ?? []).toEqual([]);
+        if (listing.trusted) {
+          expect(listing.refused).toEqual([]);
+          for (const id of listing.ids) expect(lookups.get(id)?.kind).not.toBe('unknown');
+        }
+      }),
+    );
+  });
+
   it('completes a delete as the user’s only with a live intent; a stale one blames nobody', () => {
     fc.assert(
       fc.property(worldArb, (world) => {

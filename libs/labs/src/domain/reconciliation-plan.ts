@@ -71,7 +71,7 @@ export interface ReconciliationPlan {
   kept: { record: LabRecord; why: KeepReason }[];
   /** Orphans found (removed now or held for approval): logged by lab id. */
   orphans: LabRecord[];
-  /** The run saw every lab, so it can vouch for every record (the worker's lastSuccessfulSyncAt). */
+  /** The run confirmed every live record, so it can vouch for all of them (the worker's lastSuccessfulSyncAt). */
   complete: boolean;
 }
 
@@ -193,7 +193,14 @@ export function planReconciliation(
       : null,
     kept: removals.keep,
     orphans,
-    complete: mayRemove && unreadable === 0 && listing.refused.length === 0,
+    // Every live record was confirmed: listed and read, or removed. A record kept (it could not be
+    // checked, or CML's list and details disagree) or held for approval was not.
+    complete:
+      mayRemove &&
+      unreadable === 0 &&
+      listing.refused.length === 0 &&
+      removals.keep.length === 0 &&
+      removals.hold.length === 0,
   };
 }
 

@@ -16,7 +16,7 @@ import { ReconciliationRunRepository } from '../ports/reconciliation-run.reposit
 @Injectable()
 export class ReconciliationRunner {
   private readonly logger = new Logger(ReconciliationRunner.name);
-  private current: { id: string; done: Promise<void> } | null = null;
+  private current: { id: string; created: Promise<void>; done: Promise<void> } | null = null;
 
   constructor(
     private readonly commands: CommandBus,
@@ -32,18 +32,24 @@ export class ReconciliationRunner {
 
   /** Starts a run (or joins the one going) and returns its id at once. */
   async start(trigger: ReconcileTrigger): Promise<{ reconciliationId: string; joined: boolean }> {
-    if (this.current) return { reconciliationId: this.current.id, joined: true };
+    if (this.current) {
+      // A run whose history document is still being created is joined only once it exists.
+      const joining = this.current;
+      await joining.created;
+      return { reconciliationId: joining.id, joined: true };
+    }
     const id = randomUUID();
-    const slot: { id: string; done: Promise<void> } = { id, done: Promise.resolve() };
+    const created = this.runs.create({
+      id,
+      trigger,
+      startedAt: this.clock.now().toISOString(),
+      finishedAt: null,
+      workers: [],
+    });
+    const slot = { id, created, done: Promise.resolve() };
     this.current = slot;
     try {
-      await this.runs.create({
-        id,
-        trigger,
-        startedAt: this.clock.now().toISOString(),
-        finishedAt: null,
-        workers: [],
-      });
+      await created;
     } catch (error) {
       this.current = null;
       throw error;
@@ -63,7 +69,24 @@ export class ReconciliationRunner {
     while (this.current) await this.current.done;
   }
 
+  /** Runs every worker, and finishes the run in the history whatever happened (else it looks running forever). */
   private async runAll(id: string, trigger: ReconcileTrigger): Promise<void> {
+    try {
+      await this.runEveryWorker(id, trigger);
+    } finally {
+      await this.runs
+        .finish(id, this.clock.now())
+        .catch((error: unknown) =>
+          this.logger.error(
+            { reconciliationId: id, err: (error as Error).message },
+            'could not mark the run finished in the history',
+          ),
+        );
+    }
+    this.logger.log({ reconciliationId: id, trigger }, 'reconciliation run finished');
+  }
+
+  private async runEveryWorker(id: string, trigger: ReconcileTrigger): Promise<void> {
     const workers = (await this.directory.all()).filter((w) => w.enabled);
     const limit = pLimit(this.config.reconcileConcurrency);
     this.logger.log({ reconciliationId: id, trigger, workers: workers.length }, 'reconciliation run started');
@@ -111,7 +134,5 @@ export class ReconciliationRunner {
         }),
       ),
     );
-    await this.runs.finish(id, this.clock.now());
-    this.logger.log({ reconciliationId: id, trigger }, 'reconciliation run finished');
   }
 }

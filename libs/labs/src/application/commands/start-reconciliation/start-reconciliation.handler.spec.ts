@@ -229,40 +229,31 @@ describe('StartReconciliationHandler (with a real ReconciliationRunner)', () => 
     });
   });
 
-  /**
-   * Defects of ReconciliationRunner (libs/labs/src/application/reconciliation, not changed here).
-   * `it.failing` passes while the defect is there; once it is fixed, the spec fails: drop `.failing`.
-   */
-  describe('known defects', () => {
-    it.failing(
-      'finishes the run in the history when the workers cannot be read (else it runs forever)',
-      async () => {
-        workers.failWith = new Error('database down');
-        const { reconciliationId } = await start();
-        await runner.whenIdle();
-        expect((await runs.get(reconciliationId))!.finishedAt).not.toBeNull();
-      },
-    );
+  /** Two defects of ReconciliationRunner these specs found (both failed before the fix). */
+  describe('when the database fails', () => {
+    it('finishes the run in the history when the workers cannot be read (else it runs forever)', async () => {
+      workers.failWith = new Error('database down');
+      const { reconciliationId } = await start();
+      await runner.whenIdle();
+      expect((await runs.get(reconciliationId))!.finishedAt).not.toBeNull();
+    });
 
-    it.failing(
-      'never answers a start that joined with the id of a run whose creation then failed',
-      async () => {
-        let failCreate!: (error: Error) => void;
-        jest
-          .spyOn(runs, 'create')
-          .mockImplementationOnce(() => new Promise<void>((_resolve, reject) => (failCreate = reject)));
-        const first = start();
-        const joined = start();
-        await new Promise((resolve) => setImmediate(resolve));
-        failCreate(new Error('database down'));
-        await expect(first).rejects.toThrow('database down');
-        // Either the joiner fails too, or the id it got names a run that exists.
-        const outcome = await joined.then(
-          ({ reconciliationId }) => runs.get(reconciliationId),
-          () => 'failed as the first start did',
-        );
-        expect(outcome).not.toBeNull();
-      },
-    );
+    it('never answers a start that joined with the id of a run whose creation then failed', async () => {
+      let failCreate!: (error: Error) => void;
+      jest
+        .spyOn(runs, 'create')
+        .mockImplementationOnce(() => new Promise<void>((_resolve, reject) => (failCreate = reject)));
+      const first = start();
+      const joined = start();
+      await new Promise((resolve) => setImmediate(resolve));
+      failCreate(new Error('database down'));
+      await expect(first).rejects.toThrow('database down');
+      // Either the joiner fails too, or the id it got names a run that exists.
+      const outcome = await joined.then(
+        ({ reconciliationId }) => runs.get(reconciliationId),
+        () => 'failed as the first start did',
+      );
+      expect(outcome).not.toBeNull();
+    });
   });
 });
