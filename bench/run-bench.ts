@@ -37,6 +37,7 @@ import {
   BaselineLabSync,
   baselineModel,
 } from './baseline/baseline-lab-sync';
+import { connectionsOpened } from './support/connection-counter';
 import { DbCounts, DbMonitor } from './support/db-monitor';
 import { MemorySampler } from './support/memory-sampler';
 import { loadNote, processCpuSeconds } from './support/proc-stats';
@@ -91,7 +92,8 @@ function parseArgs(argv: string[]): Options {
     labs,
     latencyMs: num('--latency-ms', 20),
     deletes: num('--deletes', 20),
-    baselineWorkers: Math.min(workers, Math.max(1, num('--baseline-workers', defaultSample))),
+    // 0: no baseline at all (ours alone, e.g. on a database where the seed's reads would take hours).
+    baselineWorkers: Math.min(workers, num('--baseline-workers', defaultSample)),
     idleSeconds: num('--idle-seconds', quick ? 3 : 60),
     quick,
   };
@@ -134,10 +136,12 @@ class Meter {
     monitor.take();
     this.memory.reset();
     const cpu0 = this.cpu();
+    const connections0 = connectionsOpened();
     const t0 = performance.now();
     const result = await work();
     const wallMs = performance.now() - t0;
     const cpu1 = this.cpu();
+    const connections = connectionsOpened() - connections0;
     const db: DbCounts = monitor.take();
     const peaks = this.memory.peaks();
     const cml = statsDelta(before, await simStats(this.sim.admin));
@@ -157,6 +161,7 @@ class Meter {
         simCpuS: delta(cpu0.sim, cpu1.sim),
         benchCpuS: delta(cpu0.bench, cpu1.bench) ?? 0,
         ferretPeakRssMiB: peaks.others.ferretdb ? Math.round(peaks.others.ferretdb) : null,
+        connectionsOpened: connections,
         load: os.loadavg()[0],
       },
     };
@@ -188,6 +193,7 @@ function scaled(f: Figures, factor: number): Figures {
       writtenByCollection: all(f.db.writtenByCollection),
       msByCommand: all(f.db.msByCommand),
     },
+    connectionsOpened: s(f.connectionsOpened),
     ferretCpuS: sn(f.ferretCpuS),
     simCpuS: sn(f.simCpuS),
     benchCpuS: sn(f.benchCpuS) ?? 0,
@@ -210,9 +216,11 @@ function floorsFor(opts: {
 }): Floors {
   const { workers: W, listed: L, latencyMs } = opts;
   const writes = opts.changedPerWorker > 0 ? 1 : 0;
+  // Per worker the list, then ceil(L / c) rounds of c details; ceil(W / R) such workers one after another.
+  const workerMs = (1 + Math.ceil(L / opts.detailConcurrency)) * latencyMs;
   return {
-    // Per worker the list, then ceil(L / c) rounds of c details; ceil(W / R) such workers one after another.
-    wallMs: Math.ceil(W / opts.workerConcurrency) * (1 + Math.ceil(L / opts.detailConcurrency)) * latencyMs,
+    wallMs: Math.ceil(W / opts.workerConcurrency) * workerMs,
+    workerMs,
     cmlRequests: W * (1 + L),
     dbRoundTripsPerWorker: 1 + writes,
     labReadsPerWorker: 1,
@@ -228,6 +236,12 @@ async function main(): Promise<number> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const repoRoot = findRepoRoot(__dirname);
   const cleanups: (() => Promise<unknown>)[] = [];
+  runCleanups = async () => {
+    // Reverse order: the app before the database it talks to; each once, even when interrupted meanwhile.
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: unknown) => console.error('[bench] cleanup failed:', err));
+    }
+  };
   const memory = new MemorySampler();
   memory.start();
   cleanups.push(async () => memory.stop());
@@ -320,7 +334,8 @@ async function main(): Promise<number> {
     await sim.admin.post('/labs/seed', { count: opts.labs });
 
     const sampleIds = workerIds.slice(0, opts.baselineWorkers);
-    const scale = opts.workers / opts.baselineWorkers;
+    const withBaseline = sampleIds.length > 0;
+    const scale = withBaseline ? opts.workers / sampleIds.length : 1;
     const baselineClients = new Map(
       sampleIds.map((id, i) => [
         id,
@@ -337,7 +352,7 @@ async function main(): Promise<number> {
     const baseline = new BaselineLabSync(model, baselineClients);
     // With a sample, the other workers' records are stand-ins so the collection and its indexes hold as many
     // documents as in a full run: on average W*L/2 during a cold sync, W*L afterwards.
-    const fillerPerStep = ((opts.workers - opts.baselineWorkers) * opts.labs) / 2;
+    const fillerPerStep = withBaseline ? ((opts.workers - opts.baselineWorkers) * opts.labs) / 2 : 0;
     let fillerCount = 0;
     const fill = async (count: number): Promise<void> => {
       const n = Math.round(count);
@@ -388,9 +403,11 @@ async function main(): Promise<number> {
       `- baseline: the seed algorithm (workers one after another; per lab one detail, one findOne, one save) on its own`,
       `  collection ${BASELINE_COLLECTION}, indexed as its reads imply: ${BASELINE_INDEXES.map((k) => JSON.stringify(k)).join(' and ')}`,
       `  (get_by_lab_id_async and get_all_by_worker_async), keep-alive sockets closed after ${BASELINE_IDLE_SOCKET_TIMEOUT_MS / 1000} s idle, no retries.`,
-      opts.baselineWorkers === opts.workers
-        ? `  It runs on all ${opts.workers} workers.`
-        : `  It runs on a SAMPLE of ${opts.baselineWorkers} of ${opts.workers} workers (its workers run one after another, so its costs are linear in workers): wall time, requests, commands, documents and CPU are measured on the sample and multiplied by ${scale.toFixed(1)}; peaks are not scaled. Its collection is pre-filled with stand-in records of the other workers (as many as a full run would hold).`,
+      !withBaseline
+        ? `  NOT RUN (--baseline-workers 0).`
+        : opts.baselineWorkers === opts.workers
+          ? `  It runs on all ${opts.workers} workers.`
+          : `  It runs on a SAMPLE of ${opts.baselineWorkers} of ${opts.workers} workers (its workers run one after another, so its costs are linear in workers): wall time, requests, commands, documents and CPU are measured on the sample and multiplied by ${scale.toFixed(1)}; peaks are not scaled. Its collection is pre-filled with stand-in records of the other workers (as many as a full run would hold).`,
       `- floors (the least the work can cost; W workers, L labs listed, latency ${opts.latencyMs} ms):`,
       `  time: ceil(W / R) x (1 + ceil(L / c)) x latency, the list and then ceil(L / c) rounds of c details per worker, ceil(W / R)`,
       `  workers one after another; ours R=${R}, c=${c}; the baseline's R = c = 1. System information and the login are not in it.`,
@@ -404,6 +421,10 @@ async function main(): Promise<number> {
     say(`setup done in ${elapsed()}; ${loadNote()}`);
 
     const rows: Row[] = [];
+    onInterrupt = () => {
+      console.log('## Scenarios measured before the interruption\n');
+      console.log(markdownTable(rows));
+    };
     const results: Record<string, unknown> = {};
     const scenarioNames = ['cold sync', 'steady state', 'churn', 'Phase 1 deletes', 'idle'];
     let scenarioIndex = 0;
@@ -470,7 +491,14 @@ async function main(): Promise<number> {
       let ours: Figures | null = null;
       try {
         const m = await meter.measure(oursMonitor, () => syncAll(name));
-        ours = m.figures;
+        const durations = m.result.map((r) => r.durationMs / 1000);
+        ours = {
+          ...m.figures,
+          workerSeconds: {
+            mean: durations.reduce((a, b) => a + b, 0) / Math.max(1, durations.length),
+            max: Math.max(0, ...durations),
+          },
+        };
         const summary = summarize(m.result);
         entry.ours = ours;
         entry.oursSummary = summary;
@@ -488,20 +516,23 @@ async function main(): Promise<number> {
       }
 
       let base: Figures | null = null;
-      try {
-        await fill(expected.fillBefore);
-        const m = await meter.measure(baselineMonitor, () => baselineAll(name, listed));
-        base = scaled(m.figures, scale);
-        entry.baseline = base;
-        entry.baselineSampled = m.figures;
-        entry.baselineSummary = m.result;
-      } catch (error) {
-        extra.push(failedRow(name, 'baseline', error));
-        entry.baselineFailed = (error as Error).message;
+      if (withBaseline) {
+        try {
+          await fill(expected.fillBefore);
+          const m = await meter.measure(baselineMonitor, () => baselineAll(name, listed));
+          const perWorker = m.figures.wallMs / 1000 / sampleIds.length;
+          base = { ...scaled(m.figures, scale), workerSeconds: { mean: perWorker, max: perWorker } };
+          entry.baseline = base;
+          entry.baselineSampled = m.figures;
+          entry.baselineSummary = m.result;
+        } catch (error) {
+          extra.push(failedRow(name, 'baseline', error));
+          entry.baselineFailed = (error as Error).message;
+        }
       }
       say(
         `${name}: ours ${ours ? `${ours.wallMs} ms (${times(ours.wallMs, oursFloors.wallMs)} floor)` : 'failed'}, ` +
-          `baseline ${base ? `${base.wallMs} ms (${times(base.wallMs, baseFloors.wallMs)} floor)` : 'failed'}`,
+          `baseline ${base ? `${base.wallMs} ms (${times(base.wallMs, baseFloors.wallMs)} floor)` : withBaseline ? 'failed' : 'not run'}; ${loadNote()}`,
       );
       return [...extra, ...figureRows(name, opts.workers, ours, oursFloors, base, baseFloors)];
     };
@@ -581,12 +612,14 @@ async function main(): Promise<number> {
       } catch (error) {
         out.push(failedRow(name, 'ours', error));
       }
-      try {
-        delBase = await perDelete(baselineMonitor, baseDeleteIds, sampleIds, (w, l) =>
-          baseline.deleteLab(w, l),
-        );
-      } catch (error) {
-        out.push(failedRow(name, 'baseline', error));
+      if (withBaseline) {
+        try {
+          delBase = await perDelete(baselineMonitor, baseDeleteIds, sampleIds, (w, l) =>
+            baseline.deleteLab(w, l),
+          );
+        } catch (error) {
+          out.push(failedRow(name, 'baseline', error));
+        }
       }
       const per = (n: number | undefined) => (n === undefined || deletes === 0 ? null : n / deletes);
       const p = (d: typeof delOurs, q: number) => (d ? percentile(d.netMs, q) : null);
@@ -730,11 +763,20 @@ async function main(): Promise<number> {
     console.log(`results: ${path.relative(repoRoot, file)}`);
     return 0;
   } finally {
-    // Reverse order: the app before the database it talks to.
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((err: unknown) => console.error('[bench] cleanup failed:', err));
-    }
+    await runCleanups();
   }
+}
+
+/** Set by main: what Ctrl-C (or SIGTERM) prints before the cleanups. */
+let onInterrupt: (() => void) | undefined;
+let runCleanups: () => Promise<void> = async () => undefined;
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`[bench] ${signal}: stopping; what was measured so far follows\n`);
+    onInterrupt?.();
+    void runCleanups().finally(() => process.exit(130));
+  });
 }
 
 /** The issue's targets, met or not, from the figures (a failed scenario is "not measured"). */

@@ -14,13 +14,19 @@ export interface Figures {
   simCpuS: number | null;
   benchCpuS: number;
   ferretPeakRssMiB: number | null;
+  /** TCP connections this process opened (to CML: the simulator and its /_sim API, and to the database). */
+  connectionsOpened: number;
   /** 1-minute load average when the side ended. */
   load: number;
+  /** Seconds one worker's reconciliation took: mean and longest (ours: from the summaries; baseline: wall / sample). */
+  workerSeconds?: { mean: number; max: number };
 }
 
 /** The least a reconciliation of these workers can cost, figure by figure (see the header for the formulas). */
 export interface Floors {
   wallMs: number;
+  /** One worker's: the list, then ceil(L / c) rounds of details. */
+  workerMs: number;
   cmlRequests: number;
   dbRoundTripsPerWorker: number;
   labReadsPerWorker: number;
@@ -42,14 +48,15 @@ export interface Row {
 }
 
 function fmt(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '—';
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
   if (Number.isInteger(n)) return n.toLocaleString('en-US');
   return Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(Math.abs(n) >= 10 ? 1 : 2);
 }
 
 /** a / b as "1.2x"; "—" when it cannot be divided; over a floor of 0, what is above it ("+40"). */
 export function times(a: number | null | undefined, b: number | null | undefined): string {
-  if (a === null || a === undefined || b === null || b === undefined) return '—';
+  if (a === null || a === undefined || b === null || b === undefined || Number.isNaN(a) || Number.isNaN(b))
+    return '—';
   if (b === 0) return a === 0 ? '1.0x' : `+${fmt(a)}`;
   return `${(a / b).toFixed(a / b >= 10 ? 0 : a / b >= 1 ? 2 : 3)}x`;
 }
@@ -85,6 +92,13 @@ export function figureRows(
   const metrics: [string, (f: Figures) => number, (f: Floors) => number | null, ((f: Figures) => string)?][] =
     [
       ['wall time (s)', (f) => f.wallMs / 1000, (f) => f.wallMs / 1000],
+      [
+        'one worker, mean (s)',
+        (f) => f.workerSeconds?.mean ?? NaN,
+        (f) => f.workerMs / 1000,
+        (f) => (f.workerSeconds ? `longest ${fmt(f.workerSeconds.max)} s` : ''),
+      ],
+      ['TCP connections opened', (f) => f.connectionsOpened, () => null],
       ['CML requests', (f) => f.cmlRequests, (f) => f.cmlRequests, (f) => routes(f.cmlByRoute)],
       [
         'DB round trips per worker (all collections)',
@@ -132,7 +146,8 @@ export function figureRows(
     oursFloor: floor(oursFloors),
     baseline: baseline ? get(baseline) : null,
     baselineFloor: baselineFloors ? floor(baselineFloors) : null,
-    note: [ours && note ? `ours: ${note(ours)}` : '', baseline && note ? `baseline: ${note(baseline)}` : '']
+    note: [ours && note ? note(ours) : '', baseline && note ? note(baseline) : '']
+      .map((n, i) => (n ? `${i === 0 ? 'ours' : 'baseline'}: ${n}` : ''))
       .filter(Boolean)
       .join('<br>'),
   }));
