@@ -152,8 +152,13 @@ describe('attribution survives a crash between CML and the database (API as a ch
       'the CML delete to start',
     );
     const record = () => db.collection<StoredRecord>('lab_records').findOne({ _id: `${workerId}:${labId}` });
-    const intent = () =>
-      db.collection<{ _id: string }>('lab_delete_intents').findOne({ _id: `${workerId}:${labId}` });
+    // The delete intent is stored on the lab's record, before CML is touched, and leaves with its tombstone.
+    const intent = async () =>
+      (
+        await db
+          .collection<{ _id: string; deleteIntent: Record<string, unknown> | null }>('lab_records')
+          .findOne({ _id: `${workerId}:${labId}` })
+      )?.deleteIntent ?? null;
     expect(await intent()).toMatchObject({ by: 'alice', force: true });
     await api.kill();
     expect(await pending).toBeNull();

@@ -1,4 +1,5 @@
 import { ApiHarness, startApiHarness } from './support/api-harness';
+import { CommandCounter } from './support/command-counter';
 
 interface Tombstone {
   _id: string;
@@ -46,6 +47,28 @@ describe('Phase 1: DELETE /api/workers/:w/labs/:l (e2e, FerretDB + CML simulator
   });
   afterAll(() => h.close());
   afterEach(() => h.simulator.state.clearFaults());
+
+  it('deletes a wiped lab at the request floor: one CML request, two database round trips besides the worker', async () => {
+    const [id] = h.simulator.state.seedLabs({ count: 1 });
+    await refresh().expect(200);
+    const counter = new CommandCounter(h.app);
+    h.simulator.state.resetStats();
+    try {
+      await del(id).expect(200);
+      // The tombstone's write commits the event, whose delivery (outbox claims, a read of the
+      // record) then runs on its own: Phase 1's own commands are those up to the tombstone.
+      const sent = counter.targets.slice(0, counter.targets.indexOf('update:lab_records') + 1);
+      expect(h.simulator.state.stats().requests).toEqual({ 'labs.delete': 1 });
+      expect(sent.filter((t) => !t.endsWith(':workers'))).toEqual([
+        'findAndModify:lab_records',
+        'update:lab_records',
+      ]);
+      expect(sent.filter((t) => t.endsWith(':workers'))).toEqual(['find:workers']);
+    } finally {
+      counter.stop();
+    }
+    await expectDeletedLocally(id, false);
+  });
 
   it('deletes a DEFINED_ON_CORE lab in CML and locally at once', async () => {
     const [id, other] = h.simulator.state.seedLabs({ count: 2 });

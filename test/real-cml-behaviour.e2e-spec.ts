@@ -79,9 +79,10 @@ describe('against CML as it behaves (e2e, FerretDB + CML simulator over HTTPS)',
       await h.http().get(`/api/workers/${workerId}/labs/${id}`).expect(200);
       // The delete intent it recorded before stopping the lab is gone with the failure: a later
       // removal of this lab must not be blamed on whoever tried.
-      expect(
-        await h.db.collection('lab_delete_intents').findOne({ _id: `${workerId}:${id}` as never }),
-      ).toBeNull();
+      const stored = await h.db
+        .collection<{ _id: string; deleteIntent: unknown }>('lab_records')
+        .findOne({ _id: `${workerId}:${id}` });
+      expect(stored?.deleteIntent).toBeNull();
     });
   });
 

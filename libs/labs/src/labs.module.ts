@@ -48,13 +48,7 @@ import {
   WorkerSyncStateSchema,
 } from './infrastructure/persistence/mongo/worker-sync-state.schema';
 import { WorkerWriteLock } from './application/worker-write-lock';
-import { DeleteIntentRepository } from './application/ports/delete-intent.repository';
-import {
-  DeleteIntentDocument,
-  DeleteIntentSchema,
-} from './infrastructure/persistence/mongo/delete-intent.schema';
 import { LabRecordDocument, LabRecordSchema } from './infrastructure/persistence/mongo/lab-record.schema';
-import { MongoDeleteIntentRepository } from './infrastructure/persistence/mongo/mongo-delete-intent.repository';
 import { MongoLabRecordRepository } from './infrastructure/persistence/mongo/mongo-lab-record.repository';
 import { MongoReconcileLeaseRepository } from './infrastructure/persistence/mongo/mongo-reconcile-lease.repository';
 import { MongoReconciliationRunRepository } from './infrastructure/persistence/mongo/mongo-reconciliation-run.repository';
@@ -86,7 +80,6 @@ import {
       { name: LabRecordDocument.name, schema: LabRecordSchema },
       { name: ReconcileLeaseDocument.name, schema: ReconcileLeaseSchema },
       { name: ReconciliationRunDocument.name, schema: ReconciliationRunSchema },
-      { name: DeleteIntentDocument.name, schema: DeleteIntentSchema },
       { name: WorkerSyncStateDocument.name, schema: WorkerSyncStateSchema },
     ]),
   ],
@@ -94,7 +87,6 @@ import {
     { provide: LabRecordRepository, useClass: MongoLabRecordRepository },
     { provide: ReconcileLeaseRepository, useClass: MongoReconcileLeaseRepository },
     { provide: ReconciliationRunRepository, useClass: MongoReconciliationRunRepository },
-    { provide: DeleteIntentRepository, useClass: MongoDeleteIntentRepository },
     { provide: WorkerSyncStateRepository, useClass: MongoWorkerSyncStateRepository },
     WorkerLabsCleanup,
     { provide: LabEventOutbox, useClass: MongoLabEventOutbox },

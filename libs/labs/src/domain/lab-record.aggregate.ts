@@ -1,6 +1,7 @@
 import { AggregateRoot } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { CmlLabSnapshot } from './cml-lab-snapshot';
+import { DeleteIntent } from './delete-intent';
 import { LabDeletedEvent } from './events/lab-deleted.event';
 import { LabOrphanRemovedEvent, OrphanEvidence } from './events/lab-orphan-removed.event';
 import { LabState, normalizeLabState } from './lab-state';
@@ -52,6 +53,12 @@ export interface LabRecordProps extends LabContent {
   pendingOrphan: PendingOrphan | null;
   /** Epoch of the reconciliation lease that last wrote the record (fencing). */
   fence: number;
+  /**
+   * A Phase 1 delete in progress, stored on the record before CML is touched and cleared by the
+   * write of its tombstone: if the process dies in between, Phase 2 completes it as that user's.
+   * Written only by Phase 1 (LabRecordRepository.findForDelete); Phase 2 writes never set it.
+   */
+  deleteIntent: DeleteIntent | null;
 }
 
 /** Deterministic document id: one record per lab per worker, found without an index scan. */
@@ -110,6 +117,7 @@ export class LabRecord extends AggregateRoot {
       removal: null,
       pendingOrphan: null,
       fence: 0,
+      deleteIntent: null,
     });
   }
 
@@ -141,6 +149,9 @@ export class LabRecord extends AggregateRoot {
   get pendingOrphan(): PendingOrphan | null {
     return this.props.pendingOrphan;
   }
+  get deleteIntent(): DeleteIntent | null {
+    return this.props.deleteIntent;
+  }
 
   /** Phase 1: the lab was deleted in CML (or CML no longer had it). */
   markDeleted(input: {
@@ -161,7 +172,12 @@ export class LabRecord extends AggregateRoot {
       input.now.toISOString(),
       input.traceparent,
     );
-    this.props = { ...this.props, removal: { kind: event.type, at: input.now, event }, pendingOrphan: null };
+    this.props = {
+      ...this.props,
+      removal: { kind: event.type, at: input.now, event },
+      pendingOrphan: null,
+      deleteIntent: null,
+    };
     this.apply(event);
     return event;
   }
@@ -187,7 +203,12 @@ export class LabRecord extends AggregateRoot {
       input.evidence,
       input.now.toISOString(),
     );
-    this.props = { ...this.props, removal: { kind: event.type, at: input.now, event }, pendingOrphan: null };
+    this.props = {
+      ...this.props,
+      removal: { kind: event.type, at: input.now, event },
+      pendingOrphan: null,
+      deleteIntent: null,
+    };
     this.apply(event);
     return event;
   }

@@ -6,6 +6,7 @@ import {
 } from '../application/ports/lab-record.repository';
 import { OutboxDelivery } from '../application/ports/lab-event-outbox';
 import { LabRecord, LabRecordProps, LabRemovalEvent } from '../domain/lab-record.aggregate';
+import { DeleteIntent } from '../domain/delete-intent';
 
 /**
  * One stored lab record as the Mongo repository keeps it: the record, and with a removal the
@@ -111,6 +112,21 @@ export class InMemoryLabRecordRepository extends LabRecordRepository {
     return doc ? toRecord(doc) : null;
   }
 
+  async findForDelete(intent: DeleteIntent): Promise<LabRecord | null> {
+    this.write();
+    const doc = this.documents.get(`${intent.workerId}:${intent.labId}`);
+    if (!doc) return null;
+    if (doc.props.removal === null) doc.props = { ...doc.props, deleteIntent: { ...intent } };
+    return toRecord(doc);
+  }
+
+  async clearDeleteIntent(intent: DeleteIntent): Promise<void> {
+    this.write();
+    const doc = this.documents.get(`${intent.workerId}:${intent.labId}`);
+    if (doc?.props.deleteIntent?.at.getTime() === intent.at.getTime())
+      doc.props = { ...doc.props, deleteIntent: null };
+  }
+
   async findPendingOrphans(workerId: string): Promise<LabRecord[]> {
     this.read();
     return this.where(
@@ -175,7 +191,14 @@ export class InMemoryLabRecordRepository extends LabRecordRepository {
         result.refused.push({ labId: record.labId, error: refusal });
         continue;
       }
-      const next = this.toDocument({ ...props, version: expectedVersion + 1, fence: fence ?? props.fence });
+      // Like the Mongo update: an intent stored since the read survives it; a removal clears it.
+      const deleteIntent = record.isRemoved ? null : stored.props.deleteIntent;
+      const next = this.toDocument({
+        ...props,
+        deleteIntent,
+        version: expectedVersion + 1,
+        fence: fence ?? props.fence,
+      });
       // Like the `$set` of the Mongo update: the dead flag is not one of the fields it writes.
       this.documents.set(record.id, { ...next, outboxHasDead: stored.outboxHasDead });
       result.updated++;
@@ -198,6 +221,7 @@ export class InMemoryLabRecordRepository extends LabRecordRepository {
       ...stored.props,
       removal: removed.props.removal,
       pendingOrphan: null,
+      deleteIntent: null,
       version: stored.props.version + 1,
     };
     stored.deliveries = removed.deliveries;

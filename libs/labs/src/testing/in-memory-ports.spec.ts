@@ -5,7 +5,6 @@
  */
 import { LabRecord } from '../domain/lab-record.aggregate';
 import { planLabSync } from '../domain/lab-sync-plan';
-import { InMemoryDeleteIntentRepository } from './in-memory-delete-intent.repository';
 import { InMemoryLabEventOutbox } from './in-memory-lab-event-outbox';
 import { InMemoryLabRecordRepository } from './in-memory-lab-record.repository';
 import { InMemoryReconcileLeaseRepository } from './in-memory-reconcile-lease.repository';
@@ -311,18 +310,28 @@ describe('InMemoryReconciliationRunRepository', () => {
   });
 });
 
-describe('InMemoryDeleteIntentRepository', () => {
-  it('keeps one intent a lab, and clears it only by the same time', async () => {
-    const intents = new InMemoryDeleteIntentRepository();
-    const first = { workerId: W, labId: 'l1', by: 'alice', at: t0, force: false };
-    const second = { ...first, by: 'bob', at: at(1) };
-    await intents.record(first);
-    await intents.record(second);
-    await intents.record({ ...first, labId: 'l2' });
-    await intents.clear(first);
-    expect(await intents.findForLabs(W, ['l1', 'l3'])).toEqual([second]);
-    await intents.clear(second);
-    expect(await intents.findForLabs(W, ['l1', 'l2'])).toEqual([{ ...first, labId: 'l2' }]);
-    expect(await intents.findForLabs(OTHER, ['l2'])).toEqual([]);
+describe('InMemoryLabRecordRepository delete intents', () => {
+  it('stores an intent on a live record only, keeps it through Phase 2 updates, and clears it by the same time', async () => {
+    const labs = new InMemoryLabRecordRepository();
+    const live = LabRecord.discovered(W, plainLabSnapshot(1), t0);
+    const gone = LabRecord.discovered(W, plainLabSnapshot(2), t0);
+    gone.markDeleted({ deletedBy: 'x', alreadyAbsentInCml: false, now: t0 });
+    labs.seed(live, gone);
+    const intent = { workerId: W, labId: live.labId, by: 'alice', at: t0, force: false };
+
+    expect((await labs.findForDelete(intent))?.deleteIntent).toEqual(intent);
+    expect((await labs.findForDelete({ ...intent, labId: gone.labId }))?.deleteIntent).toBeNull();
+    expect(await labs.findForDelete({ ...intent, labId: 'none' })).toBeNull();
+
+    // A Phase 2 content update read before the intent was stored does not erase it.
+    const read = LabRecord.restore({ ...live.toProps(), deleteIntent: null });
+    read.syncWith({ ...plainLabSnapshot(1), title: 'renamed' }, at(1));
+    await labs.saveChanges([], [{ record: read, expectedVersion: read.version }]);
+    expect((await labs.findOne(W, live.labId))?.deleteIntent).toEqual(intent);
+
+    await labs.clearDeleteIntent({ ...intent, at: at(2) });
+    expect((await labs.findOne(W, live.labId))?.deleteIntent).toEqual(intent);
+    await labs.clearDeleteIntent(intent);
+    expect((await labs.findOne(W, live.labId))?.deleteIntent).toBeNull();
   });
 });

@@ -21,7 +21,6 @@ import { WorkerReconcileGate } from '../application/reconciliation/worker-reconc
 import { WorkerReconcileRuns } from '../application/reconciliation/worker-reconcile-run';
 import { WorkerRunExclusion } from '../application/reconciliation/worker-run-exclusion';
 import { WorkerWriteLock } from '../application/worker-write-lock';
-import { InMemoryDeleteIntentRepository } from './in-memory-delete-intent.repository';
 import { InMemoryLabRecordRepository } from './in-memory-lab-record.repository';
 import { InMemoryReconcileLeaseRepository } from './in-memory-reconcile-lease.repository';
 import { InMemoryReconciliationRunRepository } from './in-memory-reconciliation-run.repository';
@@ -49,7 +48,6 @@ export function phase2Harness(worker: WorkerFixtureInput = {}, config: Partial<A
     ...config,
   } as AppConfig;
   const labs = new InMemoryLabRecordRepository();
-  const intents = new InMemoryDeleteIntentRepository();
   const leases = new InMemoryReconcileLeaseRepository();
   const syncStates = new InMemoryWorkerSyncStateRepository();
   const runsHistory = new InMemoryReconciliationRunRepository();
@@ -71,8 +69,8 @@ export function phase2Harness(worker: WorkerFixtureInput = {}, config: Partial<A
     gate,
     runs,
     reader,
-    new ReconciliationEvidenceGatherer(reader, labs, intents, clock),
-    new ReconciliationPlanApplier(gate, writer, intents),
+    new ReconciliationEvidenceGatherer(reader, labs, clock),
+    new ReconciliationPlanApplier(gate, writer),
     syncStates,
     appConfig,
   );
@@ -88,7 +86,6 @@ export function phase2Harness(worker: WorkerFixtureInput = {}, config: Partial<A
     worker: theWorker,
     workers,
     labs,
-    intents,
     leases,
     keeper,
     syncStates,

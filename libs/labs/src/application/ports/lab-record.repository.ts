@@ -1,4 +1,5 @@
 import { Page } from '@app/common';
+import { DeleteIntent } from '../../domain/delete-intent';
 import { LabRecord } from '../../domain/lab-record.aggregate';
 import { LabState } from '../../domain/lab-state';
 
@@ -29,6 +30,14 @@ export interface LabWriteResult {
 export abstract class LabRecordRepository {
   abstract findByWorker(workerId: string): Promise<LabRecord[]>;
   abstract findOne(workerId: string, labId: string): Promise<LabRecord | null>;
+  /**
+   * Phase 1, before CML is touched: stores the delete intent on the live record and returns the
+   * record with it, in one round trip. A removed record is returned as it is (no intent stored),
+   * a missing one is null. The tombstone write (saveDeletion) clears the intent.
+   */
+  abstract findForDelete(intent: DeleteIntent): Promise<LabRecord | null>;
+  /** Phase 1 ended without a tombstone (CML refused or failed): the intent goes, if it is still this one. */
+  abstract clearDeleteIntent(intent: DeleteIntent): Promise<void>;
   /** The live records of one worker held back as pending orphans, and only those. */
   abstract findPendingOrphans(workerId: string): Promise<LabRecord[]>;
   abstract page(workerId: string, filter: LabListFilter): Promise<Page<LabRecord>>;
@@ -36,7 +45,8 @@ export abstract class LabRecordRepository {
    * Inserts new records and writes changed ones (content, pending-orphan marks, orphan removals)
    * in one bulk write. Each update applies only if the record is still at `expectedVersion`, not
    * removed, and, when `fence` is given, not written by a newer lease epoch; each is a
-   * single-document write, so a removal and its event land together or not at all.
+   * single-document write, so a removal and its event land together or not at all. An update never
+   * writes a delete intent (Phase 1 may have stored one since the read); a removal clears it.
    */
   abstract saveChanges(
     created: LabRecord[],

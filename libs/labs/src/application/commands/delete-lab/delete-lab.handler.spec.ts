@@ -20,7 +20,6 @@ import {
 import { Worker, WorkerDirectory } from '@app/workers';
 import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
-import { InMemoryDeleteIntentRepository } from '../../../testing/in-memory-delete-intent.repository';
 import { InMemoryLabRecordRepository } from '../../../testing/in-memory-lab-record.repository';
 import { RecordingLabsMetrics } from '../../../testing/recording-labs-metrics';
 import { DeleteLabCommand, DeleteLabRequester } from './delete-lab.command';
@@ -51,7 +50,6 @@ function cmlLab(state: string): CmlLab {
 
 describe('DeleteLabHandler', () => {
   let labs: InMemoryLabRecordRepository;
-  let intents: InMemoryDeleteIntentRepository;
   let client: jest.Mocked<
     Pick<CmlClient, 'getLab' | 'stopLab' | 'wipeLab' | 'deleteLab' | 'waitForLabState' | 'account'>
   >;
@@ -62,7 +60,6 @@ describe('DeleteLabHandler', () => {
 
   beforeEach(() => {
     labs = new InMemoryLabRecordRepository();
-    intents = new InMemoryDeleteIntentRepository();
     published = [];
     worker = Worker.register(
       {
@@ -82,7 +79,7 @@ describe('DeleteLabHandler', () => {
     client = {
       getLab: jest.fn().mockResolvedValue(cmlLab('DEFINED_ON_CORE')),
       stopLab: jest.fn().mockResolvedValue(undefined),
-      wipeLab: jest.fn(async () => {
+      wipeLab: jest.fn(async (_labId: string) => {
         wiped = true;
       }),
       deleteLab: jest.fn(async (id: string) => {
@@ -126,7 +123,6 @@ describe('DeleteLabHandler', () => {
       publisher,
       metrics,
       new WorkerWriteLock(),
-      intents,
     );
     labs.seed(LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
   });
@@ -137,6 +133,11 @@ describe('DeleteLabHandler', () => {
     labs.seed(LabRecord.discovered(W, cmlLab(state), now));
   };
   const stored = () => labs.findOne(W, L);
+  /** The delete intents stored on the lab's record (Phase 1's delete in progress). */
+  const storedIntents = async () => {
+    const intent = (await stored())?.deleteIntent;
+    return intent ? [intent] : [];
+  };
   const run = (force = false, requester: Partial<DeleteLabRequester> = {}) =>
     handler.execute(new DeleteLabCommand(W, L, force, { subject: 'bob', isAdmin: true, ...requester }));
 
@@ -267,7 +268,8 @@ describe('DeleteLabHandler', () => {
   });
 
   it('reports a failed local write instead of failing: Phase 2 completes the removal', async () => {
-    labs.failWrites = new Error('database down');
+    // The database went away after the record (and the intent) was written, while CML deleted.
+    jest.spyOn(labs, 'saveDeletion').mockRejectedValue(new Error('database down'));
     await expect(run()).resolves.toMatchObject({ localRecordRemoved: false, alreadyAbsentInCml: false });
     expect(client.deleteLab).toHaveBeenCalled();
     expect(published).toHaveLength(0);
@@ -294,11 +296,11 @@ describe('DeleteLabHandler', () => {
     cmlHas('STARTED');
     let atFirstChange: DeleteIntent[] = [];
     client.stopLab.mockImplementation(async () => {
-      atFirstChange = intents.all();
+      atFirstChange = await storedIntents();
     });
     await run(true);
     expect(atFirstChange).toEqual([{ workerId: W, labId: L, by: 'bob', at: now, force: true }]);
-    expect(intents.intents.size).toBe(0);
+    expect(await storedIntents()).toEqual([]);
   });
 
   it('clears the intent when CML refuses or fails: that request deleted nothing', async () => {
@@ -312,20 +314,26 @@ describe('DeleteLabHandler', () => {
       }),
     );
     await expect(run(true)).rejects.toBeInstanceOf(UpstreamFailureError);
-    expect(intents.intents.size).toBe(0);
+    expect(await storedIntents()).toEqual([]);
   });
 
   it('keeps the intent when the tombstone could not be written, for Phase 2 to complete the delete', async () => {
-    labs.failWrites = new Error('database down');
+    jest.spyOn(labs, 'saveDeletion').mockRejectedValue(new Error('database down'));
     await expect(run()).resolves.toMatchObject({ localRecordRemoved: false });
-    expect(intents.all()).toEqual([{ workerId: W, labId: L, by: 'bob', at: now, force: false }]);
+    expect(await storedIntents()).toEqual([{ workerId: W, labId: L, by: 'bob', at: now, force: false }]);
   });
 
-  it('records no intent for a refused unforced delete', async () => {
+  it('touches CML not at all when the database is down from the start', async () => {
+    labs.failWrites = new Error('database down');
+    await expect(run()).rejects.toThrow('database down');
+    expect(client.deleteLab).not.toHaveBeenCalled();
+    expect(client.getLab).not.toHaveBeenCalled();
+  });
+
+  it('leaves no intent after a refused unforced delete', async () => {
     cmlHas('STARTED');
-    const record = jest.spyOn(intents, 'record');
     await expect(run(false)).rejects.toBeInstanceOf(ConflictError);
-    expect(record).not.toHaveBeenCalled();
+    expect(await storedIntents()).toEqual([]);
   });
 
   describe('who may force', () => {
@@ -348,7 +356,7 @@ describe('DeleteLabHandler', () => {
       expect((error as ForbiddenError).extensions).toEqual({ step: 'read', cmlChanges: [] });
       expect(client.stopLab).not.toHaveBeenCalled();
       expect(client.deleteLab).not.toHaveBeenCalled();
-      expect(intents.intents.size).toBe(0);
+      expect(await storedIntents()).toEqual([]);
       expect(metrics.deletes).toEqual(['forbidden']);
     });
 
@@ -372,7 +380,7 @@ describe('DeleteLabHandler', () => {
       expect(client.account).not.toHaveBeenCalled();
       expect((await stored())?.removal?.kind).toBe('lab.deleted');
       expect(published).toEqual([expect.objectContaining({ type: 'lab.deleted', labTitle: 'OSPF lab' })]);
-      expect(intents.intents.size).toBe(0);
+      expect(await storedIntents()).toEqual([]);
     });
 
     it('reads a lab it has no record of before the delete, to build its tombstone', async () => {
@@ -395,7 +403,7 @@ describe('DeleteLabHandler', () => {
         expect(client.getLab).toHaveBeenCalledTimes(1);
         expect(client.stopLab).not.toHaveBeenCalled();
         expect((await stored())?.isRemoved).toBe(false);
-        expect(intents.intents.size).toBe(0);
+        expect(await storedIntents()).toEqual([]);
         expect(published).toEqual([]);
       });
 

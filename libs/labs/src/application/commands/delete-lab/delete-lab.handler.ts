@@ -13,7 +13,6 @@ import {
 import { WorkerDirectory } from '@app/workers';
 import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
-import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { LabDeleteOutcome, LabsMetrics } from '../../ports/labs-metrics';
 import { WorkerWriteLock } from '../../worker-write-lock';
@@ -45,7 +44,6 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     private readonly publisher: EventPublisher,
     private readonly metrics: LabsMetrics,
     private readonly writeLock: WorkerWriteLock,
-    private readonly intents: DeleteIntentRepository,
   ) {}
 
   async execute(command: DeleteLabCommand): Promise<DeleteLabResult> {
@@ -82,30 +80,27 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     const log = { workerId, labId, deletedBy };
     this.logger.log(log, `Deleting lab ${labId} from worker ${workerId}`);
 
-    // Read first: a record that says the lab is wiped lets CML be asked for the DELETE alone.
-    const local = await this.labs.findOne(workerId, labId);
-    const progress = new DeleteLabProgress();
-    let intent: DeleteIntent | null = null;
-    let intentAsked = false;
-    const recordIntent = async (): Promise<void> => {
-      if (intentAsked) return;
-      intentAsked = true;
-      intent = await this.recordIntent({
-        workerId,
-        labId,
-        by: deletedBy,
-        at: this.clock.now(),
-        force,
-        ...(traceparent ? { traceparent } : {}),
-      });
+    // One round trip before CML is touched: the record, with who is deleting it stored on it (a
+    // crash after CML's delete then still ends as this user's lab.deleted, completed by Phase 2).
+    // A record that says the lab is wiped lets CML be asked for the DELETE alone.
+    const intent: DeleteIntent = {
+      workerId,
+      labId,
+      by: deletedBy,
+      at: this.clock.now(),
+      force,
+      ...(traceparent ? { traceparent } : {}),
     };
+    const local = await this.labs.findForDelete(intent);
+    const intentStored = local !== null && !local.isRemoved;
+    const progress = new DeleteLabProgress();
     let cmlLab: CmlLab | DeletedLab | null;
     try {
       const knownWiped = local !== null && !local.isRemoved && local.toProps().state === 'DEFINED_ON_CORE';
-      cmlLab = await this.deleteInCml(client, labId, force, requester, progress, recordIntent, knownWiped);
+      cmlLab = await this.deleteInCml(client, labId, force, requester, progress, knownWiped);
       if (cmlLab === null) await this.requireTrustedAbsence(client, workerId, labId, local, progress);
     } catch (error) {
-      await this.clearIntent(intent);
+      if (intentStored) await this.clearIntent(intent);
       const message = (error as Error).message;
       this.logger.error(
         { ...log, ...progress.problemExtensions(), err: message },
@@ -124,8 +119,8 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     const result = await this.writeLock.run(workerId, () =>
       this.removeLocally({ workerId, labId, local, cmlLab, alreadyAbsentInCml, deletedBy, traceparent }),
     );
-    // Kept when the tombstone could not be written: Phase 2 then completes this user's delete.
-    if (result.localRecordRemoved) await this.clearIntent(intent);
+    // The tombstone cleared the intent; when it could not be written, the intent stays and Phase 2
+    // completes this user's delete.
     return result;
   }
 
@@ -189,11 +184,9 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     force: boolean,
     requester: DeleteLabRequester,
     progress: DeleteLabProgress,
-    beforeFirstChange: () => Promise<void>,
     knownWiped: boolean,
   ): Promise<CmlLab | DeletedLab | null> {
     if (knownWiped) {
-      await beforeFirstChange();
       progress.at('delete');
       try {
         await client.deleteLab(labId);
@@ -222,7 +215,6 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
       );
     }
     const timeoutMs = this.config.cmlConvergeTimeoutMs;
-    await beforeFirstChange();
     try {
       if (lab.state !== 'DEFINED_ON_CORE' && lab.state !== 'STOPPED') {
         progress.at('stop');
@@ -251,30 +243,10 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     }
   }
 
-  /**
-   * Stores who is deleting the lab before CML is touched, so that a crash between CML's delete and
-   * the tombstone still ends as this user's `lab.deleted` (Phase 2 completes it). Best effort: a
-   * delete whose intent could not be stored goes on as before (only a crash would then cost its
-   * attribution), because refusing it would make the intent a new way for deletes to fail.
-   */
-  private async recordIntent(intent: DeleteIntent): Promise<DeleteIntent | null> {
-    try {
-      await this.intents.record(intent);
-      return intent;
-    } catch (error) {
-      this.logger.warn(
-        { workerId: intent.workerId, labId: intent.labId, err: (error as Error).message },
-        `Could not record the delete intent of lab ${intent.labId}; deleting without it`,
-      );
-      return null;
-    }
-  }
-
   /** The delete has ended, either way: its intent explains nothing any more. */
-  private async clearIntent(intent: DeleteIntent | null): Promise<void> {
-    if (!intent) return;
-    await this.intents.clear(intent).catch((error: unknown) =>
-      // Left behind, it expires (DELETE_INTENT_TTL_MS); Phase 2 only reads intents of labs CML has not.
+  private async clearIntent(intent: DeleteIntent): Promise<void> {
+    await this.labs.clearDeleteIntent(intent).catch((error: unknown) =>
+      // Left behind, it expires (DELETE_INTENT_TTL_MS); Phase 2 looks at it only for labs CML has not.
       this.logger.warn(
         { workerId: intent.workerId, labId: intent.labId, err: (error as Error).message },
         `Could not clear the delete intent of lab ${intent.labId}`,

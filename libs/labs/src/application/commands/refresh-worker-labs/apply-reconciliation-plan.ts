@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
 import { ReconcileCounts } from '../../../domain/reconcile-summary';
 import { PlannedWrites } from '../../../domain/reconciliation-plan';
 import { lastSeenAt } from '../../../domain/worker-sync-state';
@@ -36,7 +35,6 @@ export class ReconciliationPlanApplier {
   constructor(
     private readonly gate: WorkerReconcileGate,
     private readonly writer: ReconciliationWriter,
-    private readonly intents: DeleteIntentRepository,
   ) {}
 
   async apply(
@@ -92,9 +90,9 @@ export class ReconciliationPlanApplier {
       notes.push(
         `the database refused ${result.refused.length} records (${result.refused.map((r) => r.labId).join(', ')}); the other labs were synced`,
       );
-    for (const { record, intent } of completions) {
+    // The tombstone write cleared each completed delete's intent.
+    for (const { record } of completions) {
       if (lost.has(record.labId)) continue;
-      await this.intents.clear(intent).catch(() => undefined);
       this.logger.log(
         { ...ctx, labId: record.labId },
         `Completed the interrupted delete of lab ${record.labId}: CML no longer has it`,

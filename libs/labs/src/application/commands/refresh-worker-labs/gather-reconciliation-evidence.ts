@@ -11,7 +11,6 @@ import {
 } from '../../../domain/reconciliation-plan';
 import { removalCandidates } from '../../../domain/removal-plan';
 import { upstreamErrorOf } from '../../cml-failure';
-import { DeleteIntentRepository } from '../../ports/delete-intent.repository';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { CmlEvidenceReader } from '../../reconciliation/cml-evidence-reader';
 
@@ -29,14 +28,13 @@ export interface GatheredEvidence {
  * Asks CML and the database what Phase 2 decides on, and nothing more: the controller's
  * readiness and the account's role, the worker's records (before the list, so a record created
  * during the run is never a candidate), the trusted list, the details of the listed labs, a second
- * lookup of each candidate, and the delete intents of those CML confirmed gone.
+ * lookup of each candidate. The delete intents of those CML confirmed gone come with the records.
  */
 @Injectable()
 export class ReconciliationEvidenceGatherer {
   constructor(
     private readonly cml: CmlEvidenceReader,
     private readonly labs: LabRecordRepository,
-    private readonly intents: DeleteIntentRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -71,18 +69,12 @@ export class ReconciliationEvidenceGatherer {
     const read = await this.cml.lookUp(client, labsToRead(records, listing));
     const confirmed = await this.cml.lookUp(client, labsToConfirm(records, listing, account, read));
     const lookups = new Map([...read, ...confirmed]);
-    const gone =
-      account.admin === true
-        ? removalCandidates(records, listing.ids).filter((r) => lookups.get(r.labId)?.kind === 'gone')
-        : [];
+    const intents = new Map(
+      removalCandidates(records, listing.ids).flatMap((r) =>
+        r.deleteIntent && lookups.get(r.labId)?.kind === 'gone' ? [[r.labId, r.deleteIntent] as const] : [],
+      ),
+    );
     const now = this.clock.now();
-    const found =
-      gone.length > 0
-        ? await this.intents.findForLabs(
-            workerId,
-            gone.map((r) => r.labId),
-          )
-        : [];
     return {
       records,
       evidence: {
@@ -90,7 +82,7 @@ export class ReconciliationEvidenceGatherer {
         listing,
         account,
         lookups,
-        intents: new Map(found.map((i) => [i.labId, i])),
+        intents,
         now,
       },
       contact: check.contact,

@@ -79,7 +79,7 @@ describe('RefreshWorkerLabsHandler', () => {
 
   it('completes an interrupted Phase 1 delete as the user’s lab.deleted, and clears its intent', async () => {
     h.labs.seed(LabRecord.discovered(W, plainLabSnapshot(3), t0));
-    await h.intents.record({ workerId: W, labId: C, by: 'carol', at: h.clock.now(), force: false });
+    await h.labs.findForDelete({ workerId: W, labId: C, by: 'carol', at: h.clock.now(), force: false });
     cmlAnswers({ listed: [], labs: { [C]: CML_404 } });
 
     const summary = await refresh();
@@ -87,7 +87,7 @@ describe('RefreshWorkerLabsHandler', () => {
     expect(summary.reason).toMatch(/1 interrupted deletes completed/);
     expect(h.published).toEqual([expect.objectContaining({ type: 'lab.deleted', deletedBy: 'carol' })]);
     expect(h.published[0]).toBeInstanceOf(LabDeletedEvent);
-    expect(await h.intents.findForLabs(W, [C])).toEqual([]);
+    expect((await h.labs.findOne(W, C))?.deleteIntent).toBeNull();
   });
 
   it('removes nothing for a non-admin account: creates what it sees, skipped with the reason', async () => {

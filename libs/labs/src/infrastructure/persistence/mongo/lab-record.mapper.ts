@@ -2,7 +2,8 @@ import { LabDeletedEvent } from '../../../domain/events/lab-deleted.event';
 import { LabOrphanRemovedEvent } from '../../../domain/events/lab-orphan-removed.event';
 import { LabRecord, labRecordId, LabRemoval, LabRemovalEvent } from '../../../domain/lab-record.aggregate';
 import { LabState } from '../../../domain/lab-state';
-import { LabRecordDocument } from './lab-record.schema';
+import { DeleteIntent } from '../../../domain/delete-intent';
+import { LabRecordDocument, StoredDeleteIntent } from './lab-record.schema';
 
 export function removalEventToData(event: LabRemovalEvent): Record<string, unknown> {
   const data: Record<string, unknown> = { ...event };
@@ -60,12 +61,22 @@ export function removalToDocument(
   };
 }
 
+export function deleteIntentToDocument(intent: DeleteIntent): StoredDeleteIntent {
+  return {
+    by: intent.by,
+    at: intent.at,
+    force: intent.force,
+    ...(intent.traceparent ? { traceparent: intent.traceparent } : {}),
+  };
+}
+
 export function labRecordToDocument(record: LabRecord, sinks: readonly string[] = []): LabRecordDocument {
   const p = record.toProps();
   return {
     _id: labRecordId(p.workerId, p.labId),
     ...p,
     removal: p.removal ? removalToDocument(p.removal, sinks) : null,
+    deleteIntent: p.deleteIntent ? deleteIntentToDocument(p.deleteIntent) : null,
     outboxDue: p.removal && sinks.length > 0 ? p.removal.at : null,
   };
 }
@@ -103,5 +114,15 @@ export function labRecordFromDocument(doc: LabRecordDocument): LabRecord {
         }
       : null,
     fence: doc.fence ?? 0,
+    deleteIntent: doc.deleteIntent
+      ? {
+          workerId: doc.workerId,
+          labId: doc.labId,
+          by: doc.deleteIntent.by,
+          at: new Date(doc.deleteIntent.at),
+          force: doc.deleteIntent.force,
+          ...(doc.deleteIntent.traceparent ? { traceparent: doc.deleteIntent.traceparent } : {}),
+        }
+      : null,
   });
 }

@@ -1,6 +1,14 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
 
+/** DeleteIntent as the record stores it (its worker and lab are the record's). */
+export interface StoredDeleteIntent {
+  by: string;
+  at: Date;
+  force: boolean;
+  traceparent?: string;
+}
+
 @Schema({ collection: 'lab_records', versionKey: false, _id: false })
 export class LabRecordDocument {
   /** `${workerId}:${labId}`: the only filter FerretDB answers from an index. */
@@ -81,6 +89,10 @@ export class LabRecordDocument {
   /** Lease epoch of the reconciliation that last wrote this document; older epochs may not write. */
   @Prop({ default: 0 })
   fence!: number;
+
+  /** Phase 1's delete in progress (who, when, force, traceparent); cleared with the tombstone. */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
+  deleteIntent!: StoredDeleteIntent | null;
 
   /** Which bulk write last wrote this document (see MongoLabRecordRepository.saveChanges). */
   @Prop({ type: String })

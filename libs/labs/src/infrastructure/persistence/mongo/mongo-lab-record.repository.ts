@@ -9,7 +9,8 @@ import {
   LabWriteResult,
 } from '../../../application/ports/lab-record.repository';
 import { LabRecord, labRecordId } from '../../../domain/lab-record.aggregate';
-import { labRecordFromDocument, labRecordToDocument } from './lab-record.mapper';
+import { DeleteIntent } from '../../../domain/delete-intent';
+import { deleteIntentToDocument, labRecordFromDocument, labRecordToDocument } from './lab-record.mapper';
 import { LabRecordDocument } from './lab-record.schema';
 
 type Doc = LabRecordDocument;
@@ -46,6 +47,29 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     return doc ? labRecordFromDocument(doc) : null;
   }
 
+  async findForDelete(intent: DeleteIntent): Promise<LabRecord | null> {
+    const _id = labRecordId(intent.workerId, intent.labId);
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id, removal: null },
+        { $set: { deleteIntent: deleteIntentToDocument(intent) } },
+        { returnDocument: 'after' },
+      )
+      .lean<Doc>()
+      .exec();
+    // Nothing matched: no record (one more read, rare: the lab was never synced), or a tombstone.
+    return doc ? labRecordFromDocument(doc) : this.findOne(intent.workerId, intent.labId);
+  }
+
+  async clearDeleteIntent(intent: DeleteIntent): Promise<void> {
+    await this.model
+      .updateOne(
+        { _id: labRecordId(intent.workerId, intent.labId), 'deleteIntent.at': intent.at },
+        { $set: { deleteIntent: null } },
+      )
+      .exec();
+  }
+
   async page(workerId: string, filter: LabListFilter): Promise<Page<LabRecord>> {
     const query: QueryFilter<Doc> = { workerId, removal: null };
     if (filter.afterLabId) query.labId = { $gt: filter.afterLabId };
@@ -74,12 +98,14 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       return { ...doc, fence: fence ?? doc.fence, writeId };
     });
     const updates: AnyBulkWriteOperation<Doc>[] = updated.map(({ record, expectedVersion }) => {
-      const { _id, ...fields } = labRecordToDocument(record, this.sinks);
+      // The delete intent is Phase 1's to write: one stored since the read must survive this update.
+      const { _id, deleteIntent: _intent, ...fields } = labRecordToDocument(record, this.sinks);
       // Never write over a tombstone, a newer version, or a record a newer lease holder wrote.
       const filter: QueryFilter<Doc> = { _id, version: expectedVersion, removal: null };
       if (fence !== undefined) filter.fence = { $lte: fence };
       const set = {
         ...fields,
+        ...(record.isRemoved ? { deleteIntent: null } : {}),
         version: expectedVersion + 1,
         writeId,
         ...(fence !== undefined ? { fence } : {}),
@@ -159,7 +185,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       .updateOne(
         { _id: doc._id, removal: null },
         {
-          $set: { removal: doc.removal, outboxDue: doc.outboxDue, pendingOrphan: null },
+          $set: { removal: doc.removal, outboxDue: doc.outboxDue, pendingOrphan: null, deleteIntent: null },
           $inc: { version: 1 },
         },
       )
