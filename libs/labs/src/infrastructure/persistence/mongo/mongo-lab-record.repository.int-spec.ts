@@ -52,6 +52,46 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
 
   const snapshots = Array.from({ length: 1000 }, (_, i) => snap(i));
 
+  it('stores a delete intent on a live record in one findAndModify, keeps it through a Phase 2 update, and the tombstone clears it', async () => {
+    const DELETER = '5c4b3a21-4444-4a4e-8d0b-3b9f4f1d2c04';
+    const live = LabRecord.discovered(DELETER, snap(1), t0);
+    const gone = LabRecord.discovered(DELETER, snap(2), t0);
+    await repo.saveChanges([live, gone], []);
+    gone.markDeleted({ deletedBy: 'x', alreadyAbsentInCml: false, now: t0 });
+    expect(await repo.saveDeletion(gone, false)).toBe(true);
+    const intent = {
+      workerId: DELETER,
+      labId: live.labId,
+      by: 'alice',
+      at: t0,
+      force: true,
+      traceparent: '00-abc-def-01',
+    };
+
+    commands.length = 0;
+    const found = await repo.findForDelete(intent);
+    expect(commands).toEqual(['findAndModify']);
+    expect(found?.deleteIntent).toEqual(intent);
+    expect((await repo.findForDelete({ ...intent, labId: gone.labId }))?.deleteIntent).toBeNull();
+    expect(await repo.findForDelete({ ...intent, labId: '00000000-0000-4000-8000-999999999999' })).toBeNull();
+
+    // Phase 2 read the record before the intent was stored; its update must not erase it.
+    const read = (await repo.findByWorker(DELETER)).find((r) => r.labId === live.labId)!;
+    const stale = LabRecord.restore({ ...read.toProps(), deleteIntent: null });
+    stale.syncWith({ ...snap(1), title: 'renamed' }, t0);
+    await repo.saveChanges([], [{ record: stale, expectedVersion: stale.version }]);
+    const after = await repo.findOne(DELETER, live.labId);
+    expect(after?.toProps().title).toBe('renamed');
+    expect(after?.deleteIntent).toEqual(intent);
+
+    await repo.clearDeleteIntent({ ...intent, at: new Date(t0.getTime() + 1) });
+    expect((await repo.findOne(DELETER, live.labId))?.deleteIntent).toEqual(intent);
+    after!.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: t0 });
+    expect(await repo.saveDeletion(after!, false)).toBe(true);
+    expect((await repo.findOne(DELETER, live.labId))?.deleteIntent).toBeNull();
+    await repo.removeAllForWorker(DELETER);
+  });
+
   it('writes 1,000 new labs in one bulk command, and a second sync writes nothing', async () => {
     const first = planLabSync(W, await repo.findByWorker(W), snapshots, t0);
     commands.length = 0;
