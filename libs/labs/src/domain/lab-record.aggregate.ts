@@ -163,23 +163,13 @@ export class LabRecord extends AggregateRoot {
     this.assertLive();
     const event = new LabDeletedEvent(
       randomUUID(),
-      this.props.workerId,
-      this.props.labId,
-      this.props.title,
-      this.props.ownerUsername || this.props.owner,
+      ...this.eventSubject(),
       input.deletedBy,
       input.alreadyAbsentInCml,
       input.now.toISOString(),
       input.traceparent,
     );
-    this.props = {
-      ...this.props,
-      removal: { kind: event.type, at: input.now, event },
-      pendingOrphan: null,
-      deleteIntent: null,
-    };
-    this.apply(event);
-    return event;
+    return this.removeWith(event, input.now);
   }
 
   /** Phase 2: the lab is gone from CML, confirmed by the evidence given. */
@@ -193,24 +183,14 @@ export class LabRecord extends AggregateRoot {
     this.assertLive();
     const event = new LabOrphanRemovedEvent(
       randomUUID(),
-      this.props.workerId,
-      this.props.labId,
-      this.props.title,
-      this.props.ownerUsername || this.props.owner,
+      ...this.eventSubject(),
       input.trigger,
       input.reconciliationId,
       input.lastSeenAt.toISOString(),
       input.evidence,
       input.now.toISOString(),
     );
-    this.props = {
-      ...this.props,
-      removal: { kind: event.type, at: input.now, event },
-      pendingOrphan: null,
-      deleteIntent: null,
-    };
-    this.apply(event);
-    return event;
+    return this.removeWith(event, input.now);
   }
 
   /** Held back by the delete-ratio guard; keeps the first detection time. */
@@ -220,6 +200,28 @@ export class LabRecord extends AggregateRoot {
       ...this.props,
       pendingOrphan: { detectedAt: this.props.pendingOrphan?.detectedAt ?? now, lastConfirmedAt: now },
     };
+  }
+
+  /** Worker, lab, title and owner, as every removal event names them. */
+  private eventSubject(): [workerId: string, labId: string, title: string, owner: string] {
+    return [
+      this.props.workerId,
+      this.props.labId,
+      this.props.title,
+      this.props.ownerUsername || this.props.owner,
+    ];
+  }
+
+  /** The tombstone: the record leaves every read, carrying the event its removal emits. */
+  private removeWith<E extends LabRemovalEvent>(event: E, now: Date): E {
+    this.props = {
+      ...this.props,
+      removal: { kind: event.type, at: now, event },
+      pendingOrphan: null,
+      deleteIntent: null,
+    };
+    this.apply(event);
+    return event;
   }
 
   private assertLive(): void {
