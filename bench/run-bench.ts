@@ -371,12 +371,25 @@ async function main(): Promise<number> {
       );
     };
 
+    /**
+     * Every worker, RECONCILE_CONCURRENCY at a time, as the runner does. A command that throws is a failed
+     * summary of its own: the scenario waits for every worker, so no straggler runs into the next measurement.
+     */
     const syncAll = (label: string): Promise<ReconcileSummary[]> =>
       new Progress(`${label} / ours`, workerIds.length, 'workers').around((progress) => {
         const limit = pLimit(config.reconcileConcurrency);
         return Promise.all(
           workerIds.map((id) =>
-            limit(() => commands.execute(new RefreshWorkerLabsCommand(id)).finally(() => progress.tick())),
+            limit(async (): Promise<ReconcileSummary> => {
+              const t0 = Date.now();
+              try {
+                return await commands.execute(new RefreshWorkerLabsCommand(id));
+              } catch (error) {
+                return thrownSummary(id, t0, error);
+              } finally {
+                progress.tick();
+              }
+            }),
           ),
         );
       });
@@ -771,10 +784,22 @@ async function main(): Promise<number> {
 let onInterrupt: (() => void) | undefined;
 let runCleanups: () => Promise<void> = async () => undefined;
 
+let interrupted = false;
+/** How long the cleanups may take after an interruption (an app draining a stuck run would wait for it). */
+const INTERRUPT_GRACE_MS = 15_000;
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`[bench] ${signal}: stopping; what was measured so far follows\n`);
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write(
+      `[bench] ${signal}: stopping; what was measured so far follows (again: exit at once)\n`,
+    );
     onInterrupt?.();
+    setTimeout(() => {
+      process.stderr.write(`[bench] cleanups did not end within ${INTERRUPT_GRACE_MS / 1000} s; exiting\n`);
+      process.exit(130);
+    }, INTERRUPT_GRACE_MS);
     void runCleanups().finally(() => process.exit(130));
   });
 }
@@ -819,6 +844,27 @@ function checkTargets(results: Record<string, unknown>, opts: Options, churnName
       `- idle: FerretDB ${idle.ferretCpuS === null ? 'not measured' : `${idle.ferretCpuS.toFixed(2)} CPU s`} over ${idle.seconds.toFixed(0)} s, ${idle.db.commands} commands (${JSON.stringify(idle.db.byCommand)})`,
     );
   return out;
+}
+
+/** A command that threw, as a failed summary (the reason says it threw). */
+function thrownSummary(workerId: string, startedMs: number, error: unknown): ReconcileSummary {
+  const now = Date.now();
+  return {
+    reconciliationId: '',
+    workerId,
+    trigger: 'manual',
+    status: 'failed',
+    mode: 'enforce',
+    reason: `threw: ${(error as Error).message ?? String(error)}`,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    orphansRemoved: 0,
+    orphansPending: 0,
+    startedAt: new Date(startedMs).toISOString(),
+    finishedAt: new Date(now).toISOString(),
+    durationMs: now - startedMs,
+  };
 }
 
 function msToS(ms: number | undefined): number | null {
