@@ -2,8 +2,9 @@
 # Builds the patched FerretDB used by the tests and `npm run dev` into .tools/ferretdb/bin/ferretdb
 # (git-ignored). Idempotent: exits at once when the binary is there, reports the expected version and
 # was built from the current patch set. See /work/shared/ferretdb.md for why we build from source:
-# `go install ...@v1.24.2` produces a binary that panics (empty build/version/version.txt), and
-# v1.24.2 has two bugs we patch (scripts/ferretdb-patches/*.patch).
+# `go install ...@v1.24.2` produces a binary that panics (empty build/version/version.txt), and we
+# patch v1.24.2 (scripts/ferretdb-patches/*.patch, applied in name order): two bugs, and indexed filter
+# pushdown on SQLite. Adding or changing a patch changes the stamp, so the next run rebuilds.
 set -euo pipefail
 
 FERRETDB_MODULE="github.com/FerretDB/FerretDB"

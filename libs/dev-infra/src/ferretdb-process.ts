@@ -5,7 +5,7 @@
  * Only node and the `mongodb` driver here: this runs in jest's global setup, outside any Nest module.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +28,12 @@ export interface StartEmbeddedFerretDbOptions {
   repoRoot?: string;
   /** FerretDB --log-level: 'debug' | 'info' | 'warn' | 'error' (default). */
   logLevel?: string;
+  /** Another FerretDB binary than the installed one (e.g. one built without a patch, to compare). */
+  binary?: string;
+  /** More FerretDB flags, e.g. `--test-disable-pushdown` (the handler then filters every document itself). */
+  extraArgs?: readonly string[];
+  /** Also append FerretDB's output to this file (with logLevel 'debug' it logs every SQL statement). */
+  logFile?: string;
 }
 
 const REPO_PACKAGE_NAME = 'cml-labs';
@@ -60,13 +66,26 @@ export function findRepoRoot(from: string = __dirname): string {
   }
 }
 
+/**
+ * .tools/ferretdb/bin/ferretdb, or FERRETDB_BINARY when set (a candidate build to try without replacing the
+ * installed one, which other runs on this machine may be using).
+ */
 export function ferretDbBinaryPath(repoRoot: string = findRepoRoot()): string {
+  const override = process.env.FERRETDB_BINARY;
+  if (override) return path.resolve(override);
   return path.join(repoRoot, '.tools', 'ferretdb', 'bin', 'ferretdb');
 }
 
-/** Builds FerretDB with scripts/install-ferretdb.sh (output shown) when the binary is missing. */
+/**
+ * Runs scripts/install-ferretdb.sh (output shown): it exits at once (~0.1 s) when the binary was built from the
+ * current patch set, and builds it when it is missing or a patch changed. With FERRETDB_BINARY set, only checks
+ * that it exists.
+ */
 export function ensureFerretDbInstalled(repoRoot: string = findRepoRoot()): void {
-  if (existsSync(ferretDbBinaryPath(repoRoot))) return;
+  if (process.env.FERRETDB_BINARY) {
+    if (existsSync(ferretDbBinaryPath(repoRoot))) return;
+    throw new Error(`FERRETDB_BINARY=${process.env.FERRETDB_BINARY} does not exist`);
+  }
   const script = path.join(repoRoot, 'scripts', 'install-ferretdb.sh');
   const result = spawnSync('bash', [script], { cwd: repoRoot, stdio: 'inherit' });
   if (result.error) throw new Error(`Cannot run ${script}: ${result.error.message}`);
@@ -80,7 +99,7 @@ export function ensureFerretDbInstalled(repoRoot: string = findRepoRoot()): void
 
 export async function startEmbeddedFerretDb(opts: StartEmbeddedFerretDbOptions): Promise<EmbeddedFerretDb> {
   const repoRoot = opts.repoRoot ?? findRepoRoot();
-  const binary = ferretDbBinaryPath(repoRoot);
+  const binary = opts.binary ?? ferretDbBinaryPath(repoRoot);
   if (!existsSync(binary)) {
     throw new Error(`FerretDB is not installed at ${binary}: run \`npm run ferretdb:install\``);
   }
@@ -92,7 +111,14 @@ export async function startEmbeddedFerretDb(opts: StartEmbeddedFerretDbOptions):
   for (let attempt = 1; ; attempt++) {
     const port = opts.port ?? (await pickFreePort());
     try {
-      return await startOnce(binary, dataDir, port, opts.logLevel ?? 'error');
+      return await startOnce(
+        binary,
+        dataDir,
+        port,
+        opts.logLevel ?? 'error',
+        opts.extraArgs ?? [],
+        opts.logFile,
+      );
     } catch (err) {
       if (
         attempt >= attempts ||
@@ -120,6 +146,8 @@ async function startOnce(
   dataDir: string,
   port: number,
   logLevel: string,
+  extraArgs: readonly string[],
+  logFile: string | undefined,
 ): Promise<EmbeddedFerretDb> {
   const args = [
     '--handler=sqlite',
@@ -129,11 +157,13 @@ async function startOnce(
     `--state-dir=${dataDir}`,
     '--telemetry=disable',
     `--log-level=${logLevel}`,
+    ...extraArgs,
   ];
   const child = spawn(binary, args, { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+    if (logFile) appendFileSync(logFile, chunk);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
