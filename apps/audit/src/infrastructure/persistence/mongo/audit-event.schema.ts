@@ -38,6 +38,9 @@ export class AuditEventDocument {
 }
 
 export const AuditEventSchema = SchemaFactory.createForClass(AuditEventDocument);
-// For real MongoDB; FerretDB v1 on SQLite ignores them for filtering but accepts them.
+// Each filter of find() leads one of them: on MongoDB they also serve the newest-first sort; on FerretDB (SQLite,
+// scripts/ferretdb-patches/0003) an equality on workerId, labId or type is read from its index.
 AuditEventSchema.index({ time: -1 });
 AuditEventSchema.index({ workerId: 1, labId: 1, time: -1 });
+AuditEventSchema.index({ labId: 1, time: -1 });
+AuditEventSchema.index({ type: 1, time: -1 });

@@ -100,9 +100,10 @@ export class LabRecordDocument {
 }
 
 export const LabRecordSchema = SchemaFactory.createForClass(LabRecordDocument);
-// On real MongoDB this serves the per-worker listing and paging; FerretDB creates it too.
+// The per-worker reads, paging and removal. FerretDB on SQLite reads an equality on the leading field of an index
+// from that index (scripts/ferretdb-patches/0003), and a `$ne: null` or a date range from it for the outbox ones.
 LabRecordSchema.index({ workerId: 1, labId: 1 }, { name: 'lab_worker_lab' });
-// The outbox relay, GET /api/outbox and the retry endpoint; FerretDB creates them too.
+// The outbox relay, GET /api/outbox, the backlog metrics and the retry endpoint (a dotted path: MongoDB only).
 LabRecordSchema.index({ outboxDue: 1 }, { name: 'lab_outbox_due' });
 LabRecordSchema.index({ outboxHasDead: 1 }, { name: 'lab_outbox_dead' });
 LabRecordSchema.index({ 'removal.event.eventId': 1 }, { name: 'lab_removal_event' });

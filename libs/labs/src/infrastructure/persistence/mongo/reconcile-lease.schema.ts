@@ -25,3 +25,5 @@ export class ReconcileLeaseDocument {
 }
 
 export const ReconcileLeaseSchema = SchemaFactory.createForClass(ReconcileLeaseDocument);
+// releaseAllHeldBy (at shutdown) reads this instance's leases only (on FerretDB too: scripts/ferretdb-patches/0003).
+ReconcileLeaseSchema.index({ holder: 1 }, { name: 'lease_holder' });
