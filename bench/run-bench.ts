@@ -112,7 +112,7 @@ interface Measured<T> {
 
 /** Everything one measurement reads before and after. */
 class Meter {
-  private readonly gc = exposeGc();
+  readonly gc = exposeGc();
 
   constructor(
     private readonly sim: SimulatorProcess,
@@ -375,9 +375,22 @@ async function main(): Promise<number> {
      * Every worker, RECONCILE_CONCURRENCY at a time, as the runner does. A command that throws is a failed
      * summary of its own: the scenario waits for every worker, so no straggler runs into the next measurement.
      */
+    /**
+     * Heap in use right after a full collection, taken when a quarter, half and three quarters of the workers
+     * are done (RECONCILE_CONCURRENCY of them are in flight then): what a reconciliation keeps alive, not the
+     * garbage a peak of heap used includes. Each collection stops the process for a moment (well under a second
+     * in all, at 100 x 1,000), which the wall time includes.
+     */
+    let liveHeapMiB: number[] = [];
     const syncAll = (label: string): Promise<ReconcileSummary[]> =>
       new Progress(`${label} / ours`, workerIds.length, 'workers').around((progress) => {
         const limit = pLimit(config.reconcileConcurrency);
+        const W = workerIds.length;
+        const probes = new Set(
+          [Math.floor(W / 4), Math.floor(W / 2), Math.floor((3 * W) / 4)].filter((n) => n > 0),
+        );
+        let done = 0;
+        liveHeapMiB = [];
         return Promise.all(
           workerIds.map((id) =>
             limit(async (): Promise<ReconcileSummary> => {
@@ -388,6 +401,10 @@ async function main(): Promise<number> {
                 return thrownSummary(id, t0, error);
               } finally {
                 progress.tick();
+                if (probes.has(++done)) {
+                  meter.gc();
+                  liveHeapMiB.push(Math.round(process.memoryUsage().heapUsed / 2 ** 20));
+                }
               }
             }),
           ),
@@ -507,6 +524,7 @@ async function main(): Promise<number> {
         const durations = m.result.map((r) => r.durationMs / 1000);
         ours = {
           ...m.figures,
+          liveHeapMiB: liveHeapMiB.length > 0 ? Math.max(...liveHeapMiB) : null,
           workerSeconds: {
             mean: durations.reduce((a, b) => a + b, 0) / Math.max(1, durations.length),
             max: Math.max(0, ...durations),
@@ -689,6 +707,38 @@ async function main(): Promise<number> {
       const name = `idle ${opts.idleSeconds} s, service with default intervals`;
       await app?.close();
       app = undefined;
+      /** FerretDB CPU seconds over `seconds`, in buckets of 5 s (what runs when: a sweep, a checkpoint). */
+      const watchFerret = async (label: string, seconds: number) => {
+        const cpu0 = meter.cpu();
+        const t0 = performance.now();
+        const buckets: number[] = [];
+        let last = cpu0.ferret;
+        await new Progress(label, seconds, 'seconds').around(async (progress) => {
+          for (let i = 1; i <= seconds; i++) {
+            await sleep(1000);
+            progress.tick();
+            if (i % 5 === 0 || i === seconds) {
+              const now = meter.cpu().ferret;
+              buckets.push(now === null || last === null ? NaN : (round2(now - last) ?? NaN));
+              last = now;
+            }
+          }
+        });
+        const cpu1 = meter.cpu();
+        return {
+          seconds: (performance.now() - t0) / 1000,
+          ferretCpuS: cpu0.ferret === null || cpu1.ferret === null ? null : cpu1.ferret - cpu0.ferret,
+          benchCpuS: cpu1.bench - cpu0.bench,
+          ferretCpuPer5s: buckets,
+        };
+      };
+      // FerretDB with no service connected (only the baseline's idle connection): its own background work.
+      const records = await baselineConnection.collection('lab_records').estimatedDocumentCount();
+      const quietSeconds = Math.min(15, Math.ceil(opts.idleSeconds / 4));
+      const quiet = await watchFerret('idle: FerretDB before the service starts', quietSeconds);
+
+      // The window starts as soon as the service is up: its timers start at bootstrap, so the first outbox
+      // sweep (with the first tombstone purge) falls inside it, as it does after every start of a replica.
       const idleApp = await createApiApp(loadAppConfig(configEnv));
       await idleApp.init();
       cleanups.push(async () => {
@@ -697,27 +747,39 @@ async function main(): Promise<number> {
       const idleConfig = idleApp.get(AppConfig);
       const idleConnection = idleApp.get<Connection>(getConnectionToken());
       const idleMonitor = new DbMonitor(idleConnection.getClient(), 'lab_records');
-      const records = await idleConnection.collection('lab_records').estimatedDocumentCount();
-      await sleep(1000);
-      idleMonitor.take();
-      const cpu0 = meter.cpu();
+      const timeline: string[] = [];
       const t0 = performance.now();
-      await new Progress(name, opts.idleSeconds, 'seconds').around(async (progress) => {
-        for (let s = 0; s < opts.idleSeconds; s++) {
-          await sleep(1000);
-          progress.tick();
-        }
-      });
-      const seconds = (performance.now() - t0) / 1000;
-      const cpu1 = meter.cpu();
+      const at = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+      const onStarted = (e: { commandName: string; command: Record<string, unknown> }): void => {
+        const target = e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName];
+        timeline.push(`${at()} ${e.commandName}:${String(target)}`);
+      };
+      const onSucceeded = (e: { commandName: string; duration: number }): void => {
+        if (e.duration >= 100)
+          timeline.push(`${at()} ${e.commandName} answered after ${Math.round(e.duration)} ms`);
+      };
+      idleConnection.getClient().on('commandStarted', onStarted as never);
+      idleConnection.getClient().on('commandSucceeded', onSucceeded as never);
+      const busy = await watchFerret(name, opts.idleSeconds);
+      idleConnection.getClient().off('commandStarted', onStarted as never);
+      idleConnection.getClient().off('commandSucceeded', onSucceeded as never);
       const db = idleMonitor.take();
       idleMonitor.stop();
-      const ferretCpu = cpu0.ferret === null || cpu1.ferret === null ? null : cpu1.ferret - cpu0.ferret;
       const commandsNote = Object.entries(db.byCommand)
         .map(([k, n]) => `${k} ${n} (${Math.round(db.msByCommand[k] ?? 0)} ms)`)
         .join(', ');
       const intervals = `LABS_REFRESH_INTERVAL=${idleConfig.labsRefreshIntervalSeconds} s, OUTBOX_RELAY_INTERVAL_MS=${idleConfig.outbox.relayIntervalMs}`;
-      results.idle = { seconds, records, ferretCpuS: ferretCpu, db, intervals, load: os.loadavg()[0] };
+      results.idle = {
+        seconds: busy.seconds,
+        records,
+        ferretCpuS: busy.ferretCpuS,
+        ferretCpuPer5s: busy.ferretCpuPer5s,
+        quiet,
+        db,
+        timeline,
+        intervals,
+        load: os.loadavg()[0],
+      };
       const row = (metric: string, ours: number | null, note?: string): Row => ({
         scenario: name,
         metric,
@@ -726,20 +788,30 @@ async function main(): Promise<number> {
         baseline: null,
         note,
       });
+      const trace = (b: number[]) =>
+        `per 5 s: ${b.map((x) => (Number.isNaN(x) ? '?' : x.toFixed(2))).join(' ')}`;
       return [
         row(
-          'FerretDB CPU (s)',
-          round2(ferretCpu),
-          `${records.toLocaleString('en-US')} lab records; ${intervals}; ${loadNote()}`,
+          `FerretDB CPU (s) over ${quietSeconds} s before the service starts`,
+          round2(quiet.ferretCpuS),
+          `no service connected; ${trace(quiet.ferretCpuPer5s)}`,
         ),
-        row('FerretDB CPU (% of one core)', ferretCpu === null ? null : round2((100 * ferretCpu) / seconds)),
-        row('DB commands issued', db.commands, commandsNote || 'none'),
-        row('lab records read (documents)', db.labDocsRead),
         row(
-          'bench process CPU (s)',
-          round2(cpu1.bench - cpu0.bench),
-          'the service and the idle baseline connection',
+          'FerretDB CPU (s) with the service',
+          round2(busy.ferretCpuS),
+          `${records.toLocaleString('en-US')} lab records; ${intervals}; ${trace(busy.ferretCpuPer5s)}; ${loadNote()}`,
         ),
+        row(
+          'FerretDB CPU (% of one core) with the service',
+          busy.ferretCpuS === null ? null : round2((100 * busy.ferretCpuS) / busy.seconds),
+        ),
+        row(
+          'DB commands issued',
+          db.commands,
+          `${commandsNote || 'none'}; started at: ${timeline.slice(0, 40).join(', ')}`,
+        ),
+        row('lab records read (documents)', db.labDocsRead),
+        row('bench process CPU (s)', round2(busy.benchCpuS), 'the service and the idle baseline connection'),
       ];
     });
 

@@ -1,7 +1,7 @@
 import { processRssMiB } from './proc-stats';
 
 /**
- * Samples this process's memory every 50 ms, so peaks between samples of a phase are seen; and, less often, the
+ * Samples this process's memory every 100 ms, so peaks between samples of a phase are seen; and, less often, the
  * resident size of other processes (FerretDB), which /proc gives at some cost.
  */
 export class MemorySampler {
@@ -15,7 +15,7 @@ export class MemorySampler {
 
   start(): void {
     this.reset();
-    this.timer = setInterval(() => this.sample(), 50);
+    this.timer = setInterval(() => this.sample(), 100);
     this.timer.unref();
   }
 
@@ -52,7 +52,7 @@ export class MemorySampler {
     const m = process.memoryUsage();
     this.peakRss = Math.max(this.peakRss, m.rss);
     this.peakHeap = Math.max(this.peakHeap, m.heapUsed);
-    if (!all && ++this.ticks % 10 !== 0) return;
+    if (!all && ++this.ticks % 5 !== 0) return;
     for (const [name, pid] of this.others) {
       const rss = processRssMiB(pid);
       if (rss !== null) this.peakOther.set(name, Math.max(this.peakOther.get(name) ?? 0, rss));

@@ -18,6 +18,8 @@ export interface Figures {
   connectionsOpened: number;
   /** 1-minute load average when the side ended. */
   load: number;
+  /** Heap in use after a full collection in the middle of the run (ours only; see syncAll). */
+  liveHeapMiB?: number | null;
   /** Seconds one worker's reconciliation took: mean and longest (ours: from the summaries; baseline: wall / sample). */
   workerSeconds?: { mean: number; max: number };
 }
@@ -130,7 +132,12 @@ export function figureRows(
         (f) => others(f.db.writtenByCollection, f.db.labCollection),
       ],
       ['peak RSS (MiB)', (f) => f.peakRssMiB, () => null, (f) => `at start ${Math.round(f.startRssMiB)} MiB`],
-      ['peak heap used (MiB)', (f) => f.peakHeapMiB, () => null],
+      ['peak heap used (MiB, garbage included)', (f) => f.peakHeapMiB, () => null],
+      [
+        'live heap mid-run (MiB): after a full GC at 1/4, 1/2, 3/4 of the workers, the largest',
+        (f) => f.liveHeapMiB ?? NaN,
+        () => null,
+      ],
       [
         'FerretDB CPU (s)',
         (f) => f.ferretCpuS ?? 0,
