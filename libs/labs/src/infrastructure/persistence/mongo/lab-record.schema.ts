@@ -11,7 +11,7 @@ export interface StoredDeleteIntent {
 
 @Schema({ collection: 'lab_records', versionKey: false, _id: false })
 export class LabRecordDocument {
-  /** `${workerId}:${labId}`: the only filter FerretDB answers from an index. */
+  /** `${workerId}:${labId}`: every write and every single-lab read is by `_id`. */
   @Prop({ type: String, required: true })
   _id!: string;
 

@@ -6,7 +6,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
  */
 @Schema({ collection: 'reconcile_leases', versionKey: false, _id: false })
 export class ReconcileLeaseDocument {
-  /** The worker id: a lone `{_id}` filter is the only one FerretDB answers from an index. */
+  /** The worker id: acquire, renew and release go by `_id`. */
   @Prop({ type: String, required: true })
   _id!: string;
 
