@@ -55,6 +55,14 @@ describe('parseLabAuditEvent', () => {
     expect(!parsed.ok && parsed.errors.map((e) => e.field)).toContain(field);
   });
 
+  it('refuses a source with "|", which no URI-reference has, so that source|id keys stay one-to-one', () => {
+    const parsed = parseLabAuditEvent({ ...deleted, source: '/a|b', id: 'c' });
+    expect(!parsed.ok && parsed.errors).toEqual([
+      { field: 'source', message: 'must be a URI-reference: "|" is not allowed' },
+    ]);
+    expect(parseLabAuditEvent({ ...deleted, source: '/a', id: 'b|c' }).ok).toBe(true);
+  });
+
   it('checks orphan_removed data by its own schema', () => {
     const parsed = parseLabAuditEvent({ ...deleted, type: 'io.cml-labs.lab.orphan_removed.v1' });
     expect(!parsed.ok && parsed.errors.map((e) => e.field)).toEqual(

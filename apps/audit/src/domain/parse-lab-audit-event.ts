@@ -18,7 +18,13 @@ const TYPE_MESSAGE = 'must end in .lab.deleted.v1 or .lab.orphan_removed.v1';
 const envelope = z.object({
   specversion: z.literal('1.0', { error: 'must be 1.0' }),
   id: z.string({ error: 'is required' }).min(1, 'is required').max(512),
-  source: z.string({ error: 'is required' }).min(1, 'is required').max(1024),
+  // A URI-reference (CloudEvents): `|` is no URI character (RFC 3986), and refusing it keeps the stored
+  // key `${source}|${id}` one-to-one (the first `|` ends the source).
+  source: z
+    .string({ error: 'is required' })
+    .min(1, 'is required')
+    .max(1024)
+    .refine((s) => !s.includes('|'), 'must be a URI-reference: "|" is not allowed'),
   type: z.string({ error: 'is required' }).refine((t) => labEventKindOf(t) !== null, TYPE_MESSAGE),
   subject: z.string().max(1024).optional(),
   time: isoTimestamp,
