@@ -39,7 +39,15 @@ export class ReconciliationEvidenceGatherer {
   ) {}
 
   async gather(workerId: string, client: CmlClient): Promise<GatheredEvidence> {
-    const check = await this.cml.checkController(client);
+    // The trust check asks CML, the records come from the database: side by side. Both end before
+    // the list is asked for, so a record created during the run is still no candidate.
+    const [check, recordsRead] = await Promise.all([
+      this.cml.checkController(client),
+      this.labs.findByWorker(workerId).then(
+        (records) => ({ records }),
+        (error: unknown) => ({ error }),
+      ),
+    ]);
     const account = { username: check.account?.username ?? null, admin: check.account?.admin ?? null };
     const untrusted = (listing: CmlListing & { trusted: false }, error: Error): GatheredEvidence => ({
       records: [],
@@ -52,7 +60,8 @@ export class ReconciliationEvidenceGatherer {
       return untrusted({ trusted: false, status, reason }, error);
     }
 
-    const records = await this.labs.findByWorker(workerId);
+    if ('error' in recordsRead) throw recordsRead.error;
+    const { records } = recordsRead;
     const listedAt = this.clock.now();
     let listing: CmlListing;
     try {
