@@ -140,6 +140,17 @@ describe('DeliverLabEventHandler', () => {
     expect(sender.sent).toEqual([]);
   });
 
+  it('with no sink configured, reads the entry once and writes nothing (no lock, no resettle)', async () => {
+    build([]);
+    const record = await storeRemovedLab(labs, W, 3, clock.now());
+    const claim = jest.spyOn(outbox, 'claim');
+    const resettle = jest.spyOn(outbox, 'resettle');
+    await deliver(record.id);
+    expect(claim).not.toHaveBeenCalled();
+    expect(resettle).not.toHaveBeenCalled();
+    expect(sender.sent).toEqual([]);
+  });
+
   it('swallows a failing outbox read: the relay retries what is left', async () => {
     const record = await storeRemovedLab(labs, W, 1, clock.now());
     jest.spyOn(outbox, 'findByRecordId').mockRejectedValueOnce(new Error('database down'));

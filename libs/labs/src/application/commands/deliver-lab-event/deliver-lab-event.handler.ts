@@ -30,7 +30,9 @@ export class DeliverLabEventHandler implements ICommandHandler<DeliverLabEventCo
     await this.limit(async () => {
       try {
         const entry = await this.outbox.findByRecordId(recordId);
-        if (entry) await this.deliverer.deliver(entry);
+        // No sink was configured when the removal was stored: there is nothing to send, and the
+        // relay never finds such an entry due (its due time is null), so nothing to settle either.
+        if (entry && entry.deliveries.length > 0) await this.deliverer.deliver(entry);
       } catch (error) {
         this.logger.warn(
           { recordId, err: (error as Error).message },
