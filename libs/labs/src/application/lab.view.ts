@@ -1,4 +1,5 @@
 import { LabContent, LabRecord } from '../domain/lab-record.aggregate';
+import { lastSeenAt } from '../domain/worker-sync-state';
 
 /** The Lab of the HTTP contract: the copied CML content, plus where it is and when we saw it. */
 export interface LabView extends LabContent {
@@ -17,10 +18,7 @@ export interface LabView extends LabContent {
  */
 export function toLabView(record: LabRecord, workerLastSuccessfulSyncAt: Date | null): LabView {
   const p = record.toProps();
-  const synced =
-    !p.pendingOrphan && workerLastSuccessfulSyncAt && workerLastSuccessfulSyncAt > p.lastSyncedAt
-      ? workerLastSuccessfulSyncAt
-      : p.lastSyncedAt;
+  const synced = p.pendingOrphan ? p.lastSyncedAt : lastSeenAt(p.lastSyncedAt, workerLastSuccessfulSyncAt);
   return {
     workerId: p.workerId,
     labId: p.labId,

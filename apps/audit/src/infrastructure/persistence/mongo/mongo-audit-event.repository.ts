@@ -8,7 +8,7 @@ import {
   StoredAuditEvent,
 } from '../../../application/ports/audit-event.repository';
 import { AuditEventDocument } from './audit-event.schema';
-import { isDuplicateKeyError } from '@app/common';
+import { UniqueClaims } from '@app/common';
 
 function toStored(doc: AuditEventDocument): StoredAuditEvent {
   return {
@@ -26,8 +26,11 @@ function toStored(doc: AuditEventDocument): StoredAuditEvent {
 
 @Injectable()
 export class MongoAuditEventRepository extends AuditEventRepository {
+  private readonly claims: UniqueClaims<AuditEventDocument>;
+
   constructor(@InjectModel(AuditEventDocument.name) private readonly model: Model<AuditEventDocument>) {
     super();
+    this.claims = new UniqueClaims(model);
   }
 
   /**
@@ -47,14 +50,8 @@ export class MongoAuditEventRepository extends AuditEventRepository {
       data: { ...event.data },
       receivedAt,
     };
-    try {
-      // lean: stored as given, as a driver insert would (no casting, defaults or validation).
-      await this.model.insertMany([doc], { lean: true });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    // Stored once: a redelivery's insert finds the key taken.
+    return this.claims.claim(doc);
   }
 
   async find(filter: AuditEventFilter): Promise<StoredAuditEvent[]> {
