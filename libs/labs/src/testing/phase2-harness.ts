@@ -157,3 +157,13 @@ export const PROXY_404 = {
   body: '<html><body><h1>404 Not Found</h1>nginx</body></html>',
   contentType: 'text/html',
 };
+
+/** For a describe block: CML is reached only through nock, and the interceptors go after each test. */
+export function cmlThroughNockOnly(): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
+}

@@ -1,8 +1,14 @@
-import nock from 'nock';
 import { ConflictError } from '@app/common';
 import { LabOrphanRemovedEvent } from '../../../domain/events/lab-orphan-removed.event';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
-import { CML_404, cmlAnswers, cmlLabBody, phase2Harness, PROXY_404 } from '../../../testing/phase2-harness';
+import {
+  CML_404,
+  cmlAnswers,
+  cmlLabBody,
+  cmlThroughNockOnly,
+  phase2Harness,
+  PROXY_404,
+} from '../../../testing/phase2-harness';
 import { plainLabSnapshot } from '../../../testing/plain-lab-snapshot.fixture';
 import { ApproveOrphansCommand } from './approve-orphans.command';
 
@@ -13,11 +19,7 @@ const t0 = new Date('2026-02-01T00:00:00Z');
 describe('ApproveOrphansHandler', () => {
   let h: ReturnType<typeof phase2Harness>;
 
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  cmlThroughNockOnly();
   beforeEach(() => {
     h = phase2Harness({ id: W });
     const pending = [1, 2, 3].map((i) => {
@@ -28,10 +30,7 @@ describe('ApproveOrphansHandler', () => {
     // D is a plain live record: an approval never touches it.
     h.labs.seed(...pending, LabRecord.discovered(W, plainLabSnapshot(4), t0));
   });
-  afterEach(() => {
-    h.dispose();
-    nock.cleanAll();
-  });
+  afterEach(() => h.dispose());
 
   const approve = (labIds?: string[]) => h.approve.execute(new ApproveOrphansCommand(W, labIds));
 

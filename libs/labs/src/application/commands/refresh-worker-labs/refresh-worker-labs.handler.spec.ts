@@ -1,9 +1,15 @@
-import nock from 'nock';
 import { UpstreamFailureError } from '@app/common';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { LabOrphanRemovedEvent } from '../../../domain/events/lab-orphan-removed.event';
 import { LabDeletedEvent } from '../../../domain/events/lab-deleted.event';
-import { CML_404, cmlAnswers, cmlLabBody, phase2Harness, PROXY_404 } from '../../../testing/phase2-harness';
+import {
+  CML_404,
+  cmlAnswers,
+  cmlLabBody,
+  cmlThroughNockOnly,
+  phase2Harness,
+  PROXY_404,
+} from '../../../testing/phase2-harness';
 import { plainLabSnapshot } from '../../../testing/plain-lab-snapshot.fixture';
 import { RefreshWorkerLabsCommand } from './refresh-worker-labs.command';
 
@@ -16,18 +22,11 @@ const t0 = new Date('2026-02-01T00:00:00Z');
 describe('RefreshWorkerLabsHandler', () => {
   let h: ReturnType<typeof phase2Harness>;
 
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  cmlThroughNockOnly();
   beforeEach(() => {
     h = phase2Harness({ id: W });
   });
-  afterEach(() => {
-    h.dispose();
-    nock.cleanAll();
-  });
+  afterEach(() => h.dispose());
 
   const refresh = (options: ConstructorParameters<typeof RefreshWorkerLabsCommand>[1] = {}) =>
     h.refresh.execute(new RefreshWorkerLabsCommand(W, options));
