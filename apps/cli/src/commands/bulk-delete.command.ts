@@ -28,12 +28,11 @@ export interface BulkDeleteOptions {
 /** How long a job's progress may be unreadable (the API restarting, the database away) before the wait ends. */
 const UNAVAILABLE_FOR_MS = 60_000;
 
-/** The API's filter from the options; at least one of them, as the API requires (checked here first). */
-export function bulkDeleteFilter(
-  options: BulkDeleteOptions,
-  workerIds: string[],
-  now: Date,
-): BulkDeleteFilter {
+/**
+ * The API's filter from the options, checked before any request: at least one field (as the API requires),
+ * a valid duration and state. The workers of `--worker` are added as ids once they are resolved.
+ */
+export function bulkDeleteFilter(options: BulkDeleteOptions, now: Date): BulkDeleteFilter {
   let createdBefore: string | undefined;
   if (options.olderThan !== undefined) {
     const ms = parseDuration(options.olderThan);
@@ -45,13 +44,12 @@ export function bulkDeleteFilter(
     createdBefore = instantBefore(now, ms);
   }
   const filter: BulkDeleteFilter = {
-    ...(workerIds.length > 0 ? { workerIds } : {}),
     ...(options.owner !== undefined ? { owner: options.owner } : {}),
     ...(options.titlePrefix !== undefined ? { titlePrefix: options.titlePrefix } : {}),
     ...(options.state !== undefined ? { state: parseLabState(options.state) } : {}),
     ...(createdBefore !== undefined ? { createdBefore } : {}),
   };
-  if (Object.keys(filter).length === 0) {
+  if (Object.keys(filter).length === 0 && options.worker.length === 0) {
     throw new UsageError(
       'bulk-delete needs at least one filter: --worker, --owner, --title-prefix, --state or --older-than',
     );
@@ -66,9 +64,12 @@ export function bulkDeleteFilter(
  * when any lab failed; the failures are printed.
  */
 export async function bulkDelete(ctx: CommandContext, options: BulkDeleteOptions): Promise<void> {
+  const byFields = bulkDeleteFilter(options, ctx.io.now());
   const workers = await WorkerDirectory.load(ctx.api);
-  const workerIds = options.worker.length > 0 ? workers.select(options.worker).map((w) => w.id) : [];
-  const filter = bulkDeleteFilter(options, workerIds, ctx.io.now());
+  const filter: BulkDeleteFilter =
+    options.worker.length > 0
+      ? { workerIds: workers.select(options.worker).map((w) => w.id), ...byFields }
+      : byFields;
   const force = options.force ? true : undefined;
   const preview = await ctx.api.post<BulkDeletePreview>('/api/labs/bulk-delete', {
     body: { filter, force, dryRun: true } satisfies BulkDeleteRequest,
