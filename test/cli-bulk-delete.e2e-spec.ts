@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cliToken, ListeningApi, runCliProcess, startListeningApi } from './support/cli-process';
+import { cliToken, ListeningApi, startListeningApi } from './support/cli-process';
 
 /**
  * The CLI's commands on the operator features (v1.2) of the contract that other branches build:
@@ -13,42 +13,21 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
   let workerId: string;
   const admin = cliToken('ada', ['admin']);
   const operator = cliToken('otto', ['operator']);
-  const env = (token: string) => ({
-    CML_LABS_URL: api.url,
-    CML_LABS_TOKEN: token,
-    CML_LABS_POLL_INTERVAL_MS: '100',
-  });
-  const cli = (token: string, ...args: string[]) => runCliProcess(args, env(token));
+  const cli = (token: string, ...args: string[]) => api.cli(token, ...args);
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+  /** The class7- labs created before the last one (3 s apart). */
+  const OLD_CLASS7 = ['--title-prefix', 'class7-', '--older-than', '2s'];
   let oldStopped: string[];
   let oldStarted: string[];
   let newStopped: string[];
 
   const refresh = () => api.h.http().post(`/api/workers/${workerId}/labs/refresh`).set(as(admin)).expect(200);
-  const liveLabIds = async () =>
-    (
-      (await api.h.http().get(`/api/workers/${workerId}/labs?limit=500`).set(as(admin)).expect(200)).body
-        .items as {
-        labId: string;
-      }[]
-    ).map((l) => l.labId);
+  const liveLabIds = () => api.liveLabIds(workerId);
 
   beforeAll(async () => {
     api = await startListeningApi('cli_bulk_e2e');
     const sim = api.h.simulator;
-    const res = await api.h
-      .http()
-      .post('/api/workers')
-      .set(as(admin))
-      .send({
-        name: 'sim',
-        endpoint: sim.url,
-        username: 'admin',
-        password: 'admin-password',
-        caCertPem: sim.caCertPem,
-      })
-      .expect(201);
-    workerId = res.body.id;
+    workerId = await api.registerSimulator();
     oldStopped = sim.state.seedLabs({ count: 2, state: 'STOPPED', titlePrefix: 'class7-' });
     oldStarted = sim.state.seedLabs({ count: 1, state: 'STARTED', titlePrefix: 'class7-' });
     // Created 3 s later than the others: --older-than 2s leaves them out.
@@ -63,15 +42,7 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
 
   describe('bulk-delete', () => {
     it('--dry-run lists what --title-prefix and --older-than match (createdBefore), and deletes nothing', async () => {
-      const run = await cli(
-        operator,
-        'bulk-delete',
-        '--title-prefix',
-        'class7-',
-        '--older-than',
-        '2s',
-        '--dry-run',
-      );
+      const run = await cli(operator, 'bulk-delete', ...OLD_CLASS7, '--dry-run');
       expect(run.code).toBe(0);
       const rows = run.stdout.trimEnd().split('\n');
       expect(rows[0]).toMatch(/^WORKER\s+LAB ID\s+TITLE\s+OWNER\s+STATE$/);
@@ -79,16 +50,7 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
       for (const id of [...oldStopped, ...oldStarted]) expect(run.stdout).toContain(id);
       expect(run.stdout).not.toContain(newStopped[0]);
 
-      const json = await cli(
-        operator,
-        '--json',
-        'bulk-delete',
-        '--title-prefix',
-        'class7-',
-        '--older-than',
-        '2s',
-        '--dry-run',
-      );
+      const json = await cli(operator, '--json', 'bulk-delete', ...OLD_CLASS7, '--dry-run');
       const body = JSON.parse(json.stdout);
       expect(body.total).toBe(3);
       expect(body.items).toEqual(
@@ -115,15 +77,7 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
     });
 
     it('--yes without --force deletes the stopped labs and reports the started one as failed: exit 1', async () => {
-      const run = await cli(
-        operator,
-        'bulk-delete',
-        '--title-prefix',
-        'class7-',
-        '--older-than',
-        '2s',
-        '--yes',
-      );
+      const run = await cli(operator, 'bulk-delete', ...OLD_CLASS7, '--yes');
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/Started bulk-delete job \S+\n/);
       expect(run.stderr).toMatch(/Deleting: 3\/3 done, 1 failed\n/);

@@ -17,23 +17,12 @@ describe('cml-labs CLI (e2e)', () => {
   const admin = cliToken('ada', ['admin']);
   const operator = cliToken('otto', ['operator']);
   const viewer = cliToken('vera', ['viewer']);
-  const env = (token: string) => ({
-    CML_LABS_URL: api.url,
-    CML_LABS_TOKEN: token,
-    CML_LABS_POLL_INTERVAL_MS: '100',
-  });
-  const cli = (token: string, ...args: string[]) => runCliProcess(args, env(token));
+  const cli = (token: string, ...args: string[]) => api.cli(token, ...args);
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
   let bobsLabs: string[];
   let stoppedLab: string;
 
-  const liveLabIds = async () =>
-    (
-      (await api.h.http().get(`/api/workers/${workerId}/labs?limit=500`).set(as(admin)).expect(200)).body
-        .items as {
-        labId: string;
-      }[]
-    ).map((l) => l.labId);
+  const liveLabIds = () => api.liveLabIds(workerId);
 
   beforeAll(async () => {
     sink.mode = 'error';
@@ -45,19 +34,7 @@ describe('cml-labs CLI (e2e)', () => {
       OUTBOX_RELAY_INTERVAL_MS: '100',
     });
     const sim = api.h.simulator;
-    const res = await api.h
-      .http()
-      .post('/api/workers')
-      .set(as(admin))
-      .send({
-        name: 'sim',
-        endpoint: sim.url,
-        username: 'admin',
-        password: 'admin-password',
-        caCertPem: sim.caCertPem,
-      })
-      .expect(201);
-    workerId = res.body.id;
+    workerId = await api.registerSimulator();
     sim.state.addUser({ username: 'bob', password: 'bob-password' });
     bobsLabs = sim.state.seedLabs({ count: 2, owner: 'bob', state: 'STARTED', titlePrefix: 'class7-' });
     [stoppedLab] = sim.state.seedLabs({ count: 1, state: 'STOPPED', titlePrefix: 'keep-' });

@@ -59,6 +59,12 @@ export interface ListeningApi {
   h: ApiHarness;
   /** The API's URL on loopback, as CML_LABS_URL. */
   url: string;
+  /** Runs the CLI against this API with a token (progress polled every 100 ms). */
+  cli(token: string, ...args: string[]): Promise<CliRun>;
+  /** Registers the simulator as the worker `sim` (with an admin token) and returns its id. */
+  registerSimulator(): Promise<string>;
+  /** The ids of a worker's live labs, as the API lists them. */
+  liveLabIds(workerId: string): Promise<string[]>;
 }
 
 /** The API harness with HS256 auth, listening on a free loopback port so that a CLI process can reach it. */
@@ -76,5 +82,29 @@ export async function startListeningApi(
   });
   await h.app.listen(0, '127.0.0.1');
   const { port } = h.app.getHttpServer().address() as AddressInfo;
-  return { h, url: `http://127.0.0.1:${port}` };
+  const admin = { Authorization: `Bearer ${cliToken('ada', ['admin'])}` };
+  return {
+    h,
+    url: `http://127.0.0.1:${port}`,
+    cli: (token, ...args) =>
+      runCliProcess(args, {
+        CML_LABS_URL: `http://127.0.0.1:${port}`,
+        CML_LABS_TOKEN: token,
+        CML_LABS_POLL_INTERVAL_MS: '100',
+      }),
+    async registerSimulator() {
+      const { url: endpoint, caCertPem } = h.simulator;
+      const res = await h
+        .http()
+        .post('/api/workers')
+        .set(admin)
+        .send({ name: 'sim', endpoint, username: 'admin', password: 'admin-password', caCertPem })
+        .expect(201);
+      return res.body.id as string;
+    },
+    async liveLabIds(workerId) {
+      const res = await h.http().get(`/api/workers/${workerId}/labs?limit=500`).set(admin).expect(200);
+      return (res.body.items as { labId: string }[]).map((l) => l.labId);
+    },
+  };
 }

@@ -206,16 +206,13 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
   describe('labs rm', () => {
     it('deletes by worker name and lab id, with force', async () => {
       workersListed();
-      api()
-        .delete(`/api/workers/${W1}/labs/${LAB}`)
-        .query({ force: 'true' })
-        .reply(200, {
-          workerId: W1,
-          labId: LAB,
-          message: 'Lab deleted successfully',
-          alreadyAbsentInCml: false,
-          localRecordRemoved: true,
-        });
+      api().delete(`/api/workers/${W1}/labs/${LAB}`).query({ force: 'true' }).reply(200, {
+        workerId: W1,
+        labId: LAB,
+        message: 'Lab deleted successfully',
+        alreadyAbsentInCml: false,
+        localRecordRemoved: true,
+      });
       const { code, out, err } = await run(['labs', 'rm', 'alpha', LAB.toUpperCase(), '--force']);
       expect(code).toBe(0);
       expect(out).toBe(`Deleted lab ${LAB} from worker alpha.\n`);
@@ -228,15 +225,13 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
         .get(`/api/workers/${W1}/labs`)
         .query({ limit: '500' })
         .reply(200, { items: [{ labId: LAB, title: 'demo' }], nextCursor: null });
-      api()
-        .delete(`/api/workers/${W1}/labs/${LAB}`)
-        .reply(200, {
-          workerId: W1,
-          labId: LAB,
-          message: 'Lab deleted successfully',
-          alreadyAbsentInCml: true,
-          localRecordRemoved: true,
-        });
+      api().delete(`/api/workers/${W1}/labs/${LAB}`).reply(200, {
+        workerId: W1,
+        labId: LAB,
+        message: 'Lab deleted successfully',
+        alreadyAbsentInCml: true,
+        localRecordRemoved: true,
+      });
       expect((await run(['labs', 'rm', W1, 'demo'])).code).toBe(0);
 
       workersListed();
@@ -257,15 +252,13 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
 
     it('a refusal exits 5 and names the step; the problem goes to stderr only', async () => {
       workersListed();
-      api()
-        .delete(`/api/workers/${W1}/labs/${LAB}`)
-        .reply(409, {
-          title: 'Conflict',
-          status: 409,
-          detail: 'Lab is STARTED; use force',
-          step: 'read',
-          cmlChanges: [],
-        });
+      api().delete(`/api/workers/${W1}/labs/${LAB}`).reply(409, {
+        title: 'Conflict',
+        status: 409,
+        detail: 'Lab is STARTED; use force',
+        step: 'read',
+        cmlChanges: [],
+      });
       const { code, out, err } = await run(['--json', 'labs', 'rm', 'alpha', LAB]);
       expect(code).toBe(5);
       expect(out).toBe('');

@@ -1,28 +1,21 @@
-import type { components } from '../../../web/src/api/schema.gen';
+import type * as Api from '../../../web/src/api/types';
 
 /*
- * What the CLI reads from the API. The shapes the API's OpenAPI document has are taken from the console's
- * generated schema (`npm run web:api-types`), never written twice. The v1.2 operator features of the contract
- * (candidates, run progress, removed records, bulk delete) are written here as the contract states them, and
- * optional where an API without them answers without them, so the CLI works against both.
+ * What the CLI reads from the API. The shapes the API's OpenAPI document has are the console's, generated
+ * from that document (`npm run web:api-types`), never written twice. The v1.2 operator features of the
+ * contract (candidates, run progress, removed records, bulk delete) are written here as the contract states
+ * them, and optional where an API without them answers without them, so the CLI works against both.
  */
-type Schemas = components['schemas'];
+export type { DeleteResult, OutboxItem, Worker } from '../../../web/src/api/types';
+export { LAB_STATES } from '../../../web/src/api/types';
+export type LabState = Api.LabState;
 
-export type Worker = Schemas['Worker'];
-export type WorkerPage = Schemas['WorkerPage'];
-export type DeleteResult = Schemas['DeleteResult'];
-export type OutboxItem = Schemas['OutboxItem'];
-export type OutboxItemList = Schemas['OutboxItemList'];
-
-export const LAB_STATES = [
-  'DEFINED_ON_CORE',
-  'STOPPED',
-  'STARTED',
-] as const satisfies readonly Schemas['Lab']['state'][];
-export type LabState = (typeof LAB_STATES)[number];
+export interface OutboxItemList {
+  items: Api.OutboxItem[];
+}
 
 /** A lab; with `removed=true` also when and how its record was removed. */
-export type Lab = Schemas['Lab'] & {
+export type Lab = Api.Lab & {
   removedAt?: string;
   removal?: 'deleted' | 'orphan_removed';
   deletedBy?: string;
@@ -42,16 +35,18 @@ export interface ReconcileCandidate {
   why: string;
 }
 
-export type ReconcileSummary = Schemas['ReconcileSummary'] & { candidates?: ReconcileCandidate[] };
+export type ReconcileSummary = Api.ReconcileSummary & { candidates?: ReconcileCandidate[] };
 
-export type ReconciliationRun = Omit<Schemas['ReconciliationRun'], 'workers'> & {
+export type ReconciliationRun = Omit<Api.ReconciliationRun, 'workers'> & {
   workers: ReconcileSummary[];
   status?: 'running' | 'succeeded' | 'failed';
   workersTotal?: number;
   workersDone?: number;
 };
 
-export type ReconciliationStarted = Schemas['ReconciliationStarted'];
+export interface ReconciliationStarted {
+  reconciliationId: string;
+}
 
 export interface BulkDeleteFilter {
   workerIds?: string[];

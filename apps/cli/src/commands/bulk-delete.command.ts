@@ -10,7 +10,6 @@ import { CommandContext } from '../command-context';
 import { instantBefore, parseDuration } from '../duration';
 import { plural } from '../output/format';
 import { formatTable } from '../output/table';
-import { pollUntilFinished } from '../poll';
 import { WorkerDirectory } from '../workers/worker-directory';
 import { parseLabState } from './lab-state-option';
 
@@ -24,9 +23,6 @@ export interface BulkDeleteOptions {
   dryRun?: boolean;
   yes?: boolean;
 }
-
-/** How long a job's progress may be unreadable (the API restarting, the database away) before the wait ends. */
-const UNAVAILABLE_FOR_MS = 60_000;
 
 /**
  * The API's filter from the options, checked before any request: at least one field (as the API requires),
@@ -90,20 +86,12 @@ export async function bulkDelete(ctx: CommandContext, options: BulkDeleteOptions
     body: { filter, force, dryRun: false } satisfies BulkDeleteRequest,
   });
   ctx.note(`Started bulk-delete job ${jobId}`);
-  const progress = ctx.progress();
-  const job = await pollUntilFinished<BulkDeleteJob>({
-    read: () => ctx.api.get<BulkDeleteJob>(`/api/jobs/${jobId}`),
-    finished: (j) => j.status !== 'running',
-    onState: (j) =>
-      progress.update(
-        `Deleting: ${j.done}/${j.total} done${j.failed.length > 0 ? `, ${j.failed.length} failed` : ''}`,
-      ),
-    onRetry: (error) => progress.update(`Deleting: the API is unavailable, retrying (${error.message})`),
-    intervalMs: ctx.pollIntervalMs,
-    unavailableForMs: UNAVAILABLE_FOR_MS,
-    sleep: (ms) => ctx.io.sleep(ms),
-    now: () => ctx.io.now().getTime(),
-  }).finally(() => progress.stop());
+  const job = await ctx.follow(
+    'Deleting',
+    () => ctx.api.get<BulkDeleteJob>(`/api/jobs/${jobId}`),
+    (j) => j.status !== 'running',
+    (j) => `${j.done}/${j.total} done${j.failed.length > 0 ? `, ${j.failed.length} failed` : ''}`,
+  );
   ctx.print(job, () => {
     const deleted = job.done - job.failed.length;
     const head = `Deleted ${deleted} of ${plural(job.total, 'lab')}${job.failed.length > 0 ? `; ${job.failed.length} failed:` : '.'}\n`;

@@ -2,7 +2,6 @@ import { ReconcileSummary, ReconciliationRun, ReconciliationStarted, Worker } fr
 import { CliError, OperationFailedError } from '../cli-errors';
 import { CommandContext } from '../command-context';
 import { plural } from '../output/format';
-import { pollUntilFinished } from '../poll';
 import { WorkerDirectory } from '../workers/worker-directory';
 import { candidatesTable, summaryTable } from './reconcile-summary-table';
 import { FailedWorker, failureOf, outcomeOf, workerFailuresText } from './worker-failures';
@@ -11,9 +10,6 @@ export interface ReconcileOptions {
   worker: string[];
   preview?: boolean;
 }
-
-/** How long a run's progress may be unreadable (the API restarting, the database away) before the wait ends. */
-const UNAVAILABLE_FOR_MS = 60_000;
 
 /**
  * `reconcile`: with `--preview`, a dry run per worker (`POST .../labs/refresh?dryRun=true`: nothing written),
@@ -78,21 +74,12 @@ async function runAll(ctx: CommandContext, workers: WorkerDirectory) {
   const enabled = workers.all.filter((w) => w.enabled).length;
   const { reconciliationId } = await ctx.api.post<ReconciliationStarted>('/api/reconciliations');
   ctx.note(`Started reconciliation ${reconciliationId}`);
-  const progress = ctx.progress();
-  const run = await pollUntilFinished<ReconciliationRun>({
-    read: () => ctx.api.get<ReconciliationRun>(`/api/reconciliations/${reconciliationId}`),
-    finished: (r) => r.finishedAt !== null || (r.status !== undefined && r.status !== 'running'),
-    onState: (r) => {
-      const done = r.workersDone ?? r.workers.length;
-      const total = r.workersTotal ?? enabled;
-      progress.update(`Reconciling: ${done}/${total} workers done`);
-    },
-    onRetry: (error) => progress.update(`Reconciling: the API is unavailable, retrying (${error.message})`),
-    intervalMs: ctx.pollIntervalMs,
-    unavailableForMs: UNAVAILABLE_FOR_MS,
-    sleep: (ms) => ctx.io.sleep(ms),
-    now: () => ctx.io.now().getTime(),
-  }).finally(() => progress.stop());
+  const run = await ctx.follow(
+    'Reconciling',
+    () => ctx.api.get<ReconciliationRun>(`/api/reconciliations/${reconciliationId}`),
+    (r) => r.finishedAt !== null || (r.status !== undefined && r.status !== 'running'),
+    (r) => `${r.workersDone ?? r.workers.length}/${r.workersTotal ?? enabled} workers done`,
+  );
   ctx.print(run, () =>
     run.workers.length === 0
       ? 'No enabled workers to reconcile.\n'
