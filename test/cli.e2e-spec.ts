@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { cliToken, ListeningApi, runCliProcess, startListeningApi } from './support/cli-process';
 import { TestSink, waitFor } from './support/test-sink';
 
@@ -301,6 +303,22 @@ describe('cml-labs CLI (e2e)', () => {
     it('a viewer may not read the outbox: exit 3', async () => {
       expect((await cli(viewer, 'outbox', 'ls', '--dead')).code).toBe(3);
     });
+  });
+
+  it('runs as `npx cml-labs` from this package', async () => {
+    const npx = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn('npx', ['--offline', 'cml-labs', '--help'], {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, CML_LABS_CLI_FROM_SOURCE: '1' },
+      });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(npx.code).toBe(0);
+    expect(npx.stdout).toMatch(/^Usage: cml-labs \[options\] \[command\]/);
+    expect(npx.stdout).toContain('Exit codes:');
   });
 
   it('an API that cannot be reached exits 6', async () => {

@@ -293,6 +293,23 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
       expect(out).toMatch(new RegExp(`alpha\\s+${LAB}\\s+gone\\s+bob\\s+remove\\s+CML's 404`));
     });
 
+    it('--preview says when the API reports no candidates, and nothing when it has no such field', async () => {
+      workersListed();
+      api()
+        .post(`/api/workers/${W1}/labs/refresh`)
+        .query({ dryRun: 'true' })
+        .reply(200, summary(W1, { mode: 'dry-run', candidates: [] }));
+      expect((await run(['reconcile', '--preview', '--worker', 'alpha'])).out).toMatch(
+        /\n\nNo removal candidates\.\n$/,
+      );
+      workersListed();
+      api()
+        .post(`/api/workers/${W1}/labs/refresh`)
+        .query({ dryRun: 'true' })
+        .reply(200, summary(W1, { mode: 'dry-run' }));
+      expect((await run(['reconcile', '--preview', '--worker', 'alpha'])).out).not.toContain('candidates');
+    });
+
     it('--preview of one worker that CML fails exits 6 with the problem', async () => {
       workersListed();
       api()

@@ -58,6 +58,9 @@ async function refreshEach(
     if (items.length > 0) parts.push(summaryTable(items, nameOf, ctx.style, preview));
     const candidates = candidatesTable(items, nameOf, ctx.style);
     if (candidates !== '') parts.push(`\nRemoval candidates:\n${candidates}`);
+    // An API that reports candidates and found none says so; one without the field (before v1.2) says nothing.
+    else if (items.length > 0 && items.every((s) => s.candidates !== undefined))
+      parts.push('\nNo removal candidates.\n');
     return parts.join('');
   });
   if (failed.length > 0) {
