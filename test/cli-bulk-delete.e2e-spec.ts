@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { cliToken, ListeningApi, startListeningApi } from './support/cli-process';
 
 /**
@@ -15,9 +14,9 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
   const operator = cliToken('otto', ['operator']);
   const cli = (token: string, ...args: string[]) => api.cli(token, ...args);
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
-  /** The class7- labs created before the last one (3 s apart). */
-  const OLD_CLASS7 = ['--title-prefix', 'class7-', '--older-than', '2s'];
-  let oldStopped: string[];
+  /** The class7- labs CML says were created 10 days ago (not the one created now). */
+  const OLD_CLASS7 = ['--title-prefix', 'class7-', '--older-than', '7d'];
+  let oldWiped: string[];
   let oldStarted: string[];
   let newStopped: string[];
 
@@ -28,10 +27,10 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
     api = await startListeningApi('cli_bulk_e2e');
     const sim = api.h.simulator;
     workerId = await api.registerSimulator();
-    oldStopped = sim.state.seedLabs({ count: 2, state: 'STOPPED', titlePrefix: 'class7-' });
+    oldWiped = sim.state.seedLabs({ count: 2, state: 'DEFINED_ON_CORE', titlePrefix: 'class7-' });
     oldStarted = sim.state.seedLabs({ count: 1, state: 'STARTED', titlePrefix: 'class7-' });
-    // Created 3 s later than the others: --older-than 2s leaves them out.
-    await sleep(3000);
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+    for (const id of [...oldWiped, ...oldStarted]) sim.state.labs.get(id).created = tenDaysAgo;
     newStopped = sim.state.seedLabs({ count: 1, state: 'STOPPED', titlePrefix: 'class7-' });
     sim.state.seedLabs({ count: 4, state: 'DEFINED_ON_CORE', titlePrefix: 'keep-' });
     await refresh();
@@ -47,7 +46,7 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
       const rows = run.stdout.trimEnd().split('\n');
       expect(rows[0]).toMatch(/^WORKER\s+LAB ID\s+TITLE\s+OWNER\s+STATE$/);
       expect(rows.at(-1)).toBe('3 labs match the filter');
-      for (const id of [...oldStopped, ...oldStarted]) expect(run.stdout).toContain(id);
+      for (const id of [...oldWiped, ...oldStarted]) expect(run.stdout).toContain(id);
       expect(run.stdout).not.toContain(newStopped[0]);
 
       const json = await cli(operator, '--json', 'bulk-delete', ...OLD_CLASS7, '--dry-run');
@@ -62,7 +61,7 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
     });
 
     it('refuses without --yes when stdin is not a terminal (exit 2), deleting nothing', async () => {
-      const run = await cli(operator, 'bulk-delete', '--title-prefix', 'class7-', '--older-than', '2s');
+      const run = await cli(operator, 'bulk-delete', ...OLD_CLASS7);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(
         '3 labs match the filter; not a terminal, so nothing is deleted without --yes',
@@ -76,7 +75,7 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
       expect(await liveLabIds()).toHaveLength(8);
     });
 
-    it('--yes without --force deletes the stopped labs and reports the started one as failed: exit 1', async () => {
+    it('--yes without --force deletes the wiped labs and reports the started one as failed (409): exit 1', async () => {
       const run = await cli(operator, 'bulk-delete', ...OLD_CLASS7, '--yes');
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/Started bulk-delete job \S+\n/);
@@ -84,7 +83,7 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
       expect(run.stdout).toMatch(/^Deleted 2 of 3 labs; 1 failed:\nWORKER\s+LAB ID\s+STATUS\s+DETAIL\n/);
       expect(run.stdout).toMatch(new RegExp(`\nsim\\s+${oldStarted[0]}\\s+409\\s`));
       const live = await liveLabIds();
-      for (const id of oldStopped) expect(live).not.toContain(id);
+      for (const id of oldWiped) expect(live).not.toContain(id);
       expect(live).toContain(oldStarted[0]);
       expect(live).toContain(newStopped[0]);
     });
@@ -123,7 +122,7 @@ describe('cml-labs CLI on bulk delete, candidates and removed records (e2e)', ()
       const run = await cli(operator, 'labs', 'ls', '--removed');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/^WORKER\s+LAB ID\s+TITLE\s+STATE\s+OWNER\s+NODES\s+REMOVED\s+HOW\s+BY\n/);
-      for (const id of [...oldStopped, ...oldStarted]) {
+      for (const id of [...oldWiped, ...oldStarted]) {
         expect(run.stdout).toMatch(
           new RegExp(`${id}\\s.*\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+deleted\\s`),
         );

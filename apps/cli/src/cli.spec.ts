@@ -500,6 +500,16 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
       expect(code).toBe(1);
     });
 
+    it('a filter that matches nothing starts no job; --json is the empty dry run', async () => {
+      workersListed();
+      api()
+        .post('/api/labs/bulk-delete', { filter: { owner: 'nobody' }, dryRun: true })
+        .reply(200, { items: [], total: 0 });
+      const { code, out } = await run(['--json', 'bulk-delete', '--owner', 'nobody', '--yes']);
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toEqual({ items: [], total: 0 });
+    });
+
     it('--yes --json prints the finished job only', async () => {
       workersListed();
       api()

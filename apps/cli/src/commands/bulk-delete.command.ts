@@ -78,7 +78,8 @@ export async function bulkDelete(ctx: CommandContext, options: BulkDeleteOptions
     return;
   }
   if (preview.total === 0) {
-    ctx.print({ total: 0, done: 0, failed: [] }, () => 'No lab matches; nothing to delete.\n');
+    // No job to start: the document is the dry run's, which says so (`total: 0`).
+    ctx.print(preview, () => 'No lab matches; nothing to delete.\n');
     return;
   }
   await confirm(ctx, preview, nameOf, options);
