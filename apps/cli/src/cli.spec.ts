@@ -219,6 +219,21 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
       expect(err).toContain('Deleting lab');
     });
 
+    it('says when CML had the lab no more, and when its record is left to the next reconciliation', async () => {
+      workersListed();
+      api().delete(`/api/workers/${W1}/labs/${LAB}`).reply(200, {
+        workerId: W1,
+        labId: LAB,
+        message: 'Lab deleted successfully',
+        alreadyAbsentInCml: true,
+        localRecordRemoved: false,
+      });
+      const { code, out } = await run(['labs', 'rm', 'alpha', LAB]);
+      expect(code).toBe(0);
+      expect(out).toContain('CML did not have it any more');
+      expect(out).toContain('the next reconciliation removes it');
+    });
+
     it('finds a lab by its exact title, and refuses an ambiguous one', async () => {
       workersListed();
       api()
@@ -538,7 +553,7 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
               type: 'lab.deleted',
               workerId: W1,
               labId: LAB,
-              sink: 'https://sink.example.com/',
+              sink: 'https://sink.example.com/?key=s3cr3t',
               status: 'dead',
               attempts: 8,
               nextAttemptAt: '2026-12-08T10:00:00.000Z',
@@ -548,9 +563,10 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
         });
       const { code, out } = await run(['outbox', 'ls', '--dead']);
       expect(code).toBe(0);
+      expect(out).not.toContain('s3cr3t');
       expect(out).toMatch(
         new RegExp(
-          `${LAB}\\s+lab.deleted\\s+${LAB}\\s+https://sink.example.com/\\s+dead\\s+8\\s+sink answered HTTP 500\n$`,
+          `${LAB}\\s+lab.deleted\\s+${LAB}\\s+https://sink.example.com/\\?…\\s+dead\\s+8\\s+sink answered HTTP 500\n$`,
         ),
       );
     });

@@ -38,10 +38,10 @@ export async function labsRm(
   }
   ctx.print(result, () => {
     const lines = [`Deleted lab ${result.labId} from worker ${ctx.safe(worker!.name)}.`];
-    if (result.alreadyAbsentInCml) lines.push('CML did not have it any more; its local record was removed.');
+    if (result.alreadyAbsentInCml) lines.push('CML did not have it any more.');
     if (!result.localRecordRemoved) {
       lines.push(
-        'The lab is gone from CML; its local record could not be removed now and the next reconciliation removes it.',
+        'The lab is gone from CML; its local record could not be removed now, the next reconciliation removes it.',
       );
     }
     return `${lines.join('\n')}\n`;

@@ -1,6 +1,7 @@
 import { OutboxItem, OutboxItemList } from '../api/api-types';
 import { UsageError } from '../cli-errors';
 import { CommandContext } from '../command-context';
+import { displayUrl } from '../output/display-url';
 import { shortTime } from '../output/format';
 import { formatTable } from '../output/table';
 
@@ -23,7 +24,7 @@ export async function outboxLs(ctx: CommandContext, options: OutboxLsOptions): P
             { header: 'EVENT ID', value: (i) => i.eventId },
             { header: 'TYPE', value: (i) => i.type },
             { header: 'LAB ID', value: (i) => i.labId },
-            { header: 'SINK', value: (i) => i.sink },
+            { header: 'SINK', value: (i) => displayUrl(i.sink) },
             { header: 'STATUS', value: (i) => i.status, paint: (text) => ctx.style.status(text) },
             { header: 'ATTEMPTS', value: (i) => i.attempts, numeric: true },
             { header: 'NEXT ATTEMPT', value: (i) => (i.status === 'dead' ? '' : shortTime(i.nextAttemptAt)) },
