@@ -51,6 +51,7 @@ const envSchema = z
     RECONCILE_MAX_DELETE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
     CML_TIMEOUT_MS: intIn(100, 600_000, 15_000),
     CML_LAB_DETAIL_CONCURRENCY: intIn(1, 64, 8),
+    CML_LAB_TILES: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     CML_CONVERGE_TIMEOUT_MS: intIn(100, 3_600_000, 120_000),
     CML_ALLOW_PRIVATE_ENDPOINTS: optionalString.refine(
       (v) =>
@@ -97,6 +98,8 @@ export class AppConfig {
   readonly reconcileMaxDeleteRatio!: number;
   readonly cmlTimeoutMs!: number;
   readonly cmlLabDetailConcurrency!: number;
+  /** Whether Phase 2 asks `GET /populate_lab_tiles` first, to skip the details of unchanged labs. */
+  readonly cmlLabTiles!: boolean;
   /** How long a forced delete waits for a stopping (or wiping) lab before it gives up. */
   readonly cmlConvergeTimeoutMs!: number;
   /** CIDR ranges that worker endpoints may resolve to although private, loopback or link-local. */
@@ -169,6 +172,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reconcileMaxDeleteRatio: e.RECONCILE_MAX_DELETE_RATIO,
     cmlTimeoutMs: e.CML_TIMEOUT_MS,
     cmlLabDetailConcurrency: e.CML_LAB_DETAIL_CONCURRENCY,
+    cmlLabTiles: e.CML_LAB_TILES === 'true',
     cmlConvergeTimeoutMs: e.CML_CONVERGE_TIMEOUT_MS,
     cmlAllowPrivateEndpoints: commaSeparated(e.CML_ALLOW_PRIVATE_ENDPOINTS),
     cloudEventsSinks: commaSeparated(e.CLOUDEVENTS_SINK_URL ?? e.K_SINK),
