@@ -8,7 +8,7 @@ const t0 = new Date('2026-12-01T10:00:00Z');
 const t1 = new Date('2026-12-01T10:01:00Z');
 const labId = (i: number) => `00000000-0000-4000-8100-${String(i).padStart(12, '0')}`;
 
-export function aBulkDeleteJob(n: number, id = randomUUID()): BulkDeleteJob {
+export function aBulkDeleteJob(n: number, id: string = randomUUID()): BulkDeleteJob {
   return BulkDeleteJob.start({
     id,
     filter: { titlePrefix: 'CCNA', createdBefore: '2026-11-01T00:00:00.000Z' },
