@@ -59,7 +59,7 @@ describe('BulkDeleteJobRunner', () => {
   it('shows progress while it runs: each outcome is written as the item ends', async () => {
     const h = bulkDeleteHarness({ concurrencyPerWorker: 1 });
     const job = await storedJob(h, 2);
-    const answers = new Map<string, ReturnType<typeof deferred>>();
+    const answers = new Map<string, ReturnType<typeof deferred<void>>>();
     h.commands.answer(DeleteLabCommand, async (c) => {
       const answer = deferred();
       answers.set(c.labId, answer);
