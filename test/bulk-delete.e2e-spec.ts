@@ -71,7 +71,9 @@ describe('Bulk delete (e2e, HTTPS simulator, FerretDB)', () => {
   const everything = async () => {
     const collections = ['lab_records', 'jobs'];
     return Object.fromEntries(
-      await Promise.all(collections.map(async (c) => [c, await h.db.collection(c).find().sort({ _id: 1 }).toArray()])),
+      await Promise.all(
+        collections.map(async (c) => [c, await h.db.collection(c).find().sort({ _id: 1 }).toArray()]),
+      ),
     ) as Record<string, unknown[]>;
   };
 
@@ -93,13 +95,19 @@ describe('Bulk delete (e2e, HTTPS simulator, FerretDB)', () => {
       { filter: 'CCNA' },
     ];
     for (const body of bad) {
-      const res = await h.http().post('/api/labs/bulk-delete').send(body as object);
+      const res = await h
+        .http()
+        .post('/api/labs/bulk-delete')
+        .send(body as object);
       expect([res.status, res.type, body]).toEqual([400, 'application/problem+json', body]);
       expect(res.body.errors.length).toBeGreaterThan(0);
     }
     const empty = await h.http().post('/api/labs/bulk-delete').send({ filter: {} });
     expect(empty.body.errors).toEqual([
-      { field: 'filter', message: 'needs at least one of workerIds, owner, titlePrefix, state, createdBefore' },
+      {
+        field: 'filter',
+        message: 'needs at least one of workerIds, owner, titlePrefix, state, createdBefore',
+      },
     ]);
     const unknownWorker = await h
       .http()
@@ -109,7 +117,11 @@ describe('Bulk delete (e2e, HTTPS simulator, FerretDB)', () => {
     const badJob = await h.http().get('/api/jobs/not-a-uuid');
     expect([badJob.status, badJob.type]).toEqual([400, 'application/problem+json']);
     const noJob = await h.http().get('/api/jobs/00000000-0000-4000-8000-000000000000');
-    expect([noJob.status, noJob.type, noJob.body.title]).toEqual([404, 'application/problem+json', 'Not Found']);
+    expect([noJob.status, noJob.type, noJob.body.title]).toEqual([
+      404,
+      'application/problem+json',
+      'Not Found',
+    ]);
     expect(await everything()).toEqual(before);
   });
 
@@ -126,9 +138,9 @@ describe('Bulk delete (e2e, HTTPS simulator, FerretDB)', () => {
       ...ids.classW2.map((labId) => [w2, labId]),
     ];
     expect(res.body.total).toBe(10);
-    expect(res.body.items.map((i: { workerId: string; labId: string }) => [i.workerId, i.labId]).sort()).toEqual(
-      expected.sort(),
-    );
+    expect(
+      res.body.items.map((i: { workerId: string; labId: string }) => [i.workerId, i.labId]).sort(),
+    ).toEqual(expected.sort());
     expect(res.body.items.find((i: { labId: string }) => i.labId === ids.startedW1)).toMatchObject({
       state: 'STARTED',
       title: expect.stringMatching(/^CCNA class/),
@@ -137,7 +149,10 @@ describe('Bulk delete (e2e, HTTPS simulator, FerretDB)', () => {
     const narrowed = await h
       .http()
       .post('/api/labs/bulk-delete')
-      .send({ filter: { titlePrefix: 'CCNA class', workerIds: [w2], state: 'DEFINED_ON_CORE' }, dryRun: true })
+      .send({
+        filter: { titlePrefix: 'CCNA class', workerIds: [w2], state: 'DEFINED_ON_CORE' },
+        dryRun: true,
+      })
       .expect(200);
     expect(narrowed.body.total).toBe(4);
     // From the local inventory: CML is not asked, and nothing is written.
@@ -151,7 +166,11 @@ describe('Bulk delete (e2e, HTTPS simulator, FerretDB)', () => {
       sim.state.addFault({ route: 'labs.delete', kind: 'latency', latencyMs: 200 });
       sim.state.resetStats();
     }
-    const res = await h.http().post('/api/labs/bulk-delete').send({ filter: { titlePrefix: 'CCNA class' } }).expect(202);
+    const res = await h
+      .http()
+      .post('/api/labs/bulk-delete')
+      .send({ filter: { titlePrefix: 'CCNA class' } })
+      .expect(202);
     expect(Object.keys(res.body)).toEqual(['jobId']);
     const seen: Job[] = [];
     const job = await pollJob(h.http, res.body.jobId, seen);
@@ -162,7 +181,9 @@ describe('Bulk delete (e2e, HTTPS simulator, FerretDB)', () => {
       status: 'failed',
       total: 10,
       done: 10,
-      failed: [{ workerId: w1, labId: ids.startedW1, status: 409, detail: expect.stringMatching(/is STARTED/) }],
+      failed: [
+        { workerId: w1, labId: ids.startedW1, status: 409, detail: expect.stringMatching(/is STARTED/) },
+      ],
     });
     // Progress was visible while it ran.
     expect(seen.some((j) => j.status === 'running' && j.done > 0 && j.done < 10)).toBe(true);
@@ -172,7 +193,10 @@ describe('Bulk delete (e2e, HTTPS simulator, FerretDB)', () => {
     expect(h.simulator.state.stats().requests['labs.delete']).toBe(5);
     expect(second.state.stats().requests['labs.delete']).toBe(4);
 
-    const left1 = h.simulator.state.listLabs().map((l) => l.id).sort();
+    const left1 = h.simulator.state
+      .listLabs()
+      .map((l) => l.id)
+      .sort();
     expect(left1).toEqual([ids.startedW1, ...ids.otherW1].sort());
     expect(second.state.listLabs()).toEqual([]);
     const deleted = [...ids.classW1.map((l) => [w1, l]), ...ids.classW2.map((l) => [w2, l])];
@@ -181,7 +205,9 @@ describe('Bulk delete (e2e, HTTPS simulator, FerretDB)', () => {
     expect(events.map((e) => [e.workerId, e.labId]).sort()).toEqual(deleted.sort());
     expect(events.every((e) => e.deletedBy === 'anonymous')).toBe(true);
     const live = await h.http().get(`/api/workers/${w1}/labs`).expect(200);
-    expect(live.body.items.map((l: { labId: string }) => l.labId).sort()).toEqual([ids.startedW1, ...ids.otherW1].sort());
+    expect(live.body.items.map((l: { labId: string }) => l.labId).sort()).toEqual(
+      [ids.startedW1, ...ids.otherW1].sort(),
+    );
     for (const sim of [h.simulator, second]) sim.state.clearFaults();
   });
 });
@@ -210,7 +236,11 @@ describe('Bulk delete: force needs admin (e2e)', () => {
   it('a viewer may not bulk delete; an operator may, but not with force (403 before anything is done); an admin may', async () => {
     const body = { filter: { titlePrefix: 'x' }, force: true, dryRun: true };
     const post = (roles: string[], b: object) =>
-      h.http().post('/api/labs/bulk-delete').set('Authorization', `Bearer ${token(roles)}`).send(b);
+      h
+        .http()
+        .post('/api/labs/bulk-delete')
+        .set('Authorization', `Bearer ${token(roles)}`)
+        .send(b);
     expect((await post(['viewer'], { ...body, force: false })).status).toBe(403);
     const forced = await post(['operator'], body);
     expect([forced.status, forced.type, forced.body.detail]).toEqual([
@@ -224,7 +254,10 @@ describe('Bulk delete: force needs admin (e2e)', () => {
     expect((await post(['operator'], { ...body, force: false })).status).toBe(200);
     expect((await post(['admin'], body)).body).toEqual({ items: [], total: 0 });
     const job = await post(['admin'], { filter: { titlePrefix: 'x' }, force: true }).expect(202);
-    const read = await h.http().get(`/api/jobs/${job.body.jobId}`).set('Authorization', `Bearer ${token(['viewer'])}`);
+    const read = await h
+      .http()
+      .get(`/api/jobs/${job.body.jobId}`)
+      .set('Authorization', `Bearer ${token(['viewer'])}`);
     expect(read.body).toMatchObject({ status: 'succeeded', total: 0 });
   });
 });
@@ -262,8 +295,13 @@ describe('Bulk delete: a job interrupted by a shutdown resumes in the next proce
     const labIds = simulator.state.seedLabs({ count: 4, titlePrefix: 'Resume' });
     await first.http().post(`/api/workers/${w}/labs/refresh`).expect(200);
     simulator.state.addFault({ route: 'labs.delete', kind: 'latency', latencyMs: 300 });
-    const { jobId } = (await first.http().post('/api/labs/bulk-delete').send({ filter: { titlePrefix: 'Resume' } }).expect(202))
-      .body as { jobId: string };
+    const { jobId } = (
+      await first
+        .http()
+        .post('/api/labs/bulk-delete')
+        .send({ filter: { titlePrefix: 'Resume' } })
+        .expect(202)
+    ).body as { jobId: string };
     await waitFor(
       async () => ((await first.http().get(`/api/jobs/${jobId}`)).body as Job).done >= 1,
       10_000,

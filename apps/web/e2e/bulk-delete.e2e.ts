@@ -48,7 +48,9 @@ describe('bulk delete from the console (Chromium, real stack)', () => {
     });
     expect(res.status).toBe(201);
     const { id: workerId } = (await res.json()) as { id: string };
-    expect((await fetch(`${stack.url}/api/workers/${workerId}/labs/refresh`, { method: 'POST' })).ok).toBe(true);
+    expect((await fetch(`${stack.url}/api/workers/${workerId}/labs/refresh`, { method: 'POST' })).ok).toBe(
+      true,
+    );
 
     await page.goto(`${stack.url}/#/workers`);
     await nav('Bulk delete').click();

@@ -62,7 +62,10 @@ import { StartBulkDeleteHandler } from './application/commands/start-bulk-delete
 import { BulkDeleteResumeJob } from './application/jobs/bulk-delete-resume.job';
 import { BulkDeleteJobRepository } from './application/ports/bulk-delete-job.repository';
 import { GetJobHandler } from './application/queries/get-job/get-job.handler';
-import { BulkDeleteJobDocument, BulkDeleteJobSchema } from './infrastructure/persistence/mongo/bulk-delete-job.schema';
+import {
+  BulkDeleteJobDocument,
+  BulkDeleteJobSchema,
+} from './infrastructure/persistence/mongo/bulk-delete-job.schema';
 import { MongoBulkDeleteJobRepository } from './infrastructure/persistence/mongo/mongo-bulk-delete-job.repository';
 import {
   ReconciliationRunDocument,

@@ -2,7 +2,10 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { Answer, SameShape } from '../openapi/same-shape';
 import type { JobsController } from './jobs.controller';
 
-@ApiSchema({ name: 'JobFailedItem', description: 'A lab of a job whose Phase 1 delete failed, with the answer it got.' })
+@ApiSchema({
+  name: 'JobFailedItem',
+  description: 'A lab of a job whose Phase 1 delete failed, with the answer it got.',
+})
 export class JobFailedItemDto {
   workerId!: string;
   labId!: string;

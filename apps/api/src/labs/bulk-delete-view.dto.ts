@@ -16,7 +16,8 @@ export class BulkDeletePreviewItemDto {
 
 @ApiSchema({
   name: 'BulkDeletePreview',
-  description: 'A dry run: the labs the filter selects now (at most BULK_DELETE_MAX_LABS listed), and how many in all.',
+  description:
+    'A dry run: the labs the filter selects now (at most BULK_DELETE_MAX_LABS listed), and how many in all.',
 })
 export class BulkDeletePreviewDto {
   items!: BulkDeletePreviewItemDto[];
@@ -28,4 +29,7 @@ export class BulkDeleteStartedDto {
   jobId!: string;
 }
 
-const _answer: SameShape<BulkDeletePreviewDto | BulkDeleteStartedDto, Answer<BulkDeleteController['start']>> = true;
+const _answer: SameShape<
+  BulkDeletePreviewDto | BulkDeleteStartedDto,
+  Answer<BulkDeleteController['start']>
+> = true;

@@ -37,7 +37,8 @@ export class BulkDeleteController {
     const force = body.force ?? false;
     const isAdmin = grants(user.roles, 'admin');
     // Before anything is read or written, as for the dry run of a forced delete too.
-    if (force && !isAdmin) throw new ForbiddenError('A forced bulk delete (force: true) needs the admin role');
+    if (force && !isAdmin)
+      throw new ForbiddenError('A forced bulk delete (force: true) needs the admin role');
     const { workerIds, owner, titlePrefix, state, createdBefore } = body.filter;
     const filter = BulkDeleteFilter.of({
       workerIds: workerIds?.map((id) => id.toLowerCase()),

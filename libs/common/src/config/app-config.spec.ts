@@ -23,7 +23,11 @@ describe('loadAppConfig', () => {
   });
 
   it('reads the bulk delete settings, with their defaults', () => {
-    expect(loadAppConfig(base).bulkDelete).toEqual({ concurrencyPerWorker: 4, maxLabs: 10_000, jobLeaseMs: 30_000 });
+    expect(loadAppConfig(base).bulkDelete).toEqual({
+      concurrencyPerWorker: 4,
+      maxLabs: 10_000,
+      jobLeaseMs: 30_000,
+    });
     const c = loadAppConfig({
       ...base,
       BULK_DELETE_CONCURRENCY_PER_WORKER: '2',

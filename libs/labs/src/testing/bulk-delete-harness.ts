@@ -57,7 +57,22 @@ export function bulkDeleteHarness(bulkDelete: Partial<AppConfig['bulkDelete']> =
     return records.map((r) => r.labId);
   }
 
-  return { clock, workers, directory, config, labs, jobs, leases, commands, runner, newRunner, selection, start, getJob, seedLabs };
+  return {
+    clock,
+    workers,
+    directory,
+    config,
+    labs,
+    jobs,
+    leases,
+    commands,
+    runner,
+    newRunner,
+    selection,
+    start,
+    getJob,
+    seedLabs,
+  };
 }
 
 /** A promise with its resolve and reject, for answers a spec hands out one at a time. */

@@ -21,7 +21,14 @@ async function storedJob(h: ReturnType<typeof bulkDeleteHarness>, perWorker: num
     { workerId: WORKER_A, labId: labId(i) },
     { workerId: WORKER_B, labId: labId(100 + i) },
   ]).flat();
-  const job = BulkDeleteJob.start({ id: randomUUID(), filter: { owner: 'alice' }, force, requestedBy: REQUESTER, labs, now: h.clock.now() });
+  const job = BulkDeleteJob.start({
+    id: randomUUID(),
+    filter: { owner: 'alice' },
+    force,
+    requestedBy: REQUESTER,
+    labs,
+    now: h.clock.now(),
+  });
   await h.jobs.create(job);
   return job;
 }
@@ -53,7 +60,11 @@ describe('BulkDeleteJobRunner', () => {
     await run;
     expect(Object.fromEntries(peak)).toEqual({ [WORKER_A]: 2, [WORKER_B]: 2 });
     expect(h.commands.executedOf(DeleteLabCommand)).toHaveLength(10);
-    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({ status: 'succeeded', done: 10, total: 10 });
+    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({
+      status: 'succeeded',
+      done: 10,
+      total: 10,
+    });
   });
 
   it('shows progress while it runs: each outcome is written as the item ends', async () => {
@@ -70,20 +81,30 @@ describe('BulkDeleteJobRunner', () => {
     await settle();
     answers.get(labId(0))!.resolve();
     await settle();
-    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({ status: 'running', done: 1, total: 4 });
+    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({
+      status: 'running',
+      done: 1,
+      total: 4,
+    });
     for (const id of [labId(100), labId(1), labId(101)]) {
       await settle();
       answers.get(id)!.resolve();
     }
     await run;
-    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({ status: 'succeeded', done: 4 });
+    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({
+      status: 'succeeded',
+      done: 4,
+    });
   });
 
   it('records a failed delete with its status and detail, goes on with the others, and ends failed', async () => {
     const h = bulkDeleteHarness();
     const job = await storedJob(h, 2);
     h.commands.answer(DeleteLabCommand, (c) => {
-      if (c.labId === labId(1)) throw new ConflictError(`Lab ${c.labId} is STARTED; it must be stopped and wiped before it can be deleted (or use force=true)`);
+      if (c.labId === labId(1))
+        throw new ConflictError(
+          `Lab ${c.labId} is STARTED; it must be stopped and wiped before it can be deleted (or use force=true)`,
+        );
       if (c.labId === labId(100)) throw new UpstreamFailureError('CML answered 500 deleting lab');
       return ok(c);
     });
@@ -112,7 +133,9 @@ describe('BulkDeleteJobRunner', () => {
     await h.runner.run(job.id);
     expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({
       status: 'failed',
-      failed: [{ workerId: WORKER_B, status: 500, detail: 'The delete failed unexpectedly; see the service log' }],
+      failed: [
+        { workerId: WORKER_B, status: 500, detail: 'The delete failed unexpectedly; see the service log' },
+      ],
     });
     expect((await h.jobs.findById(job.id))!.item(0).status).toBe('already_gone');
   });
@@ -143,10 +166,21 @@ describe('BulkDeleteJobRunner', () => {
 
     h.clock.advance(30_000);
     await h.runner.run(job.id);
-    expect(h.commands.executedOf(DeleteLabCommand).map((c) => c.labId).sort()).toEqual([labId(1), labId(100), labId(101)]);
-    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({ status: 'succeeded', done: 4 });
+    expect(
+      h.commands
+        .executedOf(DeleteLabCommand)
+        .map((c) => c.labId)
+        .sort(),
+    ).toEqual([labId(1), labId(100), labId(101)]);
+    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({
+      status: 'succeeded',
+      done: 4,
+    });
     // A late write of the dead process cannot move the job back.
-    const stale = BulkDeleteJob.restore({ ...job.toProps(), items: job.toProps().items.map((i) => ({ ...i, status: 'pending' as const })) });
+    const stale = BulkDeleteJob.restore({
+      ...job.toProps(),
+      items: job.toProps().items.map((i) => ({ ...i, status: 'pending' as const })),
+    });
     expect(await h.jobs.saveProgress(stale, [1], dead!.epoch)).toBe(false);
   });
 
@@ -171,7 +205,10 @@ describe('BulkDeleteJobRunner', () => {
     const other = h.newRunner();
     await other.run(job.id);
     expect(h.commands.executed).toHaveLength(6);
-    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({ status: 'succeeded', done: 6 });
+    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({
+      status: 'succeeded',
+      done: 6,
+    });
   });
 
   it('runs a job once per process, and not at all while another live process holds it', async () => {
@@ -199,7 +236,10 @@ describe('BulkDeleteJobRunner', () => {
     save.mockRejectedValueOnce(new Error('database away'));
     h.commands.answer(DeleteLabCommand, ok);
     await h.runner.run(job.id);
-    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({ status: 'succeeded', done: 2 });
+    expect(await h.getJob.execute({ jobId: job.id } as never)).toMatchObject({
+      status: 'succeeded',
+      done: 2,
+    });
     expect(save.mock.calls.flatMap(([, indexes]) => indexes).sort()).toEqual([0, 0, 1].sort());
   });
 });

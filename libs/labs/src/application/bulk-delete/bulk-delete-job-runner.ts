@@ -86,20 +86,29 @@ export class BulkDeleteJobRunner implements BeforeApplicationShutdown {
     const lease = await this.leases.acquire(jobLeaseKey(jobId), this.holder, ttlMs, this.clock.now());
     if (!lease) return;
     let held: ReconcileLease | null = lease;
-    const renewal = setInterval(() => {
-      if (!held) return;
-      this.leases.renew(held, ttlMs, this.clock.now()).then(
-        (renewed) => {
-          if (held && !renewed) {
-            this.logger.warn({ jobId }, `Bulk delete job ${jobId}: its lease was lost; no more deletes start here`);
-          }
-          held = renewed ?? null;
-        },
-        // The database is away: the next renewal tries again (fencing covers a lease that ran out).
-        (error: unknown) =>
-          this.logger.warn({ jobId, err: (error as Error).message }, `Could not renew the lease of bulk delete job ${jobId}`),
-      );
-    }, Math.max(100, Math.floor(ttlMs / 3)));
+    const renewal = setInterval(
+      () => {
+        if (!held) return;
+        this.leases.renew(held, ttlMs, this.clock.now()).then(
+          (renewed) => {
+            if (held && !renewed) {
+              this.logger.warn(
+                { jobId },
+                `Bulk delete job ${jobId}: its lease was lost; no more deletes start here`,
+              );
+            }
+            held = renewed ?? null;
+          },
+          // The database is away: the next renewal tries again (fencing covers a lease that ran out).
+          (error: unknown) =>
+            this.logger.warn(
+              { jobId, err: (error as Error).message },
+              `Could not renew the lease of bulk delete job ${jobId}`,
+            ),
+        );
+      },
+      Math.max(100, Math.floor(ttlMs / 3)),
+    );
     renewal.unref();
     try {
       const job = await this.jobs.findById(jobId);
@@ -176,13 +185,20 @@ export class BulkDeleteJobRunner implements BeforeApplicationShutdown {
 
   private async deleteOne(job: BulkDeleteJob, item: PendingBulkDeleteItem): Promise<BulkDeleteOutcome> {
     try {
-      await this.commands.execute(new DeleteLabCommand(item.workerId, item.labId, job.force, job.requestedBy));
+      await this.commands.execute(
+        new DeleteLabCommand(item.workerId, item.labId, job.force, job.requestedBy),
+      );
       return { kind: 'deleted' };
     } catch (error) {
       // Absent in CML and locally: another delete or Phase 2 removed it, or this job did before a crash.
       if (error instanceof NotFoundError) return { kind: 'already_gone' };
       const failure = bulkDeleteFailureOf(error);
-      if (failure.status >= 500 && failure.status !== 502 && failure.status !== 503 && failure.status !== 504) {
+      if (
+        failure.status >= 500 &&
+        failure.status !== 502 &&
+        failure.status !== 503 &&
+        failure.status !== 504
+      ) {
         this.logger.error(
           { jobId: job.id, workerId: item.workerId, labId: item.labId, err: error },
           `Bulk delete job ${job.id}: lab ${item.labId} failed unexpectedly`,
@@ -209,7 +225,10 @@ export class BulkDeleteJobRunner implements BeforeApplicationShutdown {
         `Bulk delete job ${job.id}: ${where} failed with ${outcome.status}: ${outcome.detail} ${count}`,
       );
     } else {
-      this.logger.log(fields, `Bulk delete job ${job.id}: ${where} ${outcome.kind.replace('_', ' ')} ${count}`);
+      this.logger.log(
+        fields,
+        `Bulk delete job ${job.id}: ${where} ${outcome.kind.replace('_', ' ')} ${count}`,
+      );
     }
   }
 }

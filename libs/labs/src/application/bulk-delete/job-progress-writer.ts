@@ -52,7 +52,10 @@ export class JobProgressWriter {
     try {
       if (!(await this.jobs.saveProgress(this.job, batch, this.fence))) {
         this.fencedOff = true;
-        this.logger.warn({ jobId: this.job.id }, `Bulk delete job ${this.job.id} was taken over; this process stops writing it`);
+        this.logger.warn(
+          { jobId: this.job.id },
+          `Bulk delete job ${this.job.id} was taken over; this process stops writing it`,
+        );
       }
       return true;
     } catch (error) {

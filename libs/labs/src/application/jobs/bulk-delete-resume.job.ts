@@ -25,7 +25,10 @@ export class BulkDeleteResumeJob implements OnApplicationBootstrap, BeforeApplic
   ) {}
 
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => void this.tick(), Math.max(500, Math.floor(this.config.bulkDelete.jobLeaseMs / 2)));
+    const timer = setInterval(
+      () => void this.tick(),
+      Math.max(500, Math.floor(this.config.bulkDelete.jobLeaseMs / 2)),
+    );
     timer.unref();
     this.registry.addInterval(JOB, timer);
     void this.tick();

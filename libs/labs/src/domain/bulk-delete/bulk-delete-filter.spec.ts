@@ -54,18 +54,24 @@ describe('BulkDeleteFilter', () => {
 
   it("matches createdBefore on CML's creation time, strictly before", () => {
     const created = '2026-11-01T10:00:00+00:00';
-    expect(BulkDeleteFilter.of({ createdBefore: new Date('2026-11-01T10:00:01Z') }).matches(lab())).toBe(true);
+    expect(BulkDeleteFilter.of({ createdBefore: new Date('2026-11-01T10:00:01Z') }).matches(lab())).toBe(
+      true,
+    );
     expect(BulkDeleteFilter.of({ createdBefore: new Date(created) }).matches(lab())).toBe(false);
   });
 
   it('without a CML creation time, selects only labs first seen before the instant', () => {
     const noCreated = lab({ cmlCreatedAt: null, firstSeenAt: new Date('2026-11-02T00:00:00Z') });
-    expect(BulkDeleteFilter.of({ createdBefore: new Date('2026-11-03T00:00:00Z') }).matches(noCreated)).toBe(true);
-    expect(BulkDeleteFilter.of({ createdBefore: new Date('2026-11-01T00:00:00Z') }).matches(noCreated)).toBe(false);
-    const unparseable = lab({ cmlCreatedAt: 'yesterday', firstSeenAt: new Date('2026-11-02T00:00:00Z') });
-    expect(BulkDeleteFilter.of({ createdBefore: new Date('2026-11-01T00:00:00Z') }).matches(unparseable)).toBe(
+    expect(BulkDeleteFilter.of({ createdBefore: new Date('2026-11-03T00:00:00Z') }).matches(noCreated)).toBe(
+      true,
+    );
+    expect(BulkDeleteFilter.of({ createdBefore: new Date('2026-11-01T00:00:00Z') }).matches(noCreated)).toBe(
       false,
     );
+    const unparseable = lab({ cmlCreatedAt: 'yesterday', firstSeenAt: new Date('2026-11-02T00:00:00Z') });
+    expect(
+      BulkDeleteFilter.of({ createdBefore: new Date('2026-11-01T00:00:00Z') }).matches(unparseable),
+    ).toBe(false);
   });
 
   it('keeps its fields as JSON, dates as ISO strings, worker ids once each', () => {

@@ -72,7 +72,12 @@ describe('BulkDeleteJob', () => {
     const again = BulkDeleteJob.restore(props);
     props.items[0].status = 'deleted';
     expect(again.toProps()).toEqual(job.toProps());
-    expect(again.item(0)).toEqual({ workerId: W1, labId: labId(0), status: 'failed', failure: { status: 504, detail: 'timeout' } });
+    expect(again.item(0)).toEqual({
+      workerId: W1,
+      labId: labId(0),
+      status: 'failed',
+      failure: { status: 504, detail: 'timeout' },
+    });
   });
 
   it('status rule: running iff any pending; else failed iff any failed; done counts every ended item', () => {
@@ -92,7 +97,11 @@ describe('BulkDeleteJob', () => {
         expect(job.done).toBe(ended.length);
         expect(job.failed).toHaveLength(ended.filter((o) => o!.kind === 'failed').length);
         const expected =
-          ended.length < outcomes.length ? 'running' : ended.some((o) => o!.kind === 'failed') ? 'failed' : 'succeeded';
+          ended.length < outcomes.length
+            ? 'running'
+            : ended.some((o) => o!.kind === 'failed')
+              ? 'failed'
+              : 'succeeded';
         expect(job.status).toBe(expected);
         expect(job.finishedAt).toEqual(expected === 'running' ? null : t1);
         expect(job.pendingItems()).toHaveLength(outcomes.length - ended.length);

@@ -25,9 +25,7 @@ export interface BulkDeleteItem {
 
 /** What the Phase 1 delete of one item came to. */
 export type BulkDeleteOutcome =
-  | { kind: 'deleted' }
-  | { kind: 'already_gone' }
-  | ({ kind: 'failed' } & BulkDeleteFailure);
+  { kind: 'deleted' } | { kind: 'already_gone' } | ({ kind: 'failed' } & BulkDeleteFailure);
 
 export type BulkDeleteJobStatus = 'running' | 'succeeded' | 'failed';
 

@@ -10,9 +10,17 @@ describe('StartBulkDeleteHandler', () => {
   it('a dry run lists exactly the labs the filter selects, on every worker, and changes nothing', async () => {
     const h = bulkDeleteHarness();
     const a = await h.seedLabs(WORKER_A, 4, (i) => ({ title: i % 2 ? `CCNA ${i}` : `Other ${i}` }));
-    const b = await h.seedLabs(WORKER_B, 3, (i) => ({ title: `CCNA ${i}`, state: i === 2 ? 'STARTED' : 'DEFINED_ON_CORE' }));
+    const b = await h.seedLabs(WORKER_B, 3, (i) => ({
+      title: `CCNA ${i}`,
+      state: i === 2 ? 'STARTED' : 'DEFINED_ON_CORE',
+    }));
     const result = await h.start.execute(
-      new StartBulkDeleteCommand(BulkDeleteFilter.of({ titlePrefix: 'CCNA', state: 'DEFINED_ON_CORE' }), false, true, OPERATOR),
+      new StartBulkDeleteCommand(
+        BulkDeleteFilter.of({ titlePrefix: 'CCNA', state: 'DEFINED_ON_CORE' }),
+        false,
+        true,
+        OPERATOR,
+      ),
     );
     expect(result).toEqual({
       dryRun: true,
@@ -57,7 +65,10 @@ describe('StartBulkDeleteHandler', () => {
     const b = await h.seedLabs(WORKER_B, 1);
     const created = jest.spyOn(h.jobs, 'create');
     const result = await h.start.execute(
-      new StartBulkDeleteCommand(BulkDeleteFilter.of({ owner: 'alice' }), true, false, { ...OPERATOR, isAdmin: true }),
+      new StartBulkDeleteCommand(BulkDeleteFilter.of({ owner: 'alice' }), true, false, {
+        ...OPERATOR,
+        isAdmin: true,
+      }),
     );
     if (result.dryRun) throw new Error('expected a job');
     // Stored before the first delete: a crash from here on leaves a job to resume.
@@ -66,7 +77,11 @@ describe('StartBulkDeleteHandler', () => {
     await h.runner.run(result.jobId);
     const deletes = h.commands.executedOf(DeleteLabCommand);
     expect(deletes.map((c) => [c.workerId, c.labId])).toEqual(
-      expect.arrayContaining([[WORKER_A, a[0]], [WORKER_A, a[1]], [WORKER_B, b[0]]]),
+      expect.arrayContaining([
+        [WORKER_A, a[0]],
+        [WORKER_A, a[1]],
+        [WORKER_B, b[0]],
+      ]),
     );
     expect(deletes).toHaveLength(3);
     expect(deletes.every((c) => c.force && c.deletedBy === 'op-1' && c.requester.isAdmin)).toBe(true);
@@ -87,14 +102,19 @@ describe('StartBulkDeleteHandler', () => {
       new StartBulkDeleteCommand(BulkDeleteFilter.of({ titlePrefix: 'nothing' }), false, false, OPERATOR),
     );
     if (result.dryRun) throw new Error('expected a job');
-    expect(await h.getJob.execute({ jobId: result.jobId } as never)).toMatchObject({ status: 'succeeded', total: 0 });
+    expect(await h.getJob.execute({ jobId: result.jobId } as never)).toMatchObject({
+      status: 'succeeded',
+      total: 0,
+    });
     expect(h.commands.executed).toEqual([]);
   });
 
   it('refuses a filter that selects more than BULK_DELETE_MAX_LABS, storing and deleting nothing', async () => {
     const h = bulkDeleteHarness({ maxLabs: 2 });
     await h.seedLabs(WORKER_A, 3);
-    const run = h.start.execute(new StartBulkDeleteCommand(BulkDeleteFilter.of({ owner: 'alice' }), false, false, OPERATOR));
+    const run = h.start.execute(
+      new StartBulkDeleteCommand(BulkDeleteFilter.of({ owner: 'alice' }), false, false, OPERATOR),
+    );
     await expect(run).rejects.toThrow(InvalidInputError);
     await expect(run).rejects.toThrow(/selects 3 labs; one bulk delete takes at most 2/);
     expect(await h.jobs.findRunningIds()).toEqual([]);

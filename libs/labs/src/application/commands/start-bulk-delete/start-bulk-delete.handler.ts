@@ -15,7 +15,10 @@ import { StartBulkDeleteCommand, StartBulkDeleteResult } from './start-bulk-dele
  * tracks), and the runner runs it in the background.
  */
 @CommandHandler(StartBulkDeleteCommand)
-export class StartBulkDeleteHandler implements ICommandHandler<StartBulkDeleteCommand, StartBulkDeleteResult> {
+export class StartBulkDeleteHandler implements ICommandHandler<
+  StartBulkDeleteCommand,
+  StartBulkDeleteResult
+> {
   private readonly logger = new Logger(StartBulkDeleteHandler.name);
 
   constructor(

@@ -18,13 +18,22 @@ describe('GetJobHandler', () => {
       status: 'running',
       total: 3,
       done: 2,
-      failed: [{ workerId: job.item(1).workerId, labId: job.item(1).labId, status: 504, detail: 'CML did not answer' }],
+      failed: [
+        {
+          workerId: job.item(1).workerId,
+          labId: job.item(1).labId,
+          status: 504,
+          detail: 'CML did not answer',
+        },
+      ],
     });
   });
 
   it('is a 404 for an unknown job', async () => {
     await expect(
-      new GetJobHandler(new InMemoryBulkDeleteJobRepository()).execute(new GetJobQuery('4b0c1a8e-0000-4000-8000-000000000000')),
+      new GetJobHandler(new InMemoryBulkDeleteJobRepository()).execute(
+        new GetJobQuery('4b0c1a8e-0000-4000-8000-000000000000'),
+      ),
     ).rejects.toThrow(NotFoundError);
   });
 });

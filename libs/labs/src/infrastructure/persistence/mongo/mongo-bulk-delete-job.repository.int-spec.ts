@@ -1,7 +1,10 @@
 import mongoose, { Connection, Model } from 'mongoose';
 import { SystemClock } from '@app/common';
 import { testDatabaseUri } from '../../../../../../test/support/test-database';
-import { aBulkDeleteJob, bulkDeleteJobRepositoryContract } from '../../../testing/bulk-delete-job-repository.contract';
+import {
+  aBulkDeleteJob,
+  bulkDeleteJobRepositoryContract,
+} from '../../../testing/bulk-delete-job-repository.contract';
 import { BulkDeleteJobDocument, BulkDeleteJobSchema } from './bulk-delete-job.schema';
 import { MongoBulkDeleteJobRepository } from './mongo-bulk-delete-job.repository';
 

@@ -81,17 +81,12 @@ export class MongoBulkDeleteJobRepository extends BulkDeleteJobRepository {
       fence,
     };
     for (const i of indexes) set[`items.${i}`] = itemToDocument(job.item(i));
-    const result = await this.model
-      .updateOne({ _id: job.id, fence: { $lte: fence } }, { $set: set })
-      .exec();
+    const result = await this.model.updateOne({ _id: job.id, fence: { $lte: fence } }, { $set: set }).exec();
     return result.matchedCount === 1;
   }
 
   async findRunningIds(): Promise<string[]> {
-    const docs = await this.model
-      .find({ status: 'running' }, { _id: 1 })
-      .lean<Pick<Doc, '_id'>[]>()
-      .exec();
+    const docs = await this.model.find({ status: 'running' }, { _id: 1 }).lean<Pick<Doc, '_id'>[]>().exec();
     return docs.map((d) => d._id);
   }
 }
