@@ -77,6 +77,9 @@ const envSchema = z
     LOG_LEVEL: logLevel,
     DB_OPERATION_TIMEOUT_MS: intIn(100, 600_000, 30_000),
     FERRETDB_ALLOW_MULTIPLE_INSTANCES: trueOrFalse,
+    BULK_DELETE_CONCURRENCY_PER_WORKER: intIn(1, 64, 4),
+    BULK_DELETE_MAX_LABS: intIn(1, 50_000, 10_000),
+    BULK_DELETE_JOB_LEASE_MS: intIn(1_000, 3_600_000, 30_000),
   })
   .superRefine((env, ctx) => {
     if (!env.SECRETS_KEY) {
@@ -138,6 +141,18 @@ export class AppConfig {
     allowMultipleInstancesOnFerretDb: boolean;
   };
 
+  readonly bulkDelete!: {
+    /** Phase 1 deletes of one job running at once on one worker (workers run in parallel). */
+    concurrencyPerWorker: number;
+    /** The most labs one job takes; a filter that selects more is refused (and a dry run lists this many). */
+    maxLabs: number;
+    /**
+     * How long a job's lease lasts unrenewed: a job whose process died is resumed by another (or the
+     * restarted) process within about 1.5 times this. Renewed every third of it.
+     */
+    jobLeaseMs: number;
+  };
+
   constructor(values: AppConfig) {
     Object.assign(this, values);
   }
@@ -193,6 +208,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: {
       operationTimeoutMs: e.DB_OPERATION_TIMEOUT_MS,
       allowMultipleInstancesOnFerretDb: e.FERRETDB_ALLOW_MULTIPLE_INSTANCES === 'true',
+    },
+    bulkDelete: {
+      concurrencyPerWorker: e.BULK_DELETE_CONCURRENCY_PER_WORKER,
+      maxLabs: e.BULK_DELETE_MAX_LABS,
+      jobLeaseMs: e.BULK_DELETE_JOB_LEASE_MS,
     },
   });
 }
