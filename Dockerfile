@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# Two images from one file (README, "Docker"):
+# Three images from one file (README, "Docker"):
 #   docker build --target api   -t cml-labs-api .     apps/api and the web console; MONGODB_URI, SECRETS_KEY, auth
 #   docker build --target audit -t cml-labs-audit .   apps/audit, the CloudEvents sink; AUDIT_MONGODB_URI, ingest auth
+#   docker build --target simulator -t cml-labs-simulator .   the CML simulator (demo, deploy/compose.yaml); SIM_*
 # Both run on the Node of .node-version (the build refuses a base image with another one) as the non-root `node`.
 # The base is pinned by exact tag; add its digest (@sha256:...) at the first build with network, see the README.
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
@@ -20,7 +21,7 @@ COPY scripts/ensure-node.sh ./scripts/
 COPY apps ./apps
 COPY libs ./libs
 # The npm script runs under the image's node: it is the pinned version, so ensure-node.sh fetches nothing.
-RUN npx nest build api && npx nest build audit && npm run web:build
+RUN npx nest build api && npx nest build audit && npx nest build cml-simulator && npm run web:build
 
 FROM deps AS runtime-deps
 RUN npm prune --omit=dev --ignore-scripts --no-audit --no-fund
@@ -53,6 +54,18 @@ EXPOSE 8081
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.AUDIT_PORT||8081)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "dist/apps/audit/src/main.js"]
+
+# The CML simulator, a stand-in for a controller (demo and deploy/compose.yaml only): docker build --target simulator.
+FROM ${NODE_IMAGE} AS simulator
+ENV NODE_ENV=production SIM_HOST=0.0.0.0 SIM_PORT=9443
+WORKDIR /app
+COPY --from=runtime-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist/libs ./dist/libs
+COPY --from=build /app/dist/apps/cml-simulator ./dist/apps/cml-simulator
+COPY package.json ./
+USER node
+EXPOSE 9443
+CMD ["node", "dist/apps/cml-simulator/src/main.js"]
 
 # `docker build .` without --target builds the last stage: keep the API the default.
 FROM api

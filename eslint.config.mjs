@@ -46,4 +46,13 @@ export default tseslint.config(
     files: ['apps/web/e2e/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Plain CommonJS Node scripts: deploy/compose's one-shot, the scripts' helpers.
+    files: ['deploy/**/*.js', 'scripts/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', console: 'readonly', fetch: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
+  },
 );

@@ -62,6 +62,7 @@ const BASELINE_FULL_LIMIT = 1_000;
 const CHURN_SHARE = 0.01;
 /** The steady state must take at most this many times its I/O floor (issue 14, part 3). */
 const STEADY_FLOOR_FACTOR = 1.5;
+const STEADY_DETAILS = 'steady state, every lab read (CML_LAB_TILES=false)';
 
 function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick');
@@ -204,24 +205,30 @@ interface SimLab {
   id: string;
 }
 
-/** What a reconciliation of every worker must at least do; `concurrency` is workers x details in flight. */
+/**
+ * What a reconciliation of every worker must at least do; `concurrency` is workers x details in flight.
+ * `reads` is how many labs' details a worker must read: every listed lab (L) when each lab is read,
+ * or, with the tiles (one request beside the list), only the labs the tiles do not show unchanged.
+ */
 function floorsFor(opts: {
   workers: number;
-  listed: number;
   latencyMs: number;
   workerConcurrency: number;
   detailConcurrency: number;
   recordsBefore: number;
   changedPerWorker: number;
+  reads: number;
+  tiles: boolean;
 }): Floors {
-  const { workers: W, listed: L, latencyMs } = opts;
+  const { workers: W, reads, latencyMs } = opts;
   const writes = opts.changedPerWorker > 0 ? 1 : 0;
-  // Per worker the list, then ceil(L / c) rounds of c details; ceil(W / R) such workers one after another.
-  const workerMs = (1 + Math.ceil(L / opts.detailConcurrency)) * latencyMs;
+  // Per worker the list (and the tiles beside it), then ceil(reads / c) rounds of c details; ceil(W / R)
+  // such workers one after another.
+  const workerMs = (1 + Math.ceil(reads / opts.detailConcurrency)) * latencyMs;
   return {
     wallMs: Math.ceil(W / opts.workerConcurrency) * workerMs,
     workerMs,
-    cmlRequests: W * (1 + L),
+    cmlRequests: W * (1 + (opts.tiles ? 1 : 0) + reads),
     dbRoundTripsPerWorker: 1 + writes,
     labReadsPerWorker: 1,
     labDocsReadPerWorker: opts.recordsBefore,
@@ -429,7 +436,7 @@ async function main(): Promise<number> {
       `- CML: ONE simulator process (apps/cml-simulator/src/main.ts) on 0.0.0.0; each worker is registered at its own`,
       `  loopback address (https://127.0.1.N:${sim.port}) with a bench certificate covering them all, TLS verification on.`,
       `  All workers therefore see the SAME ${opts.labs} labs: the database holds ${opts.workers} x ${opts.labs} records and a`,
-      `  sync makes ${opts.workers} x (1 list + ${opts.labs} details) requests, as with distinct labs; a change in CML is seen by every worker.`,
+      `  sync asks each worker for its list (and tiles) and the details it needs, as with distinct labs; a change in CML is seen by every worker.`,
       `- baseline: the seed algorithm (workers one after another; per lab one detail, one findOne, one save) on its own`,
       `  collection ${BASELINE_COLLECTION}, indexed as its reads imply: ${BASELINE_INDEXES.map((k) => JSON.stringify(k)).join(' and ')}`,
       `  (get_by_lab_id_async and get_all_by_worker_async), keep-alive sockets closed after ${BASELINE_IDLE_SOCKET_TIMEOUT_MS / 1000} s idle, no retries.`,
@@ -439,10 +446,13 @@ async function main(): Promise<number> {
           ? `  It runs on all ${opts.workers} workers.`
           : `  It runs on a SAMPLE of ${opts.baselineWorkers} of ${opts.workers} workers (its workers run one after another, so its costs are linear in workers): wall time, requests, commands, documents and CPU are measured on the sample and multiplied by ${scale.toFixed(1)}; peaks are not scaled. Its collection is pre-filled with stand-in records of the other workers (as many as a full run would hold).`,
       `- floors (the least the work can cost; W workers, L labs listed, latency ${opts.latencyMs} ms):`,
-      `  time: ceil(W / R) x (1 + ceil(L / c)) x latency, the list and then ceil(L / c) rounds of c details per worker, ceil(W / R)`,
+      `  time: ceil(W / R) x (1 + ceil(D / c)) x latency, the list and then ceil(D / c) rounds of c details per worker, ceil(W / R)`,
       `  workers one after another; ours R=${R}, c=${c}; the baseline's R = c = 1. System information and the login are not in it.`,
-      `  CML requests: W x (1 list + L details). DB: per worker 1 read of its records (the records it has: 0 in a cold sync, L after)`,
-      `  and 1 bulk write if anything changed; documents written: the labs that changed.`,
+      `  D, the details a worker must read: every listed lab (D = L) without tiles (the baseline; ours with CML_LAB_TILES=false);`,
+      `  with tiles (ours, CML_LAB_TILES=${config.cmlLabTiles}) only the labs the tiles do not show unchanged: all in a cold sync, none in`,
+      `  the steady state, the changed, created and deleted ones in the churn; the tiles request goes beside the list.`,
+      `  CML requests: W x (1 list + [1 tiles] + D details). DB: per worker 1 read of its records (the records it has: 0 in a cold`,
+      `  sync, L after) and 1 bulk write if anything changed; documents written: the labs that changed.`,
       `- ratios: x/floor (1.00x is the floor), baseline/ours (above 1: the baseline costs more). Peak RSS/heap are of this one`,
       `  process, which runs both sides in turn (heap collected before each); CPU seconds are FerretDB's, the simulator's and this process's.`,
     ].join('\n');
@@ -456,7 +466,7 @@ async function main(): Promise<number> {
       console.log(markdownTable(rows));
     };
     const results: Record<string, unknown> = {};
-    const scenarioNames = ['cold sync', 'steady state', 'churn', 'Phase 1 deletes', 'idle'];
+    const scenarioNames = ['cold sync', 'steady state', STEADY_DETAILS, 'churn', 'Phase 1 deletes', 'idle'];
     let scenarioIndex = 0;
     /** Runs one scenario; a failure becomes a row of the table instead of ending the benchmark. */
     const scenario = async (name: string, run: () => Promise<Row[]>): Promise<void> => {
@@ -502,20 +512,45 @@ async function main(): Promise<number> {
     /** One reconciliation of every worker by ours, then by the baseline, each beside its floors. */
     const reconcile = async (
       name: string,
-      expected: { recordsBefore: number; changedPerWorker: (listed: number) => number; fillBefore: number },
+      expected: {
+        recordsBefore: number;
+        changedPerWorker: (listed: number) => number;
+        /** The details a worker must read when the tiles spare the unchanged labs. */
+        readsWithTiles: (listed: number) => number;
+        fillBefore: number;
+        /** false: ours reads every listed lab's details, as with CML_LAB_TILES=false (and no baseline run). */
+        tiles?: boolean;
+      },
     ): Promise<Row[]> => {
       const listed = (await sim.admin.get<SimLab[]>('/labs')).data.length;
+      const tiles = expected.tiles ?? config.cmlLabTiles;
       const common = {
         workers: opts.workers,
-        listed,
         latencyMs: opts.latencyMs,
         recordsBefore: expected.recordsBefore,
         changedPerWorker: expected.changedPerWorker(listed),
       };
-      const oursFloors = floorsFor({ ...common, workerConcurrency: R, detailConcurrency: c });
-      const baseFloors = floorsFor({ ...common, workerConcurrency: 1, detailConcurrency: 1 });
+      const oursFloors = floorsFor({
+        ...common,
+        workerConcurrency: R,
+        detailConcurrency: c,
+        reads: tiles ? expected.readsWithTiles(listed) : listed,
+        tiles,
+      });
+      const baseFloors = floorsFor({
+        ...common,
+        workerConcurrency: 1,
+        detailConcurrency: 1,
+        reads: listed,
+        tiles: false,
+      });
+      // The same code path as CML_LAB_TILES=false: the reader consults the config on every run.
+      const appConfig = app!.get(AppConfig) as { cmlLabTiles: boolean };
+      const configured = appConfig.cmlLabTiles;
+      appConfig.cmlLabTiles = tiles;
+      const runBaseline = withBaseline && expected.tiles !== false;
       const extra: Row[] = [];
-      const entry: Record<string, unknown> = { listed, oursFloors, baselineFloors: baseFloors };
+      const entry: Record<string, unknown> = { listed, tiles, oursFloors, baselineFloors: baseFloors };
       results[name] = entry;
 
       let ours: Figures | null = null;
@@ -546,8 +581,9 @@ async function main(): Promise<number> {
         entry.oursFailed = (error as Error).message;
       }
 
+      appConfig.cmlLabTiles = configured;
       let base: Figures | null = null;
-      if (withBaseline) {
+      if (runBaseline) {
         try {
           await fill(expected.fillBefore);
           const m = await meter.measure(baselineMonitor, () => baselineAll(name, listed));
@@ -563,14 +599,22 @@ async function main(): Promise<number> {
       }
       say(
         `${name}: ours ${ours ? `${ours.wallMs} ms (${times(ours.wallMs, oursFloors.wallMs)} floor)` : 'failed'}, ` +
-          `baseline ${base ? `${base.wallMs} ms (${times(base.wallMs, baseFloors.wallMs)} floor)` : withBaseline ? 'failed' : 'not run'}; ${loadNote()}`,
+          `baseline ${base ? `${base.wallMs} ms (${times(base.wallMs, baseFloors.wallMs)} floor)` : runBaseline ? 'failed' : 'not run'}; ${loadNote()}`,
       );
-      return [...extra, ...figureRows(name, opts.workers, ours, oursFloors, base, baseFloors)];
+      return [
+        ...extra,
+        ...figureRows(name, opts.workers, ours, oursFloors, base, runBaseline ? baseFloors : null),
+      ];
     };
 
     // --- Scenario 1: cold sync -------------------------------------------------------------------------------
     await scenario('cold sync', () =>
-      reconcile('cold sync', { recordsBefore: 0, changedPerWorker: (l) => l, fillBefore: fillerPerStep }),
+      reconcile('cold sync', {
+        recordsBefore: 0,
+        changedPerWorker: (l) => l,
+        readsWithTiles: (l) => l,
+        fillBefore: fillerPerStep,
+      }),
     );
 
     // --- Scenario 2: steady state -------------------------------------------------------------------------------
@@ -578,14 +622,25 @@ async function main(): Promise<number> {
       reconcile('steady state', {
         recordsBefore: opts.labs,
         changedPerWorker: () => 0,
+        readsWithTiles: () => 0,
         fillBefore: fillerPerStep,
+      }),
+    );
+    // The same, reading every lab's details: a CML that serves no tiles, or CML_LAB_TILES=false.
+    await scenario(STEADY_DETAILS, () =>
+      reconcile(STEADY_DETAILS, {
+        recordsBefore: opts.labs,
+        changedPerWorker: () => 0,
+        readsWithTiles: (l) => l,
+        fillBefore: 0,
+        tiles: false,
       }),
     );
 
     // --- Scenario 3: churn (1% changed, 1% deleted behind the service's back, 1% created) ----------------------
     const churnCount = Math.max(1, Math.round(opts.labs * CHURN_SHARE));
     const churnName = `churn (${churnCount} changed, ${churnCount} deleted, ${churnCount} created)`;
-    scenarioNames[2] = churnName;
+    scenarioNames[3] = churnName;
     await scenario(churnName, async () => {
       const simLabs = (await sim.admin.get<SimLab[]>('/labs')).data;
       for (const lab of simLabs.slice(0, churnCount)) {
@@ -597,6 +652,8 @@ async function main(): Promise<number> {
         recordsBefore: opts.labs,
         // Changed ones updated, created ones inserted, deleted ones tombstoned.
         changedPerWorker: () => 3 * churnCount,
+        // The changed and created labs read, and each deleted one looked up once more (CML's own 404).
+        readsWithTiles: () => 3 * churnCount,
         fillBefore: 0,
       });
     });
@@ -878,7 +935,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 /** The issue's targets, met or not, from the figures (a failed scenario is "not measured"). */
 function checkTargets(results: Record<string, unknown>, opts: Options, churnName: string): string[] {
-  type Entry = { ours?: Figures; oursFloors?: Floors; baseline?: Figures; listed?: number };
+  type Entry = { ours?: Figures; oursFloors?: Floors; baseline?: Figures; listed?: number; tiles?: boolean };
   const cold = results['cold sync'] as Entry | undefined;
   const steady = results['steady state'] as Entry | undefined;
   const churn = results[churnName] as Entry | undefined;
@@ -887,18 +944,23 @@ function checkTargets(results: Record<string, unknown>, opts: Options, churnName
   const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const route = (f: Figures, r: string) => f.cmlByRoute[r] ?? 0;
   const out: string[] = [];
-  if (steady?.ours && steady.oursFloors) {
-    const s = steady.ours;
-    const f = steady.oursFloors;
+  const steadyChecks = (label: string, e: Entry | undefined, detailsFloor: number) => {
+    if (!e?.ours || !e.oursFloors) return void out.push(`- ${label}: not measured (the scenario failed)`);
+    const s = e.ours;
+    const f = e.oursFloors;
     out.push(
-      `- steady state writes 0 lab records: ${s.db.labDocsWritten} -> ${check(s.db.labDocsWritten === 0)}; ` +
+      `- ${label} writes 0 lab records: ${s.db.labDocsWritten} -> ${check(s.db.labDocsWritten === 0)}; ` +
         `other collections: ${s.db.docsWritten - s.db.labDocsWritten} documents (${JSON.stringify(s.db.writtenByCollection)})`,
-      `- steady state reads each worker's records at most once: ${(s.db.labReadCommands / W).toFixed(2)} reads of lab_records per worker -> ${check(s.db.labReadCommands <= W)}`,
-      `- steady state within ${STEADY_FLOOR_FACTOR}x of the CML request floor: ${s.wallMs} ms vs ${f.wallMs} ms = ${times(s.wallMs, f.wallMs)} -> ${check(s.wallMs <= STEADY_FLOOR_FACTOR * f.wallMs)}`,
-      `- per worker 1 list + 1 detail per lab (steady): labs.list ${route(s, 'labs.list')} (floor ${W}), labs.get ${route(s, 'labs.get')} (floor ${W * (steady.listed ?? opts.labs)}) -> ` +
-        `${check(route(s, 'labs.list') === W && route(s, 'labs.get') === W * (steady.listed ?? opts.labs))}; plus system_information ${route(s, 'system_information')} (the trust check before the list)`,
+      `- ${label} reads each worker's records at most once: ${(s.db.labReadCommands / W).toFixed(2)} reads of lab_records per worker -> ${check(s.db.labReadCommands <= W)}`,
+      `- ${label} within ${STEADY_FLOOR_FACTOR}x of its CML request floor: ${s.wallMs} ms vs ${f.wallMs} ms = ${times(s.wallMs, f.wallMs)} -> ${check(s.wallMs <= STEADY_FLOOR_FACTOR * f.wallMs)}`,
+      `- ${label} per worker 1 list + ${detailsFloor === 0 ? '1 tiles request, no details' : '1 detail per lab'}: labs.list ${route(s, 'labs.list')} (floor ${W}), populate_lab_tiles ${route(s, 'populate_lab_tiles')} (floor ${detailsFloor === 0 ? W : 0}), labs.get ${route(s, 'labs.get')} (floor ${W * detailsFloor}) -> ` +
+        `${check(route(s, 'labs.list') === W && route(s, 'labs.get') === W * detailsFloor)}; plus system_information ${route(s, 'system_information')} (the trust check before the list)`,
     );
-  } else out.push('- steady state: not measured (the scenario failed)');
+  };
+  const steadyDetails = results[STEADY_DETAILS] as Entry | undefined;
+  if (steady?.tiles) steadyChecks('steady state (tiles)', steady, 0);
+  else steadyChecks('steady state', steady, steady?.listed ?? opts.labs);
+  steadyChecks('steady state, every lab read', steadyDetails, steadyDetails?.listed ?? opts.labs);
   if (cold?.ours)
     out.push(
       `- a worker's writes go out as 1 bulk command: cold sync sent ${cold.ours.db.labWriteCommands} write commands to lab_records for ${W} workers -> ${check(cold.ours.db.labWriteCommands === W)}` +

@@ -89,6 +89,7 @@ describe('Database outage: 503 while FerretDB is down, recovery without a restar
   let labToDelete: string;
   let labDeletedDuringOutage: string;
   let reconciliationId: string;
+  let jobId: string;
   let deadEventId: string;
   let labsBefore: string[];
 
@@ -191,6 +192,14 @@ describe('Database outage: 503 while FerretDB is down, recovery without a restar
     },
     { route: 'POST /api/reconciliations', method: 'post', url: () => '/api/reconciliations', ok: 202 },
     {
+      route: 'POST /api/labs/bulk-delete',
+      method: 'post',
+      url: () => '/api/labs/bulk-delete',
+      body: () => ({ filter: { titlePrefix: 'no lab is called this' }, dryRun: true }),
+      ok: 200,
+    },
+    { route: 'GET /api/jobs/{jobId}', method: 'get', url: () => `/api/jobs/${jobId}`, ok: 200 },
+    {
       route: 'DELETE /api/workers/{workerId}',
       method: 'delete',
       url: () => `/api/workers/${spareWorkerId}`,
@@ -255,6 +264,11 @@ describe('Database outage: 503 while FerretDB is down, recovery without a restar
     );
     deadEventId = (await api('get', '/api/outbox?status=dead')).body.items[0].eventId;
     reconciliationId = (await api('post', '/api/reconciliations').expect(202)).body.reconciliationId;
+    jobId = (
+      await api('post', '/api/labs/bulk-delete', { filter: { titlePrefix: 'no lab is called this' } }).expect(
+        202,
+      )
+    ).body.jobId;
     await app.get(ReconciliationRunner).whenIdle();
     labsBefore = (await api('get', `/api/workers/${workerId}/labs?limit=100`).expect(200)).body.items
       .map((l: { labId: string }) => l.labId)

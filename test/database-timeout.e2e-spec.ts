@@ -162,7 +162,8 @@ describe('Database operations time out: FerretDB paused (SIGSTOP) under the runn
       return appendSummary(id, summary);
     });
 
-    simulator.state.addFault({ route: 'labs.get', kind: 'latency', latencyMs: CML_LATENCY_MS });
+    // The list: every run asks for it (an unchanged lab's details are not read when its tile shows it unchanged).
+    simulator.state.addFault({ route: 'labs.list', kind: 'latency', latencyMs: CML_LATENCY_MS });
     await http().post('/api/reconciliations').expect(202);
     await waitFor(
       () => simulator.state.listFaults().some((f) => f.applied > 0),

@@ -57,16 +57,21 @@ describe('Lab sync (e2e, FerretDB + CML simulator over HTTPS)', () => {
     // Lab records are not written; the worker's lastReconcile and the lease are.
     expect(counter.writesTo('lab_records')).toEqual([]);
     expect(counter.targets.filter((t) => t.startsWith('find:lab_records'))).toHaveLength(1);
+    // One list and one request for every lab's tile; the tiles show every lab unchanged, so no
+    // lab's details are read.
     const stats = h.simulator.state.stats();
     expect(stats.requests['labs.list']).toBe(1);
-    expect(stats.requests['labs.get']).toBe(7);
+    expect(stats.requests['populate_lab_tiles']).toBe(1);
+    expect(stats.requests['labs.get']).toBeUndefined();
   });
 
-  it('updates only the labs that changed in CML', async () => {
+  it('updates only the labs that changed in CML, reading the details of those alone', async () => {
     const lab = h.simulator.state.listLabs()[0];
     h.simulator.state.patchLab(lab.id, { lab_title: 'Renamed in CML', state: 'STARTED' });
+    h.simulator.state.resetStats();
     const res = await refresh().expect(200);
     expect(res.body as Summary).toMatchObject({ created: 0, updated: 1, unchanged: 6 });
+    expect(h.simulator.state.stats().requests['labs.get']).toBe(1);
     const read = await h.http().get(`/api/workers/${workerId}/labs/${lab.id}`).expect(200);
     expect(read.body).toMatchObject({ workerId, labId: lab.id, title: 'Renamed in CML', state: 'STARTED' });
     const stored = await h.db.collection('lab_records').findOne({ _id: `${workerId}:${lab.id}` as never });
@@ -187,6 +192,70 @@ describe('Lab sync (e2e, FerretDB + CML simulator over HTTPS)', () => {
     expect(observed.body).toMatchObject({ status: 'succeeded', created: 2 });
     expect(await h.db.collection('lab_records').countDocuments({ workerId })).toBe(before);
     await h.http().patch(`/api/workers/${workerId}`).send({ reconcileMode: 'enforce' }).expect(200);
+  });
+
+  describe('lab tiles (GET /populate_lab_tiles) only spare detail reads', () => {
+    const records = () => h.db.collection('lab_records').find({ workerId }).sort({ _id: 1 }).toArray();
+    // What GET /populate_lab_tiles carries of each lab: its details (the topology is not read).
+    const tilesNow = (): Record<string, Record<string, unknown>> =>
+      Object.fromEntries(h.simulator.state.listLabs().map((l) => [l.id, { ...l }]));
+    beforeAll(async () => {
+      h.simulator.state.seedLabs({ count: 4 });
+      await refresh().expect(200);
+    });
+
+    it.each([
+      ['answers a proxy 404', { kind: 'foreign_404' }],
+      ['answers 500', { kind: 'error', status: 500 }],
+      ['sends a body that is no map of tiles', { kind: 'bad_body' }],
+      ['hangs until the request times out', { kind: 'hang' }],
+    ])('reads every listed lab when CML %s for the tiles, and syncs the same', async (_what, fault) => {
+      const lab = h.simulator.state.listLabs()[3];
+      h.simulator.state.patchLab(lab.id, { lab_title: `changed while tiles fail: ${fault.kind}` });
+      h.simulator.state.addFault({ route: 'populate_lab_tiles', ...fault } as never);
+      h.simulator.state.resetStats();
+      const res = await refresh().expect(200);
+      const listed = h.simulator.state.listLabs().length;
+      expect(res.body as Summary).toMatchObject({ status: 'succeeded', created: 0, updated: 1 });
+      expect((res.body as Summary).unchanged).toBe(listed - 1);
+      expect(h.simulator.state.stats().requests['labs.get']).toBe(listed);
+      const read = await h.http().get(`/api/workers/${workerId}/labs/${lab.id}`).expect(200);
+      expect(read.body.title).toBe(`changed while tiles fail: ${fault.kind}`);
+    });
+
+    it('never writes what a tile says: a tile that differs from its record makes the details be read', async () => {
+      const [lab, other] = h.simulator.state.listLabs();
+      const stale = tilesNow();
+      // A tile lagging behind (CML's tiles may be eventually consistent) and a tile whose id is
+      // not its key: neither may reach a record.
+      stale[lab.id] = { ...stale[lab.id], lab_title: 'only the tile says so' };
+      stale[other.id] = { ...stale[other.id], id: lab.id };
+      const before = await records();
+      h.simulator.state.addFault({
+        route: 'populate_lab_tiles',
+        kind: 'replace_json',
+        json: { lab_tiles: stale },
+      });
+      h.simulator.state.resetStats();
+      const res = await refresh().expect(200);
+      expect(res.body as Summary).toMatchObject({ status: 'succeeded', created: 0, updated: 0 });
+      expect(h.simulator.state.stats().requests['labs.get']).toBe(2);
+      expect(await records()).toEqual(before);
+    });
+
+    it('does not take a tile for a lab the list does not name: the list decides what exists', async () => {
+      const [lab] = h.simulator.state.listLabs();
+      const ghost = '5e7f9a0c-1111-4222-8333-444455556666';
+      const withGhost = { ...tilesNow(), [ghost]: { ...tilesNow()[lab.id], id: ghost } };
+      h.simulator.state.addFault({
+        route: 'populate_lab_tiles',
+        kind: 'replace_json',
+        json: { lab_tiles: withGhost },
+      });
+      const res = await refresh().expect(200);
+      expect(res.body as Summary).toMatchObject({ status: 'succeeded', created: 0 });
+      expect(await h.db.collection('lab_records').countDocuments({ labId: ghost })).toBe(0);
+    });
   });
 
   describe('bad input', () => {

@@ -95,6 +95,8 @@ describe('OpenAPI (e2e)', () => {
     'GET /api/reconciliations/{id}',
     'GET /api/outbox',
     'POST /api/outbox/{eventId}/retry',
+    'POST /api/labs/bulk-delete',
+    'GET /api/jobs/{jobId}',
   ];
 
   it('documents exactly the /api routes of the contract, generated from the code', async () => {

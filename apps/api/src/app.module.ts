@@ -14,6 +14,8 @@ import { TokenVerifier } from './auth/token-verifier';
 import { DeploymentCheckModule } from './deployment/deployment-check.module';
 import { DatabaseHealthIndicator } from './health/database-health.indicator';
 import { HealthController } from './health/health.controller';
+import { JobsController } from './jobs/jobs.controller';
+import { BulkDeleteController } from './labs/bulk-delete.controller';
 import { LabsController } from './labs/labs.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { OutboxController } from './outbox/outbox.controller';
@@ -89,6 +91,8 @@ export class AppModule {
       controllers: [
         WorkersController,
         LabsController,
+        BulkDeleteController,
+        JobsController,
         ReconciliationsController,
         OutboxController,
         HealthController,

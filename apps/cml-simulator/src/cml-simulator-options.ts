@@ -10,6 +10,8 @@ export interface CmlSimulatorOptions {
   host?: string;
   /** PEM key and certificate; default: a fresh self-signed certificate for 127.0.0.1 and localhost. */
   tls?: TlsMaterial;
+  /** More names (or addresses) the generated certificate covers, e.g. a container's service name. */
+  tlsHostnames?: string[];
   /** Accepted accounts; default DEFAULT_SIMULATOR_USERS (admin / admin-password). */
   users?: SimulatorUser[];
   /** Lifetime of issued JWTs; default 86400 (24 h, as CML). */

@@ -46,6 +46,9 @@ export function createRouteFactory(
   return (name, handler, options = {}) =>
     async (req: Request, res: Response): Promise<void> => {
       state.requestStats.record(name);
+      const left = state.requestStats.enter(name);
+      res.once('finish', left);
+      res.once('close', left);
       await delays.wait(latencyMs);
       if (options.available && !options.available()) {
         throw unknownRoute(req);

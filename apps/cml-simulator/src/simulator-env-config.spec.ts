@@ -19,9 +19,26 @@ describe('readSimulatorEnvConfig', () => {
         startMs: 3000,
         stopMs: 2000,
         wipeMs: 1000,
+        tlsHostnames: [],
       },
       caOutFile: undefined,
     });
+  });
+
+  it('adds SIM_TLS_HOSTNAMES to the names the generated certificate covers', async () => {
+    const { options } = readSimulatorEnvConfig({ SIM_TLS_HOSTNAMES: ' simulator, cml.lab.example ,' });
+    expect(options.tlsHostnames).toEqual(['simulator', 'cml.lab.example']);
+    const { startCmlSimulator } = await import('./start-cml-simulator');
+    const { X509Certificate } = await import('node:crypto');
+    const sim = await startCmlSimulator({ ...options, port: 0 });
+    try {
+      const names = new X509Certificate(sim.caCertPem).subjectAltName ?? '';
+      expect(names).toContain('DNS:simulator');
+      expect(names).toContain('DNS:cml.lab.example');
+      expect(names).toContain('IP Address:127.0.0.1');
+    } finally {
+      await sim.close();
+    }
   });
 
   it('reads port, host, user, seed count, latency and CA output file', () => {

@@ -34,6 +34,10 @@ export function readSimulatorEnvConfig(env: NodeJS.ProcessEnv): SimulatorEnvConf
     startMs: intFromEnv(env, 'SIM_START_MS') ?? STANDALONE_TRANSITION_TIMING.startMs,
     stopMs: intFromEnv(env, 'SIM_STOP_MS') ?? STANDALONE_TRANSITION_TIMING.stopMs,
     wipeMs: intFromEnv(env, 'SIM_WIPE_MS') ?? STANDALONE_TRANSITION_TIMING.wipeMs,
+    tlsHostnames: (env.SIM_TLS_HOSTNAMES ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== ''),
   };
   if (options.version !== undefined && !CML_VERSION_PATTERN.test(options.version)) {
     throw new Error(`SIM_CML_VERSION must look like 2.9.0, got ${JSON.stringify(options.version)}`);

@@ -177,6 +177,11 @@ export class SimulatorState {
     return this.requestStats.snapshot();
   }
 
+  /** The most requests of each route answered at once since the last stats reset (in-process only). */
+  peakInFlight(): Record<string, number> {
+    return this.requestStats.peakInFlight();
+  }
+
   resetStats(): void {
     this.requestStats.reset();
   }

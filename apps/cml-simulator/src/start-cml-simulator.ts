@@ -33,7 +33,7 @@ export const DEFAULT_TRANSITION_TIMING: TransitionTiming = { startMs: 300, stopM
 
 export async function startCmlSimulator(opts: CmlSimulatorOptions = {}): Promise<RunningCmlSimulator> {
   const host = opts.host ?? '127.0.0.1';
-  const tls = opts.tls ?? generateSelfSignedCertificate(host);
+  const tls = opts.tls ?? generateSelfSignedCertificate([host, ...(opts.tlsHostnames ?? [])]);
   const state = new SimulatorState({
     users: opts.users ?? DEFAULT_SIMULATOR_USERS,
     tokenTtlSeconds: opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,

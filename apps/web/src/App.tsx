@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useHashRoute, useSession } from './context';
 import { AuditPage } from './pages/AuditPage';
+import { BulkDeletePage } from './pages/BulkDeletePage';
 import { LabsPage } from './pages/LabsPage';
 import { OutboxPage } from './pages/OutboxPage';
 import { ReconciliationsPage } from './pages/ReconciliationsPage';
@@ -34,6 +35,7 @@ export function App() {
     ['#/reconciliations', 'Reconciliations', route.name === 'reconciliations'],
     ['#/audit', 'Audit trail', route.name === 'audit'],
   ];
+  if (session.can('operator')) nav.push(['#/bulk-delete', 'Bulk delete', route.name === 'bulk-delete']);
   if (session.can('admin')) nav.push(['#/outbox', 'Outbox', route.name === 'outbox']);
 
   return (
@@ -86,6 +88,7 @@ export function App() {
         {route.name === 'reconciliations' ? <ReconciliationsPage /> : null}
         {route.name === 'audit' ? <AuditPage key={`${route.workerId}:${route.labId}`} {...route} /> : null}
         {route.name === 'outbox' ? <OutboxPage /> : null}
+        {route.name === 'bulk-delete' ? <BulkDeletePage /> : null}
       </main>
     </>
   );

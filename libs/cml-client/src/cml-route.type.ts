@@ -8,6 +8,7 @@ export type CmlRoute =
   | 'system_information'
   | 'labs.list'
   | 'labs.get'
+  | 'labs.tiles'
   | 'labs.state'
   | 'labs.converged'
   | 'labs.start'

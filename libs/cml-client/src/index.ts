@@ -11,6 +11,7 @@ export * from './cml-client-options.interface';
 export * from './cml-connection-settings.interface';
 export * from './cml-lab.interface';
 export * from './cml-lab-id-list.interface';
+export * from './cml-lab-tiles.interface';
 export * from './cml-lab-id.normalizer';
 export * from './cml-request-event.interface';
 export * from './cml-request-observer';

@@ -34,3 +34,8 @@ export * from './application/jobs/outbox-relay.job';
 export * from './application/commands/deliver-lab-event/deliver-lab-event.command';
 export * from './application/commands/retry-outbox-event/retry-outbox-event.command';
 export * from './application/queries/list-outbox/list-outbox.query';
+export * from './domain/bulk-delete/bulk-delete-filter';
+export * from './domain/bulk-delete/bulk-delete-job';
+export * from './application/bulk-delete/bulk-delete-selection';
+export * from './application/commands/start-bulk-delete/start-bulk-delete.command';
+export * from './application/queries/get-job/get-job.query';

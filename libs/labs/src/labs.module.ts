@@ -56,6 +56,17 @@ import {
   ReconcileLeaseDocument,
   ReconcileLeaseSchema,
 } from './infrastructure/persistence/mongo/reconcile-lease.schema';
+import { BulkDeleteJobRunner } from './application/bulk-delete/bulk-delete-job-runner';
+import { BulkDeleteSelection } from './application/bulk-delete/bulk-delete-selection';
+import { StartBulkDeleteHandler } from './application/commands/start-bulk-delete/start-bulk-delete.handler';
+import { BulkDeleteResumeJob } from './application/jobs/bulk-delete-resume.job';
+import { BulkDeleteJobRepository } from './application/ports/bulk-delete-job.repository';
+import { GetJobHandler } from './application/queries/get-job/get-job.handler';
+import {
+  BulkDeleteJobDocument,
+  BulkDeleteJobSchema,
+} from './infrastructure/persistence/mongo/bulk-delete-job.schema';
+import { MongoBulkDeleteJobRepository } from './infrastructure/persistence/mongo/mongo-bulk-delete-job.repository';
 import {
   ReconciliationRunDocument,
   ReconciliationRunSchema,
@@ -81,6 +92,7 @@ import {
       { name: ReconcileLeaseDocument.name, schema: ReconcileLeaseSchema },
       { name: ReconciliationRunDocument.name, schema: ReconciliationRunSchema },
       { name: WorkerSyncStateDocument.name, schema: WorkerSyncStateSchema },
+      { name: BulkDeleteJobDocument.name, schema: BulkDeleteJobSchema },
     ]),
   ],
   providers: [
@@ -121,6 +133,12 @@ import {
     ListReconciliationsHandler,
     GetReconciliationHandler,
     GetWorkerSyncStatesHandler,
+    { provide: BulkDeleteJobRepository, useClass: MongoBulkDeleteJobRepository },
+    BulkDeleteSelection,
+    BulkDeleteJobRunner,
+    BulkDeleteResumeJob,
+    StartBulkDeleteHandler,
+    GetJobHandler,
   ],
   exports: [LabRecordRepository, ReconcileLeaseRepository, ReconciliationRunner, ReconcileLeaseKeeper],
 })

@@ -1,6 +1,9 @@
 import type { components } from './schema.gen';
 import type {
   AuditEvent,
+  BulkDeletePreview,
+  BulkDeleteRequest,
+  Job,
   DeleteResult,
   LabPage,
   LabState,
@@ -140,6 +143,11 @@ export function createApi(token: string | null, settings: Pick<WebSettings, 'aud
       call<Schemas['OutboxItemList']>('/api/outbox', { query: { status } }),
     retryOutbox: (eventId: string) =>
       call<void>(`/api/outbox/${encodeURIComponent(eventId)}/retry`, { method: 'POST' }),
+    previewBulkDelete: (body: Omit<BulkDeleteRequest, 'dryRun'>) =>
+      call<BulkDeletePreview>('/api/labs/bulk-delete', { method: 'POST', body: { ...body, dryRun: true } }),
+    startBulkDelete: (body: Omit<BulkDeleteRequest, 'dryRun'>) =>
+      call<Schemas['BulkDeleteStarted']>('/api/labs/bulk-delete', { method: 'POST', body }),
+    getJob: (jobId: string) => call<Job>(`/api/jobs/${encodeURIComponent(jobId)}`),
     /**
      * apps/audit, at its own origin (WEB_AUDIT_URL): it verifies the same JWT as the API and needs the viewer
      * role, so the token goes there too (and apps/audit must list the console's origin in AUDIT_CORS_ORIGINS).

@@ -19,6 +19,7 @@ export const queryKeys = {
   outbox: ['outbox'] as const,
   outboxList: (status: 'pending' | 'dead') => ['outbox', status] as const,
   auditEvents: (q: object) => ['audit-events', q] as const,
+  job: (jobId: string) => ['jobs', jobId] as const,
 };
 
 /** Every worker (up to 500, one read), for pages that name workers by id or offer them in a filter. */

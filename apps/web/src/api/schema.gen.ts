@@ -3,6 +3,43 @@
  * (/api/docs-json). Do not edit: change the API's DTOs and decorators, then generate again.
  */
 export interface paths {
+  '/api/jobs/{jobId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['JobsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/labs/bulk-delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Bulk delete by filter. `dryRun: true` answers 200 with what the filter selects in the local
+     *     inventory and changes nothing; otherwise 202 with the id of a job that deletes each selected
+     *     lab through Phase 1 (`GET /api/jobs/:jobId`). `force` needs the admin role.
+     */
+    post: operations['BulkDeleteController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/outbox': {
     parameters: {
       query?: never;
@@ -235,6 +272,42 @@ export interface components {
     ApproveOrphansDto: {
       labIds?: string[];
     };
+    BulkDeleteFilterDto: {
+      /** @description ISO-8601: labs created strictly before this instant. */
+      createdBefore?: string;
+      /** @description The owner's CML user id or username, exactly. */
+      owner?: string;
+      /** @enum {string} */
+      state?: 'DEFINED_ON_CORE' | 'STOPPED' | 'STARTED';
+      /** @description The title starts with this (case-sensitive, no pattern). */
+      titlePrefix?: string;
+      /** @description Only labs of these workers; absent = every worker. */
+      workerIds?: string[];
+    };
+    /** @description A dry run: the labs the filter selects now (at most BULK_DELETE_MAX_LABS listed), and how many in all. */
+    BulkDeletePreview: {
+      items: components['schemas']['BulkDeletePreviewItem'][];
+      total: number;
+    };
+    /** @description A lab a bulk delete would take. */
+    BulkDeletePreviewItem: {
+      labId: string;
+      owner: string;
+      /** @enum {string} */
+      state: 'DEFINED_ON_CORE' | 'STOPPED' | 'STARTED';
+      title: string;
+      workerId: string;
+    };
+    BulkDeleteRequestDto: {
+      /** @description List what would be deleted, from the local inventory, and change nothing. */
+      dryRun?: boolean;
+      filter: components['schemas']['BulkDeleteFilterDto'];
+      /** @description Stop and wipe started labs first; admin only. */
+      force?: boolean;
+    };
+    BulkDeleteStarted: {
+      jobId: string;
+    };
     /** @description What the last contact with the CML server learned. */
     CmlContact: {
       /** @description Whether the worker's CML account is an administrator; null when CML did not say. */
@@ -262,6 +335,30 @@ export interface components {
       localRecordRemoved: boolean;
       /** @enum {string} */
       message: 'Lab deleted successfully';
+      workerId: string;
+    };
+    /** @description A background job and its progress. */
+    Job: {
+      /** @description Labs that have ended: deleted, already gone, or failed. */
+      done: number;
+      failed: components['schemas']['JobFailedItem'][];
+      id: string;
+      /** @enum {string} */
+      kind: 'bulk-delete';
+      /**
+       * @description running while any lab is left; then succeeded, or failed when any lab failed.
+       * @enum {string}
+       */
+      status: 'running' | 'succeeded' | 'failed';
+      total: number;
+    };
+    /** @description A lab of a job whose Phase 1 delete failed, with the answer it got. */
+    JobFailedItem: {
+      /** @description The problem detail it would have answered. */
+      detail: string;
+      labId: string;
+      /** @description The HTTP status the single delete would have answered (409, 502, 504, ...). */
+      status: number;
       workerId: string;
     };
     /** @description A lab of the local read model, synced from CML. */
@@ -399,6 +496,60 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  JobsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        jobId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Job'];
+        };
+      };
+    };
+  };
+  BulkDeleteController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkDeleteRequestDto'];
+      };
+    };
+    responses: {
+      /** @description dryRun: true */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkDeletePreview'];
+        };
+      };
+      /** @description the job was started */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkDeleteStarted'];
+        };
+      };
+    };
+  };
   OutboxController_list: {
     parameters: {
       query?: {

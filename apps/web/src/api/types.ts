@@ -19,6 +19,11 @@ export type DeleteResult = Schemas['DeleteResult'];
 export type ReconcileSummary = Schemas['ReconcileSummary'];
 export type ReconciliationRun = Schemas['ReconciliationRun'];
 export type OutboxItem = Schemas['OutboxItem'];
+export type BulkDeleteRequest = Schemas['BulkDeleteRequestDto'];
+export type BulkDeleteFilter = Schemas['BulkDeleteFilterDto'];
+export type BulkDeletePreview = Schemas['BulkDeletePreview'];
+export type BulkDeletePreviewItem = Schemas['BulkDeletePreviewItem'];
+export type Job = Schemas['Job'];
 
 /** In the order the state filter offers them; `satisfies` fails the build when the API's states change. */
 export const LAB_STATES = ['DEFINED_ON_CORE', 'STOPPED', 'STARTED'] as const satisfies readonly LabState[];

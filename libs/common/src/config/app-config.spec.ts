@@ -22,6 +22,24 @@ describe('loadAppConfig', () => {
     expect(c.secretsPreviousKeys).toEqual([]);
   });
 
+  it('reads the bulk delete settings, with their defaults', () => {
+    expect(loadAppConfig(base).bulkDelete).toEqual({
+      concurrencyPerWorker: 4,
+      maxLabs: 10_000,
+      jobLeaseMs: 30_000,
+    });
+    const c = loadAppConfig({
+      ...base,
+      BULK_DELETE_CONCURRENCY_PER_WORKER: '2',
+      BULK_DELETE_MAX_LABS: '50',
+      BULK_DELETE_JOB_LEASE_MS: '5000',
+    });
+    expect(c.bulkDelete).toEqual({ concurrencyPerWorker: 2, maxLabs: 50, jobLeaseMs: 5000 });
+    expect(() => loadAppConfig({ ...base, BULK_DELETE_CONCURRENCY_PER_WORKER: '0' })).toThrow(
+      /BULK_DELETE_CONCURRENCY_PER_WORKER/,
+    );
+  });
+
   it('reads the previous secrets keys, comma-separated, for a rotation', () => {
     const old1 = Buffer.alloc(32, 1);
     const old2 = Buffer.alloc(32, 2);

@@ -51,6 +51,7 @@ const envSchema = z
     RECONCILE_MAX_DELETE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
     CML_TIMEOUT_MS: intIn(100, 600_000, 15_000),
     CML_LAB_DETAIL_CONCURRENCY: intIn(1, 64, 8),
+    CML_LAB_TILES: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     CML_CONVERGE_TIMEOUT_MS: intIn(100, 3_600_000, 120_000),
     CML_ALLOW_PRIVATE_ENDPOINTS: optionalString.refine(
       (v) =>
@@ -76,6 +77,9 @@ const envSchema = z
     LOG_LEVEL: logLevel,
     DB_OPERATION_TIMEOUT_MS: intIn(100, 600_000, 30_000),
     FERRETDB_ALLOW_MULTIPLE_INSTANCES: trueOrFalse,
+    BULK_DELETE_CONCURRENCY_PER_WORKER: intIn(1, 64, 4),
+    BULK_DELETE_MAX_LABS: intIn(1, 50_000, 10_000),
+    BULK_DELETE_JOB_LEASE_MS: intIn(1_000, 3_600_000, 30_000),
   })
   .superRefine((env, ctx) => {
     if (!env.SECRETS_KEY) {
@@ -97,6 +101,8 @@ export class AppConfig {
   readonly reconcileMaxDeleteRatio!: number;
   readonly cmlTimeoutMs!: number;
   readonly cmlLabDetailConcurrency!: number;
+  /** Whether Phase 2 asks `GET /populate_lab_tiles` first, to skip the details of unchanged labs. */
+  readonly cmlLabTiles!: boolean;
   /** How long a forced delete waits for a stopping (or wiping) lab before it gives up. */
   readonly cmlConvergeTimeoutMs!: number;
   /** CIDR ranges that worker endpoints may resolve to although private, loopback or link-local. */
@@ -135,6 +141,18 @@ export class AppConfig {
     allowMultipleInstancesOnFerretDb: boolean;
   };
 
+  readonly bulkDelete!: {
+    /** Phase 1 deletes of one job running at once on one worker (workers run in parallel). */
+    concurrencyPerWorker: number;
+    /** The most labs one job takes; a filter that selects more is refused (and a dry run lists this many). */
+    maxLabs: number;
+    /**
+     * How long a job's lease lasts unrenewed: a job whose process died is resumed by another (or the
+     * restarted) process within about 1.5 times this. Renewed every third of it.
+     */
+    jobLeaseMs: number;
+  };
+
   constructor(values: AppConfig) {
     Object.assign(this, values);
   }
@@ -169,6 +187,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reconcileMaxDeleteRatio: e.RECONCILE_MAX_DELETE_RATIO,
     cmlTimeoutMs: e.CML_TIMEOUT_MS,
     cmlLabDetailConcurrency: e.CML_LAB_DETAIL_CONCURRENCY,
+    cmlLabTiles: e.CML_LAB_TILES === 'true',
     cmlConvergeTimeoutMs: e.CML_CONVERGE_TIMEOUT_MS,
     cmlAllowPrivateEndpoints: commaSeparated(e.CML_ALLOW_PRIVATE_ENDPOINTS),
     cloudEventsSinks: commaSeparated(e.CLOUDEVENTS_SINK_URL ?? e.K_SINK),
@@ -189,6 +208,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: {
       operationTimeoutMs: e.DB_OPERATION_TIMEOUT_MS,
       allowMultipleInstancesOnFerretDb: e.FERRETDB_ALLOW_MULTIPLE_INSTANCES === 'true',
+    },
+    bulkDelete: {
+      concurrencyPerWorker: e.BULK_DELETE_CONCURRENCY_PER_WORKER,
+      maxLabs: e.BULK_DELETE_MAX_LABS,
+      jobLeaseMs: e.BULK_DELETE_JOB_LEASE_MS,
     },
   });
 }

@@ -234,10 +234,16 @@ export class LabRecord extends AggregateRoot {
    */
   syncWith(snapshot: CmlLabSnapshot, now: Date): boolean {
     this.assertLive();
-    const next = contentOf(snapshot);
-    if (sameContent(this.props, next) && this.props.pendingOrphan === null) return false;
-    this.props = { ...this.props, ...next, lastSyncedAt: now, pendingOrphan: null };
+    if (this.isCurrentWith(snapshot)) return false;
+    this.props = { ...this.props, ...contentOf(snapshot), lastSyncedAt: now, pendingOrphan: null };
     return true;
+  }
+
+  /** Whether a sync with this snapshot would leave the live record as it is (nothing to write). */
+  isCurrentWith(snapshot: CmlLabSnapshot): boolean {
+    return (
+      !this.isRemoved && this.props.pendingOrphan === null && sameContent(this.props, contentOf(snapshot))
+    );
   }
 
   toProps(): LabRecordProps {

@@ -1,3 +1,4 @@
+import { CmlLabSnapshot } from './cml-lab-snapshot';
 import { DeleteIntent, isLiveDeleteIntent } from './delete-intent';
 import { LabRecord } from './lab-record.aggregate';
 import { planLabSync } from './lab-sync-plan';
@@ -100,11 +101,37 @@ export function labsToConfirm(
     .map((r) => r.labId);
 }
 
-/** The listed labs whose details are worth reading: a tombstone wins over any listing. */
-export function labsToRead(records: readonly LabRecord[], listing: CmlListing): string[] {
-  if (!listing.trusted) return [];
-  const removed = new Set(records.filter((r) => r.isRemoved).map((r) => r.labId));
-  return [...listing.ids].filter((id) => !removed.has(id));
+/** Which listed labs need their details read, and what the tiles already answered for the others. */
+export interface LabReads {
+  read: string[];
+  /** Listed labs whose tile says exactly what their live record holds: present and unchanged. */
+  answeredByTiles: Map<string, LabLookup>;
+}
+
+/**
+ * The listed labs whose details are worth reading: a tombstone wins over any listing. With the
+ * labs' tiles (`GET /populate_lab_tiles`, one request), a lab whose tile equals its live record is
+ * not read again: the tile can only spare a read, never cause a write. A new lab, a changed one, a
+ * tile missing a field the record has, or a lab without a tile is read, so every write comes from
+ * `GET /labs/{id}`. Tiles say nothing about which labs exist: a tile of an unlisted lab is ignored.
+ */
+export function labsToRead(
+  records: readonly LabRecord[],
+  listing: CmlListing,
+  tiles: ReadonlyMap<string, CmlLabSnapshot> = new Map(),
+): LabReads {
+  const reads: LabReads = { read: [], answeredByTiles: new Map() };
+  if (!listing.trusted) return reads;
+  const byLabId = new Map(records.map((r) => [r.labId, r]));
+  for (const id of listing.ids) {
+    const record = byLabId.get(id);
+    if (record?.isRemoved) continue;
+    const tile = tiles.get(id);
+    if (record && tile && record.isCurrentWith(tile))
+      reads.answeredByTiles.set(id, { kind: 'present', lab: tile, fromTile: true });
+    else reads.read.push(id);
+  }
+  return reads;
 }
 
 /**

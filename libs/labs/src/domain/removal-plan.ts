@@ -4,7 +4,11 @@ import { LabRecord } from './lab-record.aggregate';
 
 /** What CML answered to `GET /labs/{id}`, as evidence. */
 export type LabLookup =
-  | { kind: 'present'; lab: CmlLabSnapshot }
+  /**
+   * The lab exists. `fromTile`: the content came from `GET /populate_lab_tiles` and equalled the
+   * record, so its details were not read; only a listed lab's lookup can come from a tile.
+   */
+  | { kind: 'present'; lab: CmlLabSnapshot; fromTile?: true }
   /** CML's own 404 (`{code: 404, description}`): the one answer that says the lab is gone. */
   | { kind: 'gone' }
   /** Anything else (a proxy's 404, 5xx, timeout, 403, garbage): says nothing. */

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import pLimit from 'p-limit';
 import { CmlAccount, CmlClient, CmlClientFactory, CmlNotFoundError } from '@app/cml-client';
 import { AppConfig, Clock, UpstreamFailureError } from '@app/common';
 import { Worker, WorkerDirectory } from '@app/workers';
 import { CmlContact } from '../../domain/cml-contact';
+import { CmlLabSnapshot } from '../../domain/cml-lab-snapshot';
 import { LabLookup } from '../../domain/removal-plan';
 import { upstreamErrorOf } from '../cml-failure';
 import { toLabSnapshot } from '../cml-lab-snapshot.mapper';
@@ -18,6 +19,10 @@ export interface ControllerCheck {
 /** Asks a worker's CML controller the questions Phase 2 decides on; it changes nothing in CML. */
 @Injectable()
 export class CmlEvidenceReader {
+  private readonly logger = new Logger(CmlEvidenceReader.name);
+  /** Workers whose controller already failed to serve tiles: told once at warn level, then at debug. */
+  private readonly tilesUnavailable = new Set<string>();
+
   constructor(
     private readonly directory: WorkerDirectory,
     private readonly cml: CmlClientFactory,
@@ -73,6 +78,27 @@ export class CmlEvidenceReader {
         contact,
         untrusted: { status: 'failed', reason: `CML not trusted: ${upstream.message}`, error: upstream },
       };
+    }
+  }
+
+  /**
+   * The labs' tiles (`GET /populate_lab_tiles`) by lab id, or none when CML_LAB_TILES is off or the
+   * controller does not serve them as expected: then every listed lab's details are read, as
+   * without tiles. Never rejects; a tile only ever spares a detail read (see labsToRead).
+   */
+  async tiles(client: CmlClient): Promise<Map<string, CmlLabSnapshot>> {
+    if (!this.config.cmlLabTiles) return new Map();
+    try {
+      const { labs } = await client.labTiles();
+      this.tilesUnavailable.delete(client.workerId);
+      return new Map(labs.map((lab) => [lab.id, toLabSnapshot(lab)]));
+    } catch (error) {
+      const workerId = client.workerId;
+      const message = `lab tiles unavailable, reading the details of every listed lab: ${(error as Error).message}`;
+      if (this.tilesUnavailable.has(workerId)) this.logger.debug({ workerId, msg: message });
+      else this.logger.warn({ workerId, msg: message });
+      this.tilesUnavailable.add(workerId);
+      return new Map();
     }
   }
 

@@ -27,8 +27,8 @@ export interface GatheredEvidence {
 /**
  * Asks CML and the database what Phase 2 decides on, and nothing more: the controller's
  * readiness and the account's role, the worker's records (before the list, so a record created
- * during the run is never a candidate), the trusted list, the details of the listed labs, a second
- * lookup of each candidate. The delete intents of those CML confirmed gone come with the records.
+ * during the run is never a candidate), the trusted list, the details of the listed labs (but for
+ * those whose tile shows them unchanged), a second lookup of each candidate. The delete intents of those CML confirmed gone come with the records.
  */
 @Injectable()
 export class ReconciliationEvidenceGatherer {
@@ -64,6 +64,8 @@ export class ReconciliationEvidenceGatherer {
     const { records } = recordsRead;
     const listedAt = this.clock.now();
     let listing: CmlListing;
+    // The tiles are asked for beside the list: content only, they never decide what exists.
+    const tiles = this.cml.tiles(client);
     try {
       const { ids, refused } = await client.listLabIds({ showAll: true });
       listing = { trusted: true, ids: new Set(ids), refused, listedAt };
@@ -75,7 +77,8 @@ export class ReconciliationEvidenceGatherer {
       );
     }
 
-    const read = await this.cml.lookUp(client, labsToRead(records, listing));
+    const { read: toRead, answeredByTiles } = labsToRead(records, listing, await tiles);
+    const read = new Map([...answeredByTiles, ...(await this.cml.lookUp(client, toRead))]);
     const confirmed = await this.cml.lookUp(client, labsToConfirm(records, listing, account, read));
     const lookups = new Map([...read, ...confirmed]);
     const intents = new Map(

@@ -1,0 +1,6 @@
+import { bulkDeleteJobRepositoryContract } from './bulk-delete-job-repository.contract';
+import { InMemoryBulkDeleteJobRepository } from './in-memory-bulk-delete-job.repository';
+
+describe('InMemoryBulkDeleteJobRepository', () => {
+  bulkDeleteJobRepositoryContract(() => new InMemoryBulkDeleteJobRepository());
+});
