@@ -22,15 +22,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-console': 'off' },
   },
   {
-    // bin/: the CommonJS launchers npm links (package.json "bin"), plain Node scripts.
-    files: ['bin/**/*.js'],
-    languageOptions: {
-      sourceType: 'commonjs',
-      globals: { require: 'readonly', __dirname: 'readonly', process: 'readonly', module: 'readonly' },
-    },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
-  {
     // The web console (React, TSX) and its end-to-end tests.
     files: ['apps/web/**/*.{ts,tsx}'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
@@ -47,8 +38,8 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Plain CommonJS Node scripts: deploy/compose's one-shot, the scripts' helpers.
-    files: ['deploy/**/*.js', 'scripts/**/*.js'],
+    // Plain CommonJS Node scripts: deploy/compose's one-shot, the scripts' helpers, bin/ (the package's "bin").
+    files: ['deploy/**/*.js', 'scripts/**/*.js', 'bin/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', process: 'readonly', console: 'readonly', fetch: 'readonly', __dirname: 'readonly' },

@@ -3,8 +3,8 @@ import type * as Api from '../../../web/src/api/types';
 /*
  * What the CLI reads from the API. The shapes the API's OpenAPI document has are the console's, generated
  * from that document (`npm run web:api-types`), never written twice. The v1.2 operator features of the
- * contract (candidates, run progress, removed records, bulk delete) are written here as the contract states
- * them, and optional where an API without them answers without them, so the CLI works against both.
+ * contract the document does not have yet (candidates, run progress, removed records) are written here as the
+ * contract states them, and optional, so the CLI works against an API with or without them.
  */
 export type { DeleteResult, OutboxItem, Worker } from '../../../web/src/api/types';
 export { LAB_STATES } from '../../../web/src/api/types';
@@ -20,11 +20,6 @@ export type Lab = Api.Lab & {
   removal?: 'deleted' | 'orphan_removed';
   deletedBy?: string;
 };
-
-export interface LabPage {
-  items: Lab[];
-  nextCursor: string | null;
-}
 
 /** One record that was a removal candidate in a reconciliation, and what was decided about it. */
 export interface ReconcileCandidate {
@@ -48,34 +43,11 @@ export interface ReconciliationStarted {
   reconciliationId: string;
 }
 
-export interface BulkDeleteFilter {
-  workerIds?: string[];
-  owner?: string;
-  titlePrefix?: string;
-  state?: LabState;
-  createdBefore?: string;
-}
-
-export interface BulkDeleteRequest {
-  filter: BulkDeleteFilter;
-  force?: boolean;
-  dryRun?: boolean;
-}
-
-export interface BulkDeletePreview {
-  items: { workerId: string; labId: string; title: string; owner: string; state: LabState }[];
-  total: number;
-}
+export type BulkDeleteFilter = Api.BulkDeleteFilter;
+export type BulkDeleteRequest = Api.BulkDeleteRequest;
+export type BulkDeletePreview = Api.BulkDeletePreview;
+export type BulkDeleteJob = Api.Job;
 
 export interface BulkDeleteStarted {
   jobId: string;
-}
-
-export interface BulkDeleteJob {
-  id: string;
-  kind: 'bulk-delete';
-  status: 'running' | 'succeeded' | 'failed';
-  total: number;
-  done: number;
-  failed: { workerId: string; labId: string; status: number | string; detail: string }[];
 }
