@@ -1,4 +1,4 @@
-import { cliToken, ListeningApi, startListeningApi } from './support/cli-process';
+import { ListeningApi, ROLE_TOKENS, startListeningApi } from './support/cli-process';
 
 /**
  * `cml-labs bulk-delete` as a process against the real API (POST /api/labs/bulk-delete, GET /api/jobs/:jobId)
@@ -9,9 +9,8 @@ describe('cml-labs bulk-delete (e2e)', () => {
   jest.setTimeout(120_000);
 
   let api: ListeningApi;
+  const { admin, operator } = ROLE_TOKENS;
   let workerId: string;
-  const admin = cliToken('ada', ['admin']);
-  const operator = cliToken('otto', ['operator']);
   const cli = (token: string, ...args: string[]) => api.cli(token, ...args);
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
   /** The class7- labs CML says were created 10 days ago (not the one created now). */

@@ -1,4 +1,4 @@
-import { cliToken, ListeningApi, startListeningApi } from './support/cli-process';
+import { ListeningApi, ROLE_TOKENS, startListeningApi } from './support/cli-process';
 
 /**
  * The CLI on the v1.2 read features another branch builds (restore, issue 15 items 1, 2, 4): removed records
@@ -9,9 +9,8 @@ describe('cml-labs labs ls --removed and reconcile --preview candidates (e2e)', 
   jest.setTimeout(120_000);
 
   let api: ListeningApi;
+  const { admin, operator } = ROLE_TOKENS;
   let workerId: string;
-  const admin = cliToken('ada', ['admin']);
-  const operator = cliToken('otto', ['operator']);
   const cli = (token: string, ...args: string[]) => api.cli(token, ...args);
   let wiped: string;
   let goneBehindItsBack: string;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { cliToken, ListeningApi, runCliProcess, startListeningApi } from './support/cli-process';
+import { cliToken, ListeningApi, ROLE_TOKENS, runCliProcess, startListeningApi } from './support/cli-process';
 import { TestSink, waitFor } from './support/test-sink';
 
 /**
@@ -14,11 +14,9 @@ describe('cml-labs CLI (e2e)', () => {
   jest.setTimeout(120_000);
 
   let api: ListeningApi;
+  const { admin, operator, viewer } = ROLE_TOKENS;
   let workerId: string;
   const sink = new TestSink();
-  const admin = cliToken('ada', ['admin']);
-  const operator = cliToken('otto', ['operator']);
-  const viewer = cliToken('vera', ['viewer']);
   const cli = (token: string, ...args: string[]) => api.cli(token, ...args);
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
   let bobsLabs: string[];

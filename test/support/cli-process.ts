@@ -55,6 +55,13 @@ export function cliToken(subject: string, roles: string[], options: jwt.SignOpti
   });
 }
 
+/** One token per role: ada the admin, otto the operator, vera the viewer. */
+export const ROLE_TOKENS = {
+  admin: cliToken('ada', ['admin']),
+  operator: cliToken('otto', ['operator']),
+  viewer: cliToken('vera', ['viewer']),
+};
+
 export interface ListeningApi {
   h: ApiHarness;
   /** The API's URL on loopback, as CML_LABS_URL. */
@@ -82,7 +89,7 @@ export async function startListeningApi(
   });
   await h.app.listen(0, '127.0.0.1');
   const { port } = h.app.getHttpServer().address() as AddressInfo;
-  const admin = { Authorization: `Bearer ${cliToken('ada', ['admin'])}` };
+  const admin = { Authorization: `Bearer ${ROLE_TOKENS.admin}` };
   return {
     h,
     url: `http://127.0.0.1:${port}`,
