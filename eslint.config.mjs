@@ -38,8 +38,8 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Plain CommonJS Node scripts: deploy/compose's one-shot, the scripts' helpers.
-    files: ['deploy/**/*.js', 'scripts/**/*.js'],
+    // Plain CommonJS Node scripts: deploy/compose's one-shot, the scripts' helpers, bin/ (the package's "bin").
+    files: ['deploy/**/*.js', 'scripts/**/*.js', 'bin/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', process: 'readonly', console: 'readonly', fetch: 'readonly', __dirname: 'readonly' },
