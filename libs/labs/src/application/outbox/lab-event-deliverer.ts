@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpCloudEventSender, retryDelayMs } from '@app/cloud-events';
 import { AppConfig, Clock } from '@app/common';
+import { withStoredTraceContext } from '@app/telemetry';
 import { LabEventOutbox, OutboxDelivery, OutboxEntry } from '../ports/lab-event-outbox';
 import { labCloudEvent } from './lab-cloud-event';
 
@@ -71,7 +72,10 @@ export class LabEventDeliverer {
     });
     const attempts = delivery.attempts + 1;
     try {
-      await this.sender.send(delivery.sink, cloudEvent, this.config.outbox.sendTimeoutMs);
+      // The delivery joins the trace of the request or reconciliation that made the removal.
+      await withStoredTraceContext(event.traceparent, () =>
+        this.sender.send(delivery.sink, cloudEvent, this.config.outbox.sendTimeoutMs),
+      );
       this.logger.log({ ...log, attempts, type: cloudEvent.type }, 'CloudEvent delivered');
       return { ...delivery, status: 'delivered', attempts, lastError: null, deliveredAt: this.clock.now() };
     } catch (error) {
