@@ -99,6 +99,7 @@ describe('OpenTelemetry traces (e2e)', () => {
 
       // The event carries the command's span as its traceparent; the delivery is that span's child and
       // sends its own context as the HTTP traceparent.
+      expect(event.headers['ce-traceparent']).toMatch(TRACEPARENT);
       expect(event.headers['ce-traceparent']).toBe(traceparentOf(command));
       const delivery = spans.one('CloudEvent send');
       expect(delivery.kind).toBe(SpanKind.CLIENT);

@@ -18,8 +18,9 @@ function routeTemplateOf(req: RoutedRequest): string | undefined {
  * database writes, log lines) runs in the span's context. Health probes are not traced: they would
  * drown the traces that matter.
  *
- * Registered before the body parser; the request and response emitters are bound to the span's context
- * so that the parser's callbacks (and so every later middleware and handler) stay in it.
+ * Registered before the body parser, so that the span covers the whole request; the parser's callbacks
+ * stay in the span's context (AsyncLocalStorage follows the stream reads; the spec checks it with a body
+ * that arrives late and in pieces).
  */
 export function httpServerTracing(): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
   return (req, res, next) => {
@@ -36,8 +37,6 @@ export function httpServerTracing(): (req: IncomingMessage, res: ServerResponse,
       parent,
     );
     const active = trace.setSpan(parent, span);
-    context.bind(active, req);
-    context.bind(active, res);
     let ended = false;
     const end = (): void => {
       if (ended) return;
