@@ -112,14 +112,15 @@ describe('OpenTelemetry traces (e2e)', () => {
       });
       expect(event.headers.traceparent).toBe(traceparentOf(delivery));
 
+      const isRecordAttempt = (s: ReadableSpan) =>
+        s.attributes['code.function.name'] === 'MongoLabEventOutbox.recordAttempt';
       await waitFor(
-        () =>
-          spans
-            .named('updateOne lab_records')
-            .some((s) => s.attributes['code.function.name'] === 'MongoLabEventOutbox.recordAttempt'),
+        () => spans.named('updateOne lab_records').some(isRecordAttempt),
         5000,
         'recordAttempt span',
       );
+      // The write of the delivery's outcome is in the removal's trace too.
+      expect(spans.parentOf(spans.one('updateOne lab_records', isRecordAttempt))).toBe(command);
       for (const span of [server, command, cmlDelete, tombstone, intent, delivery])
         expect(traceIdOf(span)).toBe(traceId);
     });

@@ -23,7 +23,9 @@ export class LabEventDeliverer {
   ) {}
 
   async deliver(entry: OutboxEntry): Promise<void> {
-    const work = this.deliverAll(entry);
+    // The sends and the writes of their outcomes join the trace of the request or the reconciliation
+    // that made the removal, however much later they run.
+    const work = withStoredTraceContext(entry.event.traceparent, () => this.deliverAll(entry));
     this.inFlight.add(work);
     try {
       await work;
@@ -72,10 +74,7 @@ export class LabEventDeliverer {
     });
     const attempts = delivery.attempts + 1;
     try {
-      // The delivery joins the trace of the request or reconciliation that made the removal.
-      await withStoredTraceContext(event.traceparent, () =>
-        this.sender.send(delivery.sink, cloudEvent, this.config.outbox.sendTimeoutMs),
-      );
+      await this.sender.send(delivery.sink, cloudEvent, this.config.outbox.sendTimeoutMs);
       this.logger.log({ ...log, attempts, type: cloudEvent.type }, 'CloudEvent delivered');
       return { ...delivery, status: 'delivered', attempts, lastError: null, deliveredAt: this.clock.now() };
     } catch (error) {
