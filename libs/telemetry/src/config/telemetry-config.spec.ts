@@ -40,6 +40,16 @@ describe('loadTelemetryConfig', () => {
     ).toBe('mine');
   });
 
+  it('takes http/json and http/protobuf as the protocol (a collector’s OTLP/HTTP port accepts JSON either way)', () => {
+    for (const protocol of ['http/json', 'http/protobuf'])
+      expect(
+        loadTelemetryConfig('a', {
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+          OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol,
+        }).tracesEndpoint,
+      ).toBe('http://c:4318/v1/traces');
+  });
+
   it('reads the sampler and its ratio', () => {
     expect(
       loadTelemetryConfig('a', { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }),
@@ -55,6 +65,7 @@ describe('loadTelemetryConfig', () => {
         OTEL_TRACES_SAMPLER: 'sometimes',
         OTEL_TRACES_SAMPLER_ARG: '2',
         OTEL_SDK_DISABLED: 'yes',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       });
     expect(load).toThrow(ConfigValidationError);
     try {
@@ -68,6 +79,7 @@ describe('loadTelemetryConfig', () => {
         'OTEL_TRACES_SAMPLER ',
         'OTEL_TRACES_SAMPLER_ARG',
         'OTEL_SDK_DISABLED',
+        'OTEL_EXPORTER_OTLP_PROTOCOL',
       ])
         expect(problems).toContain(name);
       expect(problems).not.toContain('secret');

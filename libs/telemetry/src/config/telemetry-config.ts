@@ -28,6 +28,16 @@ export interface TelemetryConfig {
 
 const URL_MESSAGE = 'must be an http:// or https:// URL without user:password';
 
+/**
+ * Spans are sent as OTLP/HTTP JSON, which every collector's OTLP/HTTP receiver (port 4318) accepts
+ * beside protobuf; gRPC is another port and another transport, so asking for it is a mistake to
+ * report at start rather than a stream of failed exports.
+ */
+const otlpProtocol = optionalString.refine(
+  (v) => v === undefined || v === 'http/json' || v === 'http/protobuf',
+  'must be http/json or http/protobuf (spans are sent as OTLP/HTTP JSON; grpc is not supported)',
+);
+
 const envSchema = z.object({
   OTEL_SDK_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.refine(
@@ -38,6 +48,8 @@ const envSchema = z.object({
     (v) => v === undefined || isHttpUrlWithoutCredentials(v),
     URL_MESSAGE,
   ),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
   OTEL_SERVICE_NAME: optionalString,
   OTEL_RESOURCE_ATTRIBUTES: optionalString.refine(
     (v) => v === undefined || resourceAttributesOf(v) !== null,
