@@ -1,4 +1,5 @@
-import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { Logger } from '@nestjs/common';
+import { context, diag, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { startInMemoryTracing } from '../testing/in-memory-tracing';
 import { activeTraceparent, injectTraceHeaders, withStoredTraceContext } from './traceparent';
 import { startTracing } from './start-tracing';
@@ -75,6 +76,25 @@ describe('startTracing', () => {
       expect(traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00$/);
     } finally {
       await parentBased.stop();
+    }
+  });
+
+  it('reports the SDK’s warnings and errors (failed exports) through the app’s logger, not its chatter', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { stop } = startInMemoryTracing();
+    try {
+      diag.error('export failed', { code: 400 });
+      diag.warn('dropped spans');
+      diag.info('chatter');
+      expect(error).toHaveBeenCalledWith({ details: [{ code: 400 }] }, 'export failed');
+      expect(warn).toHaveBeenCalledWith({ details: [] }, 'dropped spans');
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      await stop();
+      error.mockRestore();
+      warn.mockRestore();
     }
   });
 

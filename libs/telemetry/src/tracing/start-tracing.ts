@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -100,9 +101,18 @@ export function startTracing(config: TelemetryConfig, options: TracingOptions = 
     sampler: samplerOf(config),
     spanProcessors: [spanProcessor],
   });
-  // Export failures are the SDK's to report; warn, so that a collector that is down shows in the logs.
+  // Export failures are the SDK's to report: at warn and above, through the app's logger (pino, once the
+  // app has it), so that a collector that is down shows in the logs like everything else.
+  const logger = new Logger('OpenTelemetry');
+  const ignore = () => undefined;
   diag.setLogger(
-    { ...console, verbose: () => undefined, debug: () => undefined, info: () => undefined },
+    {
+      error: (message, ...args) => logger.error({ details: args }, message),
+      warn: (message, ...args) => logger.warn({ details: args }, message),
+      info: ignore,
+      debug: ignore,
+      verbose: ignore,
+    },
     DiagLogLevel.WARN,
   );
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
