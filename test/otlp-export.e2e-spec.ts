@@ -128,6 +128,10 @@ describe('OTLP/HTTP export from the running API and audit consumer (e2e)', () =>
     // The audit consumer continues the delivery's HTTP traceparent.
     const received = find('cml-labs-audit', 'POST /');
     expect(received.parentSpanId).toBe(send.spanId);
-    expect(find('cml-labs-audit', 'RecordAuditEventCommand').parentSpanId).toBe(received.spanId);
+    const record = find('cml-labs-audit', 'RecordAuditEventCommand');
+    expect(record.parentSpanId).toBe(received.spanId);
+    const stored = find('cml-labs-audit', 'insert audit_events');
+    expect(stored.parentSpanId).toBe(record.spanId);
+    expect(stored.attributes['code.function.name']).toBe('MongoAuditEventRepository.insertOnce');
   }, 180_000);
 });
