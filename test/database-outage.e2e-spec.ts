@@ -23,7 +23,6 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import request from 'supertest';
 import { RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
@@ -33,6 +32,7 @@ import { createApiApp } from '../apps/api/src/create-api-app';
 import { testAppConfig } from './support/api-harness';
 import { testDatabaseName, withDatabaseName } from './support/test-database';
 import { TestSink, waitFor } from './support/test-sink';
+import { freePort } from './support/child-app';
 
 /** The contract's "bounded wait": a request against a database that is down answers within this. */
 const MAX_503_MS = 5_000;
@@ -54,17 +54,6 @@ interface RouteCase {
   body?: () => object;
   /** The answer once the database is back. */
   ok: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('Database outage: 503 while FerretDB is down, recovery without a restart (e2e, own FerretDB)', () => {

@@ -18,7 +18,6 @@ import type { CommandFailedEvent } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import request from 'supertest';
 import { RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
@@ -28,6 +27,7 @@ import { createApiApp } from '../apps/api/src/create-api-app';
 import { registerSimulatorWorker, testAppConfig } from './support/api-harness';
 import { testDatabaseName, withDatabaseName } from './support/test-database';
 import { waitFor } from './support/test-sink';
+import { freePort } from './support/child-app';
 
 /** DB_OPERATION_TIMEOUT_MS of the app under test: short, to keep the file fast. */
 const OPERATION_TIMEOUT_MS = 1_000;
@@ -50,17 +50,6 @@ const CALL_BOUND_MS = OPERATION_TIMEOUT_MS + 500;
 /** How long the simulator holds each lab's details, so that the run is inside CML when the database pauses. */
 const CML_LATENCY_MS = 400;
 const PROBLEM_TYPE = /\/database-unavailable$/;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -7,13 +7,13 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import jwt from 'jsonwebtoken';
 import mongoose, { Connection } from 'mongoose';
 import { RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
 import { testDatabaseUri } from './support/test-database';
 import { waitFor } from './support/test-sink';
+import { freePort } from './support/child-app';
 
 const SECRET = 'attribution-test-secret-long-enough-for-hs256';
 const ISSUER = 'https://idp.test';
@@ -24,17 +24,6 @@ const CML_DELETE_HOLD_MS = 3000;
 interface StoredRecord {
   _id: string;
   removal: { kind: string; event: { type: string; deletedBy?: string; alreadyAbsentInCml?: boolean } } | null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 class ApiProcess {

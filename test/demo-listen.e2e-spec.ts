@@ -4,27 +4,14 @@
  * (apps/api/src/main.ts) and apps/audit (apps/audit/src/main.ts) with one line naming the variable to change and
  * a non-zero exit code, not a stack trace. Each runs as a real child process, as an operator would start it.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
+import { Child, freePort } from './support/child-app';
 import { testDatabaseUri } from './support/test-database';
 import { waitFor } from './support/test-sink';
 
-const ROOT = path.resolve(__dirname, '..');
 const PORT_IN_USE_EXIT_CODE = 2;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Something else listening on `port` (all interfaces unless `host`). */
 async function occupy(port: number, host?: string): Promise<net.Server> {
@@ -46,36 +33,6 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
       delete env[name];
   }
   return { ...env, LOG_LEVEL: 'warn', ...extra };
-}
-
-class Child {
-  readonly process: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(script: string, env: NodeJS.ProcessEnv) {
-    this.process = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script],
-      { cwd: ROOT, env, stdio: 'pipe' },
-    );
-    this.process.stdout?.on('data', (d: Buffer) => (this.stdout += d.toString()));
-    this.process.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));
-  }
-
-  get output(): string {
-    return `${this.stdout}\n${this.stderr}`;
-  }
-
-  async stop(): Promise<void> {
-    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
-    this.process.kill('SIGTERM');
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), 15_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
 }
 
 /** Runs `script` until it exits by itself (it must, within the time); returns its exit code and output. */

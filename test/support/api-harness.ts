@@ -4,6 +4,7 @@ import mongoose, { Connection } from 'mongoose';
 import request from 'supertest';
 import { AppConfig, loadAppConfig } from '@app/common';
 import { RunningCmlSimulator, startCmlSimulator } from '@app/cml-simulator';
+import { loadTelemetryConfig, TracingOptions } from '@app/telemetry';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { testDatabaseUri } from './test-database';
 
@@ -57,15 +58,22 @@ export async function registerSimulatorWorker(
   return res.body.id as string;
 }
 
+/**
+ * @param env also the OpenTelemetry variables (OTEL_EXPORTER_OTLP_ENDPOINT, ...): tracing is off unless
+ *   they, or `tracing.exporter`, turn it on; the test process's own environment is not read.
+ */
 export async function startApiHarness(
   label: string,
   env: Record<string, string> = {},
   simulatorOptions: Parameters<typeof startCmlSimulator>[0] = {},
+  tracing: TracingOptions = {},
 ): Promise<ApiHarness> {
   const uri = testDatabaseUri(label);
   const simulator = await startCmlSimulator(simulatorOptions);
   const config = testAppConfig({ MONGODB_URI: uri, SECRETS_KEY: randomBytes(32).toString('base64'), ...env });
-  const app = await createApiApp(config);
+  const app = await createApiApp(config, undefined, undefined, {
+    tracing: { config: loadTelemetryConfig('cml-labs-api', env), ...tracing },
+  });
   await app.init();
   const db = await mongoose.createConnection(uri).asPromise();
   const server = app.getHttpServer();

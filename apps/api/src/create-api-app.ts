@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, Clock, createValidationPipe, ProblemDetailsFilter } from '@app/common';
+import { installTracing, startTracing, TelemetryConfig, tracedRoot, TracingOptions } from '@app/telemetry';
 import { AppModule } from './app.module';
 import { createOpenApiDocument } from './openapi/openapi-document';
 import { loadWebConsoleConfig, mountWebConsole, WebConsoleConfig } from './web/web-console';
@@ -15,17 +16,20 @@ export const BODY_LIMIT = '256kb';
  * @param opts.shutdownHooks false when the caller owns the process's signals (the demo closes
  *   several apps in order): Nest's own SIGINT handler would close this app a second time,
  *   concurrently, and close the database under hooks that still need it.
+ * @param opts.tracing the OpenTelemetry settings (main.ts validates them at start); tracing is off without.
  */
 export async function createApiApp(
   config: AppConfig,
   clock?: Clock,
   web: WebConsoleConfig = loadWebConsoleConfig(),
-  opts: { shutdownHooks?: boolean } = {},
+  opts: { shutdownHooks?: boolean; tracing?: { config: TelemetryConfig } & TracingOptions } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, clock), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const tracing = opts.tracing ? startTracing(opts.tracing.config, opts.tracing) : null;
+  const app = await NestFactory.create<NestExpressApplication>(
+    tracedRoot(AppModule.forRoot(config, clock), tracing),
+    { bufferLogs: true, bodyParser: false },
+  );
+  installTracing(app, tracing);
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { loadAppConfig, loadConfigOrExit } from '@app/common';
+import { loadTelemetryConfig } from '@app/telemetry';
 import { exitIfPortsInUse, listenOrExit, PortSetting } from '@app/common/config/listen-or-exit';
 import { findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
 import { readSimulatorEnvConfig, startCmlSimulator } from '@app/cml-simulator';
@@ -155,7 +156,10 @@ async function main(): Promise<void> {
   stops.push(() => simulator.close());
   console.warn(`demo CML simulator on ${simulator.url} (admin API under ${simulator.url}/_sim)`);
 
-  const app = await createApiApp(config, undefined, undefined, { shutdownHooks: false });
+  // Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the audit consumer in this process is not (one tracer
+  // provider per process, and its spans would carry the API's service name).
+  const tracing = { config: loadConfigOrExit(() => loadTelemetryConfig('cml-labs-api')) };
+  const app = await createApiApp(config, undefined, undefined, { shutdownHooks: false, tracing });
   await app.init();
   await registerDemoWorker(app.get(CommandBus), app.get(QueryBus), simulator.url, simulator.caCertPem);
   await listenOrExit(

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { Clock, createValidationPipe, ProblemDetailsFilter } from '@app/common';
+import { installTracing, startTracing, TelemetryConfig, tracedRoot, TracingOptions } from '@app/telemetry';
 import { AuditConfig } from './audit-config';
 import { AuditModule } from './audit.module';
 
@@ -11,18 +12,24 @@ export const AUDIT_BODY_LIMIT = '256kb';
 /**
  * Builds the audit consumer exactly as production runs it; e2e tests use the same function.
  * @param opts.shutdownHooks false when the caller owns the process's signals (the demo).
+ * @param opts.tracing the OpenTelemetry settings (main.ts validates them at start); tracing is off without.
  */
 export async function createAuditApp(
   config: AuditConfig,
   clock?: Clock,
-  opts: { shutdownHooks?: boolean } = {},
+  opts: { shutdownHooks?: boolean; tracing?: { config: TelemetryConfig } & TracingOptions } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AuditModule.forRoot(config, clock), {
-    bufferLogs: true,
-    bodyParser: false,
-    // The signature is over the bytes sent, not over a re-serialisation of the parsed JSON.
-    rawBody: true,
-  });
+  const tracing = opts.tracing ? startTracing(opts.tracing.config, opts.tracing) : null;
+  const app = await NestFactory.create<NestExpressApplication>(
+    tracedRoot(AuditModule.forRoot(config, clock), tracing),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+      // The signature is over the bytes sent, not over a re-serialisation of the parsed JSON.
+      rawBody: true,
+    },
+  );
+  installTracing(app, tracing);
   app.useLogger(app.get(Logger));
   // Nest flushes buffered logs only in listen(); tests (and anything using init()) would otherwise
   // never see a line logged outside a request.

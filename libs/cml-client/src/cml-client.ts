@@ -1,8 +1,10 @@
+import { SpanKind } from '@opentelemetry/api';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZodType } from 'zod';
+import { recordFailure, tracer } from '@app/telemetry';
 import type { CmlAccount } from './cml-account.interface';
 import type { CmlAddressPolicy } from './cml-address-policy';
 import { convergePollDelayMs } from './cml-converge-backoff';
@@ -367,6 +369,16 @@ export class CmlClient {
     const started = performance.now();
     let status: number | undefined;
     let outcome: CmlRequestOutcome = 'ok';
+    // A client span per HTTP request (logins and re-sends included): the route template, never the URL,
+    // its query or a credential.
+    const span = tracer().startSpan(`${spec.method} ${spec.route}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': spec.method,
+        'cml.route': spec.route,
+        'cml.worker.id': this.workerId,
+      },
+    });
     this.#inFlight += 1;
     try {
       let response;
@@ -399,8 +411,12 @@ export class CmlClient {
       return spec.read(response.data, ctx, status);
     } catch (error) {
       outcome = error instanceof CmlError ? error.outcome : 'bad_response';
+      recordFailure(span, error);
       throw error;
     } finally {
+      if (status !== undefined) span.setAttribute('http.response.status_code', status);
+      span.setAttribute('cml.outcome', outcome);
+      span.end();
       this.#inFlight -= 1;
       this.#report({
         workerId: this.workerId,

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Options } from 'pino-http';
 import { basePinoHttpOptions } from '@app/common';
+import { traceLogFields } from '@app/telemetry';
 import { AuditConfig } from '../audit-config';
 
 /** Fields a controller wants on the "request completed" line: `res.locals.logFields`. */
@@ -18,5 +19,7 @@ export function pinoHttpOptions(config: AuditConfig): Options {
     // Called again when the response finishes, so the access log line names the event received,
     // without repeating the ids on every line the handler logs itself.
     customProps: (_req, res) => logFieldsOf(res),
+    // traceId and spanId on every line written inside a span (none with tracing off).
+    mixin: traceLogFields,
   };
 }

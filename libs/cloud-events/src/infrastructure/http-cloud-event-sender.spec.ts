@@ -1,6 +1,9 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AppConfig } from '@app/common';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { traced } from '@app/telemetry';
+import { startInMemoryTracing } from '@app/telemetry/testing/in-memory-tracing';
 import { verifyCloudEventSignature } from '../domain/cloud-event-signature';
 import { OutgoingCloudEvent } from '../domain/outgoing-cloud-event';
 import { CloudEventDeliveryError, HttpCloudEventSender } from './http-cloud-event-sender';
@@ -49,7 +52,7 @@ class Sink {
 const withAuth = (auth: AppConfig['cloudEventsSinkAuth']) =>
   new HttpCloudEventSender({ cloudEventsSinkAuth: auth } as AppConfig);
 
-describe('HttpCloudEventSender credentials (real HTTP)', () => {
+describe('HttpCloudEventSender over real HTTP', () => {
   const sink = new Sink();
   beforeAll(() => sink.start());
   afterAll(() => sink.stop());
@@ -82,5 +85,40 @@ describe('HttpCloudEventSender credentials (real HTTP)', () => {
     expect(error).toBeInstanceOf(CloudEventDeliveryError);
     expect(error).toMatchObject({ status: 401, message: 'sink answered HTTP 401' });
     expect(JSON.stringify(error) + String(error)).not.toContain(TOKEN);
+  });
+
+  describe('spans', () => {
+    it('sends in a client span, a child of the active one, whose context goes along as the traceparent header', async () => {
+      const tracing = startInMemoryTracing();
+      try {
+        sink.status = 503;
+        await traced('delivery parent', {}, () =>
+          new HttpCloudEventSender().send(`${sink.url}?key=sink-secret`, event, 2000).catch(() => undefined),
+        );
+        const send = tracing.spans.one('CloudEvent send');
+        expect(send.kind).toBe(SpanKind.CLIENT);
+        expect(tracing.spans.parentOf(send)).toBe(tracing.spans.one('delivery parent'));
+        expect(send.attributes).toEqual({
+          'cloudevents.event_id': 'e-1',
+          'cloudevents.event_type': 'io.cml-labs.lab.deleted.v1',
+          'cloudevents.event_source': '/cml-labs/workers/w-1',
+          'cloudevents.event_subject': 'labs/l-1',
+          'http.request.method': 'POST',
+          'server.address': '127.0.0.1',
+          'http.response.status_code': 503,
+          'error.type': 'CloudEventDeliveryError',
+        });
+        expect(send.status.code).toBe(SpanStatusCode.ERROR);
+        const { traceId, spanId } = send.spanContext();
+        expect(sink.received[0].headers.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+      } finally {
+        await tracing.stop();
+      }
+    });
+
+    it('adds no traceparent header with tracing off', async () => {
+      await new HttpCloudEventSender().send(sink.url, event, 2000);
+      expect(sink.received[0].headers.traceparent).toBeUndefined();
+    });
   });
 });

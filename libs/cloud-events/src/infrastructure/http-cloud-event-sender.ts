@@ -1,6 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { AppConfig } from '@app/common';
+import { injectTraceHeaders, traced } from '@app/telemetry';
 import { CLOUD_EVENT_SIGNATURE_HEADER, signCloudEvent } from '../domain/cloud-event-signature';
 import { OutgoingCloudEvent } from '../domain/outgoing-cloud-event';
 
@@ -10,6 +12,14 @@ export interface SinkCredentials {
   token?: string;
   /** Signs each request: `X-Cml-Labs-Signature: sha256=<hex>` (see cloud-event-signature.ts). */
   hmacSecret?: string;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return 'invalid';
+  }
 }
 
 export class CloudEventDeliveryError extends Error {
@@ -37,7 +47,39 @@ export class HttpCloudEventSender {
     this.credentials = config?.cloudEventsSinkAuth ?? {};
   }
 
-  async send(sink: string, event: OutgoingCloudEvent, timeoutMs: number): Promise<void> {
+  /**
+   * In a client span (`CloudEvent send`), a child of the active context: the deliverer makes that the
+   * span that made the event. The span's context goes along as the HTTP `traceparent` header, beside
+   * the event's own `ce-traceparent` extension.
+   */
+  send(sink: string, event: OutgoingCloudEvent, timeoutMs: number): Promise<void> {
+    return traced(
+      'CloudEvent send',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'cloudevents.event_id': event.id,
+          'cloudevents.event_type': event.type,
+          'cloudevents.event_source': event.source,
+          'cloudevents.event_subject': event.subject,
+          'http.request.method': 'POST',
+          // The sink's host only: its URL may carry a key.
+          'server.address': hostOf(sink),
+        },
+      },
+      async (span) => {
+        try {
+          span.setAttribute('http.response.status_code', await this.sendUntraced(sink, event, timeoutMs));
+        } catch (error) {
+          if (error instanceof CloudEventDeliveryError && error.status !== undefined)
+            span.setAttribute('http.response.status_code', error.status);
+          throw error;
+        }
+      },
+    );
+  }
+
+  private async sendUntraced(sink: string, event: OutgoingCloudEvent, timeoutMs: number): Promise<number> {
     for (const name of Object.keys(event.extensions)) {
       if (!/^[a-z0-9]{1,20}$/.test(name)) throw new Error(`invalid CloudEvent extension name: ${name}`);
     }
@@ -59,6 +101,7 @@ export class HttpCloudEventSender {
     const { token, hmacSecret } = this.credentials;
     if (hmacSecret) headers[CLOUD_EVENT_SIGNATURE_HEADER] = signCloudEvent(hmacSecret, headers, body);
     if (token) headers.authorization = `Bearer ${token}`;
+    injectTraceHeaders(headers);
     let response: Response;
     try {
       response = await fetch(sink, {
@@ -79,5 +122,6 @@ export class HttpCloudEventSender {
     await response.arrayBuffer().catch(() => undefined);
     if (!response.ok)
       throw new CloudEventDeliveryError(`sink answered HTTP ${response.status}`, response.status);
+    return response.status;
   }
 }

@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Options } from 'pino-http';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /**
  * The correlation id of a request: the trace id of a W3C traceparent (as a header, or as a
  * CloudEvent's `traceparent` extension in binary mode), so that a removal can be followed from
- * the API into the audit trail; else x-correlation-id; else a new one.
+ * the API into the audit trail; else x-correlation-id; else a new one. With tracing on, the
+ * request's span is active here and its trace id is the correlation id (the same as the
+ * header's when the request continued a trace).
  */
 export function correlationIdOf(req: IncomingMessage): string {
+  const span = trace.getActiveSpan()?.spanContext();
+  if (span && isSpanContextValid(span)) return span.traceId;
   for (const name of ['traceparent', 'ce-traceparent']) {
     const value = req.headers[name];
     const match = typeof value === 'string' ? TRACEPARENT.exec(value.trim()) : null;

@@ -53,6 +53,20 @@ describe('LabRecord', () => {
       reconciliationId: 'r-1',
     });
     expect(record.removal?.kind).toBe('lab.orphan_removed');
+    expect(event.traceparent).toBeUndefined();
+  });
+
+  it('carries the traceparent of the reconciliation that removed the orphan', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const event = LabRecord.discovered('w-1', snap, now).markOrphanRemoved({
+      trigger: 'manual',
+      reconciliationId: 'r-2',
+      lastSeenAt: now,
+      evidence: { listedAt: now.toISOString(), confirmedBy: 'lookup-404' },
+      now,
+      traceparent,
+    });
+    expect(event.traceparent).toBe(traceparent);
   });
 
   it('is removed at most once: a second removal is a bug, not a second event', () => {

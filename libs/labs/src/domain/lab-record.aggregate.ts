@@ -179,6 +179,7 @@ export class LabRecord extends AggregateRoot {
     lastSeenAt: Date;
     evidence: OrphanEvidence;
     now: Date;
+    traceparent?: string;
   }): LabOrphanRemovedEvent {
     this.assertLive();
     const event = new LabOrphanRemovedEvent(
@@ -189,6 +190,7 @@ export class LabRecord extends AggregateRoot {
       input.lastSeenAt.toISOString(),
       input.evidence,
       input.now.toISOString(),
+      input.traceparent,
     );
     return this.removeWith(event, input.now);
   }

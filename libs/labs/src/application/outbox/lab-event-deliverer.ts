@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpCloudEventSender, retryDelayMs } from '@app/cloud-events';
 import { AppConfig, Clock } from '@app/common';
+import { withStoredTraceContext } from '@app/telemetry';
 import { LabEventOutbox, OutboxDelivery, OutboxEntry } from '../ports/lab-event-outbox';
 import { labCloudEvent } from './lab-cloud-event';
 
@@ -22,7 +23,9 @@ export class LabEventDeliverer {
   ) {}
 
   async deliver(entry: OutboxEntry): Promise<void> {
-    const work = this.deliverAll(entry);
+    // The sends and the writes of their outcomes join the trace of the request or the reconciliation
+    // that made the removal, however much later they run.
+    const work = withStoredTraceContext(entry.event.traceparent, () => this.deliverAll(entry));
     this.inFlight.add(work);
     try {
       await work;

@@ -20,5 +20,7 @@ export class LabOrphanRemovedEvent {
     readonly lastSeenAt: string,
     readonly evidence: OrphanEvidence,
     readonly occurredAt: string,
+    /** W3C traceparent of the reconciliation (or approval) that removed it, with tracing on (a CloudEvent extension, not data). */
+    readonly traceparent?: string,
   ) {}
 }

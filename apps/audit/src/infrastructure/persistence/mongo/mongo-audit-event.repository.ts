@@ -9,6 +9,7 @@ import {
 } from '../../../application/ports/audit-event.repository';
 import { AuditEventDocument } from './audit-event.schema';
 import { UniqueClaims } from '@app/common';
+import { TracedDbWrite } from '@app/telemetry';
 
 function toStored(doc: AuditEventDocument): StoredAuditEvent {
   return {
@@ -37,6 +38,7 @@ export class MongoAuditEventRepository extends AuditEventRepository {
    * A plain insert, not an upsert: an insert with a unique `_id` is the one write FerretDB v1
    * decides atomically, so of N concurrent deliveries exactly one stores the event.
    */
+  @TracedDbWrite('audit_events', 'insert')
   async insertOnce(event: LabAuditEvent, receivedAt: Date): Promise<boolean> {
     const doc: AuditEventDocument = {
       _id: auditEventKey(event),

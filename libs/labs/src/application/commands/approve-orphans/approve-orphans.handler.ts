@@ -3,6 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { Clock, ConflictError } from '@app/common';
 import { WorkerDirectory } from '@app/workers';
+import { activeTraceparent } from '@app/telemetry';
 import { ReconcileSummary } from '../../../domain/reconcile-summary';
 import { notAdminNote } from '../../../domain/reconciliation-plan';
 import { planApproval } from '../../../domain/approval-plan';
@@ -79,6 +80,7 @@ export class ApproveOrphansHandler implements ICommandHandler<ApproveOrphansComm
             lastSeenAt: lastSeenAt(record.toProps().lastSyncedAt, lastSuccessfulSyncAt),
             evidence: { listedAt: checkedAt.toISOString(), confirmedBy: 'lookup-404' },
             now,
+            traceparent: activeTraceparent(),
           });
           return { record, expectedVersion };
         }),

@@ -11,6 +11,7 @@ import {
   UpstreamTimeoutError,
 } from '@app/common';
 import { WorkerDirectory } from '@app/workers';
+import { activeTraceparent } from '@app/telemetry';
 import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
@@ -70,7 +71,9 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
   }
 
   private async deleteLab(command: DeleteLabCommand): Promise<DeleteLabResult> {
-    const { workerId, labId, force, requester, deletedBy, traceparent } = command;
+    const { workerId, labId, force, requester, deletedBy } = command;
+    // With tracing on, the event joins this command's span (its trace continues the header's, if any).
+    const traceparent = activeTraceparent() ?? command.traceparent;
     const worker = await this.directory.require(workerId);
     if (!worker.enabled) throw new ConflictError(`Worker ${workerId} is disabled; enable it to delete labs`);
     const client = this.cml.forWorker({

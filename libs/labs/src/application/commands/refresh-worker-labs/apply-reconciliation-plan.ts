@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { activeTraceparent } from '@app/telemetry';
 import { ReconcileCounts } from '../../../domain/reconcile-summary';
 import { PlannedWrites } from '../../../domain/reconciliation-plan';
 import { lastSeenAt } from '../../../domain/worker-sync-state';
@@ -66,6 +67,8 @@ export class ReconciliationPlanApplier {
         lastSeenAt: lastSeenAt(record.toProps().lastSyncedAt, ctx.lastSuccessfulSyncAt),
         evidence: { listedAt: ctx.listedAt.toISOString(), confirmedBy: 'lookup-404' },
         now: ctx.now,
+        // The worker's reconciliation span (RefreshWorkerLabsCommand), with tracing on.
+        traceparent: activeTraceparent(),
       });
       return { record, expectedVersion };
     });

@@ -37,6 +37,7 @@ export function removalEventFromData(data: Record<string, unknown>): LabRemovalE
     d.lastSeenAt,
     d.evidence,
     d.occurredAt,
+    d.traceparent ?? undefined,
   );
 }
 

@@ -13,6 +13,7 @@ import { removalEventFromData } from './lab-record.mapper';
 import { LabRecordDocument } from './lab-record.schema';
 import { OutboxClaimDocument, OutboxClaimSchema } from './outbox-claim.schema';
 import { UniqueClaims } from '@app/common';
+import { TracedDbWrite } from '@app/telemetry';
 
 type Doc = LabRecordDocument;
 
@@ -79,6 +80,7 @@ export class MongoLabEventOutbox extends LabEventOutbox {
     );
   }
 
+  @TracedDbWrite('lab_records', 'updateOne')
   async recordAttempt(recordId: string, sinkIndex: number, delivery: OutboxDelivery): Promise<void> {
     await this.withEntryLock(recordId, async () => {
       const entry = await this.findByRecordId(recordId);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, mongo, QueryFilter } from 'mongoose';
 import { AppConfig, isDuplicateKeyError, Page } from '@app/common';
+import { TracedDbWrite } from '@app/telemetry';
 import {
   LabListFilter,
   LabRecordRepository,
@@ -47,6 +48,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     return doc ? labRecordFromDocument(doc) : null;
   }
 
+  @TracedDbWrite('lab_records', 'findOneAndUpdate')
   async findForDelete(intent: DeleteIntent): Promise<LabRecord | null> {
     const _id = labRecordId(intent.workerId, intent.labId);
     const doc = await this.model
@@ -61,6 +63,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     return doc ? labRecordFromDocument(doc) : this.findOne(intent.workerId, intent.labId);
   }
 
+  @TracedDbWrite('lab_records', 'updateOne')
   async clearDeleteIntent(intent: DeleteIntent): Promise<void> {
     await this.model
       .updateOne(
@@ -85,6 +88,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     return { items, nextCursor: docs.length > filter.limit ? items[items.length - 1].labId : null };
   }
 
+  @TracedDbWrite('lab_records', 'bulkWrite')
   async saveChanges(
     created: LabRecord[],
     updated: { record: LabRecord; expectedVersion: number }[],
@@ -169,6 +173,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     return { created: inserted, updated: modified, conflicts, refused };
   }
 
+  @TracedDbWrite('lab_records', 'updateOne')
   async saveDeletion(record: LabRecord, isNew: boolean): Promise<boolean> {
     const doc = labRecordToDocument(record, this.sinks);
     if (isNew) {

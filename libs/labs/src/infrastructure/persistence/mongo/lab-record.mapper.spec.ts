@@ -1,0 +1,40 @@
+import { LabOrphanRemovedEvent } from '../../../domain/events/lab-orphan-removed.event';
+import { removalEventFromData, removalEventToData } from './lab-record.mapper';
+
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+function orphanEvent(traceparent?: string): LabOrphanRemovedEvent {
+  return new LabOrphanRemovedEvent(
+    'e-1',
+    'w-1',
+    'l-1',
+    'OSPF lab',
+    'carol',
+    'scheduled',
+    'r-1',
+    '2026-01-01T00:00:00.000Z',
+    { listedAt: '2026-01-01T00:00:00.000Z', confirmedBy: 'lookup-404' },
+    '2026-01-01T00:05:00.000Z',
+    traceparent,
+  );
+}
+
+describe('stored removal events', () => {
+  it('keep the traceparent of a lab.orphan_removed', () => {
+    const stored = removalEventToData(orphanEvent(TRACEPARENT));
+    expect(stored.traceparent).toBe(TRACEPARENT);
+    expect(removalEventFromData(stored)).toEqual(orphanEvent(TRACEPARENT));
+  });
+
+  it('store no traceparent field without one, and read events stored before it existed', () => {
+    const stored = removalEventToData(orphanEvent());
+    expect(stored).not.toHaveProperty('traceparent');
+    const read = removalEventFromData({ ...stored });
+    expect(read.traceparent).toBeUndefined();
+    expect(read).toMatchObject({
+      type: 'lab.orphan_removed',
+      reconciliationId: 'r-1',
+      evidence: { confirmedBy: 'lookup-404' },
+    });
+  });
+});
