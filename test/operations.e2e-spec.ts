@@ -45,7 +45,9 @@ describe('Operations: metrics and health (e2e)', () => {
     expect(sample(text, 'cml_labs_cml_requests_total', { route: 'labs.delete', outcome: 'ok' })).toBe(1);
     expect(sample(text, 'cml_labs_outbox_backlog')).toBe(0);
     expect(sample(text, 'cml_labs_outbox_dead')).toBe(0);
-    expect(sample(text, 'cml_labs_lease_takeovers')).toBe(0);
+    expect(sample(text, 'cml_labs_lease_takeovers_total')).toBe(0);
+    expect(text).toMatch(/^# TYPE cml_labs_lease_takeovers_total counter$/m);
+    expect(text).not.toMatch(/^cml_labs_lease_takeovers /m);
     expect(sample(text, 'cml_labs_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 

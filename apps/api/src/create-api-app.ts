@@ -3,7 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, Clock, createValidationPipe, ProblemDetailsFilter } from '@app/common';
+import {
+  AppConfig,
+  Clock,
+  createValidationPipe,
+  HttpRequestMetrics,
+  ProblemDetailsFilter,
+} from '@app/common';
 import { AppModule } from './app.module';
 import { createOpenApiDocument } from './openapi/openapi-document';
 import { loadWebConsoleConfig, mountWebConsole, WebConsoleConfig } from './web/web-console';
@@ -27,6 +33,8 @@ export async function createApiApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // First, so that requests refused by the body parser and the console's static files are counted too.
+  app.use(app.get(HttpRequestMetrics).middleware);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());

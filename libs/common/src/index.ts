@@ -16,6 +16,7 @@ export * from './http/validation.pipe';
 export * from './http/uuid-param.pipe';
 export * from './config/app-config.module';
 export * from './metrics/metrics.module';
+export * from './metrics/http-request-metrics';
 export * from './http/is-omittable.decorator';
 export * from './config/load-config-or-exit';
 export * from './logging/correlation-id';
