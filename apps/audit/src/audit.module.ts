@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { Clock, MetricsModule, SystemClock } from '@app/common';
+import { Clock, MetricsModule, pinoHttpForFormat, SystemClock } from '@app/common';
 import { RecordAuditEventHandler } from './application/commands/record-audit-event/record-audit-event.handler';
 import { AuditEventRepository } from './application/ports/audit-event.repository';
 import { OwnerNotifier } from './application/ports/owner-notifier';
@@ -38,7 +38,7 @@ export class AuditModule {
       module: AuditModule,
       imports: [
         MetricsModule,
-        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
+        LoggerModule.forRoot({ pinoHttp: pinoHttpForFormat(pinoHttpOptions(config), config.logFormat) }),
         MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 }),
         MongooseModule.forFeature([{ name: AuditEventDocument.name, schema: AuditEventSchema }]),
         CqrsModule.forRoot(),

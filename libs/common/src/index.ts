@@ -20,6 +20,7 @@ export * from './metrics/http-request-metrics';
 export * from './http/is-omittable.decorator';
 export * from './config/load-config-or-exit';
 export * from './logging/correlation-id';
+export * from './logging/log-format';
 export * from './errors/database-unavailable';
 export * from './http/request-input.decorators';
 export * from './http/query-values';

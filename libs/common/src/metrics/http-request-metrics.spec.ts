@@ -7,9 +7,12 @@ import {
   Get,
   INestApplication,
   Injectable,
+  MiddlewareConsumer,
   Module,
+  NestModule,
   Param,
   Post,
+  RequestMethod,
   UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
@@ -45,8 +48,15 @@ class WorkersTestController {
   register(): void {}
 }
 
+/** As nestjs-pino mounts its middleware in the apps: Nest makes a middleware for every method a route of its own. */
 @Module({ imports: [MetricsModule], controllers: [WorkersTestController] })
-class TestModule {}
+class TestModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply((_req: unknown, _res: unknown, next: () => void) => next())
+      .forRoutes({ path: '*', method: RequestMethod.ALL });
+  }
+}
 
 /** The value of one exposed series (e.g. `..._count` of a histogram) with exactly these labels. */
 async function sample(

@@ -8,6 +8,7 @@ export const UNMATCHED_ROUTE = 'unmatched';
 export const STATIC_ROUTE = 'static';
 
 const ROUTE_LABEL = Symbol('cml-labs.http-metrics.route');
+const CATCH_ALL = /^\/?(\{\*[^}]*\}|\*[A-Za-z0-9_]*|\(\.\*\))$/;
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 type LabelledResponse = ServerResponse & { [ROUTE_LABEL]?: string };
@@ -28,8 +29,10 @@ export function routeLabelOf(req: IncomingMessage, res: ServerResponse): string 
   if (explicit) return explicit;
   const routed = req as RoutedRequest;
   const path = routed.route?.path;
-  if (typeof path === 'string') return `${routed.baseUrl ?? ''}${path}`;
-  return UNMATCHED_ROUTE;
+  // A whole-path wildcard is a middleware's (Nest mounts `forRoutes('{*path}')` middleware, nestjs-pino's among
+  // them, as a route), left in place when no controller route matched after it.
+  if (typeof path !== 'string' || CATCH_ALL.test(path)) return UNMATCHED_ROUTE;
+  return `${routed.baseUrl ?? ''}${path}`;
 }
 
 /** Methods outside the usual set share one label value: a client cannot grow the series with made-up verbs. */
