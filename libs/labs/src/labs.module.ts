@@ -14,6 +14,7 @@ import { ListOutboxHandler } from './application/queries/list-outbox/list-outbox
 import { LabAuditSaga } from './application/sagas/lab-audit.saga';
 import { LabsMetrics } from './application/ports/labs-metrics';
 import { OutboxAndLeaseMetrics } from './infrastructure/metrics/outbox-and-lease-metrics';
+import { ReconcileScheduleMetric } from './infrastructure/metrics/reconcile-schedule-metric';
 import { PrometheusCmlRequestObserver } from './infrastructure/metrics/prometheus-cml-request-observer';
 import { PrometheusLabsMetrics } from './infrastructure/metrics/prometheus-labs-metrics';
 import { MongoLabEventOutbox } from './infrastructure/persistence/mongo/mongo-lab-event-outbox';
@@ -93,6 +94,7 @@ import {
     HttpCloudEventSender,
     { provide: LabsMetrics, useClass: PrometheusLabsMetrics },
     OutboxAndLeaseMetrics,
+    ReconcileScheduleMetric,
     LabEventDeliverer,
     LabAuditSaga,
     OutboxRelayJob,

@@ -1,11 +1,12 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { HttpRequestMetrics } from '@app/common';
+import { AppConfig, HttpRequestMetrics } from '@app/common';
 import { InMemoryLabEventOutbox } from '../../testing/in-memory-lab-event-outbox';
 import { InMemoryLabRecordRepository } from '../../testing/in-memory-lab-record.repository';
 import { InMemoryReconcileLeaseRepository } from '../../testing/in-memory-reconcile-lease.repository';
 import { OutboxAndLeaseMetrics } from './outbox-and-lease-metrics';
 import { PrometheusCmlRequestObserver } from './prometheus-cml-request-observer';
 import { PrometheusLabsMetrics } from './prometheus-labs-metrics';
+import { ReconcileScheduleMetric } from './reconcile-schedule-metric';
 
 /** Every metric the API registers, as MetricsModule and LabsModule register them (`ownOnly`: without prom-client's defaults). */
 async function apiMetrics(ownOnly = false): Promise<{ name: string; type: string }[]> {
@@ -14,6 +15,7 @@ async function apiMetrics(ownOnly = false): Promise<{ name: string; type: string
   new HttpRequestMetrics(registry);
   new PrometheusLabsMetrics(registry);
   new PrometheusCmlRequestObserver(registry);
+  new ReconcileScheduleMetric(registry, { labsRefreshIntervalSeconds: 1800 } as AppConfig);
   const labs = new InMemoryLabRecordRepository();
   new OutboxAndLeaseMetrics(
     registry,
@@ -61,8 +63,33 @@ describe('metric names and types', () => {
       cml_labs_outbox_backlog: 'gauge',
       cml_labs_outbox_dead: 'gauge',
       cml_labs_lease_takeovers_total: 'counter',
+      cml_labs_reconcile_interval_seconds: 'gauge',
       http_requests_total: 'counter',
       http_request_duration_seconds: 'histogram',
     });
+  });
+
+  it('has reconciliation duration buckets beyond the default refresh interval (1800 s), so its p95 can exceed it', async () => {
+    const registry = new Registry();
+    const metrics = new PrometheusLabsMetrics(registry);
+    metrics.reconcileFinished({
+      workerId: 'w',
+      status: 'succeeded',
+      durationMs: 2_000_000,
+      orphansRemoved: 0,
+      orphansPending: 0,
+    } as never);
+    const text = await registry.metrics();
+    const bounds = [...text.matchAll(/^cml_labs_reconcile_duration_seconds_bucket\{le="([^"]+)"/gm)].map(
+      (m) => m[1],
+    );
+    expect(
+      bounds
+        .filter((b) => b !== '+Inf')
+        .map(Number)
+        .some((b) => b > 1800),
+    ).toBe(true);
+    new ReconcileScheduleMetric(registry, { labsRefreshIntervalSeconds: 1800 } as AppConfig);
+    expect(await registry.metrics()).toMatch(/^cml_labs_reconcile_interval_seconds 1800$/m);
   });
 });
