@@ -12,14 +12,9 @@
 # schemas while their stamp names the same sources. Prints the directory of the binaries on stdout.
 set -euo pipefail
 
-HELM_VERSION="v3.22.0"
-KUBECONFORM_VERSION="v0.8.0"
-PROMETHEUS_VERSION="v0.316.0" # the Go module of Prometheus 3.16.0 (module v0.3MM.P is release 3.MM.P)
-PROMETHEUS_RELEASE="3.16.0"
-KUBERNETES_VERSION="v1.35.4"  # the API the manifests are validated against
-PROMETHEUS_OPERATOR_VERSION="v0.85.0"
-
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=deploy/versions.sh
+source "$REPO_ROOT/scripts/deploy/versions.sh"
 TOOLS_DIR="$REPO_ROOT/.tools/deploy-tools"
 BIN_DIR="$TOOLS_DIR/bin"
 SCHEMA_DIR="$TOOLS_DIR/schemas"
@@ -98,8 +93,8 @@ module_dir() {
   printf '%s\n' "$dir"
 }
 if [[ ! -f "$SCHEMA_STAMP" || "$(cat "$SCHEMA_STAMP")" != "$(schema_stamp)" ]]; then
-  log "making the kubeconform schemas (Kubernetes $KUBERNETES_VERSION, prometheus-operator $PROMETHEUS_OPERATOR_VERSION)"
-  K8S_DIR="$(module_dir k8s.io/kubernetes "$KUBERNETES_VERSION")"
+  log "making the kubeconform schemas (Kubernetes v$KUBERNETES_VERSION, prometheus-operator $PROMETHEUS_OPERATOR_VERSION)"
+  K8S_DIR="$(module_dir k8s.io/kubernetes "v$KUBERNETES_VERSION")"
   OPERATOR_DIR="$(module_dir github.com/prometheus-operator/prometheus-operator "$PROMETHEUS_OPERATOR_VERSION")"
   NODE_BIN="$(bash "$REPO_ROOT/scripts/ensure-node.sh")"
   OUT="$SCHEMA_DIR/.new.$$"
