@@ -4,8 +4,8 @@
 #   - helm template of the same, validated by kubeconform -strict against the Kubernetes v$KUBERNETES_VERSION
 #     schemas and the prometheus-operator CRDs (made offline by scripts/install-deploy-tools.sh); the manifests
 #     under deploy/helm/ci/invalid/ must fail it, so a check that lets everything through is noticed
-#   - what the renders must contain beyond the schemas (scripts/deploy/check-rendered-chart.ts), and that the
-#     chart refuses to make a Secret without its values
+#   - what the renders must contain beyond the schemas (scripts/deploy/check-rendered-chart.ts), that the chart
+#     refuses to make a Secret without its values, and that values.schema.json refuses a misspelt value
 #   - promtool check rules and promtool test rules on deploy/prometheus/
 #   - the Grafana dashboard: its shape, every query's PromQL (promtool), and every metric it or an alert queries
 #     in the real /metrics of apps/api and apps/audit (test/deploy-monitoring.e2e-spec.ts, with FerretDB)
@@ -70,6 +70,14 @@ secret_needs_values() {
   fi
   grep -q 'secrets.mongodbUri is required without secrets.existingSecret' <<<"$out"
 }
+values_schema_refuses_typos() {
+  local out
+  if out="$(helm template cml-labs "$CHART" --kube-version "$KUBERNETES_VERSION" --set api.replica=3 2>&1)"; then
+    echo "the chart took api.replica (a typo of api.replicas)"
+    return 1
+  fi
+  grep -q "additional properties 'replica' not allowed" <<<"$out"
+}
 ts() { npx ts-node --transpile-only "$@"; }
 
 step "helm lint (default values)" helm lint --strict --kube-version "$KUBERNETES_VERSION" "$CHART"
@@ -86,6 +94,7 @@ step "kubeconform -strict refuses deploy/helm/ci/invalid/*" each_invalid_fails
 step "rendered chart checks" ts scripts/deploy/check-rendered-chart.ts \
   "$OUT/default.yaml" "$OUT/values-full.yaml" "$OUT/values-ferretdb.yaml"
 step "no Secret without its values" secret_needs_values
+step "values.schema.json refuses a misspelt value" values_schema_refuses_typos
 step "promtool check rules" promtool check rules deploy/prometheus/cml-labs.rules.yaml
 step "promtool test rules" promtool test rules deploy/prometheus/cml-labs.rules.test.yaml
 step "dashboard shape and queries as rules" ts scripts/deploy/dashboard-queries.ts deploy/grafana/cml-labs.json \
