@@ -62,21 +62,18 @@ each_invalid_fails() {
   done
   return "$status"
 }
-secret_needs_values() {
+# helm_refuses SET MESSAGE: helm template with --set SET must fail, saying MESSAGE.
+helm_refuses() {
   local out
-  if out="$(helm template cml-labs "$CHART" --kube-version "$KUBERNETES_VERSION" --set secrets.existingSecret= 2>&1)"; then
-    echo "the chart made a Secret without any value"
+  if out="$(helm template cml-labs "$CHART" --kube-version "$KUBERNETES_VERSION" --set "$1" 2>&1)"; then
+    echo "the chart rendered with --set $1"
     return 1
   fi
-  grep -q 'secrets.mongodbUri is required without secrets.existingSecret' <<<"$out"
-}
-values_schema_refuses_typos() {
-  local out
-  if out="$(helm template cml-labs "$CHART" --kube-version "$KUBERNETES_VERSION" --set api.replica=3 2>&1)"; then
-    echo "the chart took api.replica (a typo of api.replicas)"
+  grep -qF "$2" <<<"$out" || {
+    echo "helm failed without saying: $2"
+    echo "$out"
     return 1
-  fi
-  grep -q "additional properties 'replica' not allowed" <<<"$out"
+  }
 }
 ts() { npx ts-node --transpile-only "$@"; }
 
@@ -93,8 +90,10 @@ step "kubeconform -strict (every render)" kubeconform_strict "$OUT"/default.yaml
 step "kubeconform -strict refuses deploy/helm/ci/invalid/*" each_invalid_fails
 step "rendered chart checks" ts scripts/deploy/check-rendered-chart.ts \
   "$OUT/default.yaml" "$OUT/values-full.yaml" "$OUT/values-ferretdb.yaml"
-step "no Secret without its values" secret_needs_values
-step "values.schema.json refuses a misspelt value" values_schema_refuses_typos
+step "no Secret without its values" \
+  helm_refuses secrets.existingSecret= "secrets.mongodbUri is required without secrets.existingSecret"
+step "values.schema.json refuses a misspelt value" \
+  helm_refuses api.replica=3 "additional properties 'replica' not allowed"
 step "promtool check rules" promtool check rules deploy/prometheus/cml-labs.rules.yaml
 step "promtool test rules" promtool test rules deploy/prometheus/cml-labs.rules.test.yaml
 step "dashboard shape and queries as rules" ts scripts/deploy/dashboard-queries.ts deploy/grafana/cml-labs.json \
