@@ -533,6 +533,22 @@ describe('Audit consumer: CloudEvents sink and audit trail (e2e, FerretDB)', () 
       expect(ready.body.status).toBe('ok');
     });
   });
+
+  describe('metrics', () => {
+    it('serves Prometheus text on /metrics without a token, with requests by route template', async () => {
+      await h.postBinary(deletedEvent({ workerId: 'w-metrics' })).expect(201);
+      await h.list({ workerId: 'w-metrics' }).expect(200);
+      const res = await h.http().get('/metrics').expect(200);
+      expect(res.headers['content-type']).toContain('text/plain');
+      expect(res.text).toMatch(/^http_requests_total\{method="POST",route="\/",status="201"\} [1-9]\d*$/m);
+      expect(res.text).toMatch(
+        /^http_request_duration_seconds_count\{method="GET",route="\/api\/audit-events",status="200"\} [1-9]\d*$/m,
+      );
+      // The query string never becomes a label.
+      expect(res.text).not.toContain('w-metrics');
+      expect(res.text).toMatch(/^cml_labs_process_resident_memory_bytes \d+$/m);
+    });
+  });
 });
 
 describe('Audit consumer with its notification webhook down (e2e, FerretDB)', () => {

@@ -45,8 +45,16 @@ describe('Operations: metrics and health (e2e)', () => {
     expect(sample(text, 'cml_labs_cml_requests_total', { route: 'labs.delete', outcome: 'ok' })).toBe(1);
     expect(sample(text, 'cml_labs_outbox_backlog')).toBe(0);
     expect(sample(text, 'cml_labs_outbox_dead')).toBe(0);
-    expect(sample(text, 'cml_labs_lease_takeovers')).toBe(0);
+    expect(sample(text, 'cml_labs_lease_takeovers_total')).toBe(0);
+    expect(text).toMatch(/^# TYPE cml_labs_lease_takeovers_total counter$/m);
+    expect(text).not.toMatch(/^cml_labs_lease_takeovers /m);
     expect(sample(text, 'cml_labs_process_resident_memory_bytes')).toBeGreaterThan(0);
+    // HTTP requests by route template: two labs deleted, one series.
+    const deleteRoute = { method: 'DELETE', route: '/api/workers/:workerId/labs/:labId' };
+    expect(sample(text, 'http_requests_total', { ...deleteRoute, status: '200' })).toBe(1);
+    expect(sample(text, 'http_requests_total', { ...deleteRoute, status: '409' })).toBe(1);
+    expect(sample(text, 'http_request_duration_seconds_count', { ...deleteRoute, status: '200' })).toBe(1);
+    expect(text).not.toContain(a);
   });
 
   it('takes the correlation id from traceparent, or x-correlation-id, or makes one', async () => {

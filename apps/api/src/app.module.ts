@@ -5,7 +5,14 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig, AppConfigModule, Clock, MetricsModule, SystemClock } from '@app/common';
+import {
+  AppConfig,
+  AppConfigModule,
+  Clock,
+  MetricsModule,
+  pinoHttpForFormat,
+  SystemClock,
+} from '@app/common';
 import { LabsModule } from '@app/labs';
 import { WorkersModule } from '@app/workers';
 import { AuthGuard } from './auth/auth.guard';
@@ -74,7 +81,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config, clock),
         MetricsModule,
-        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
+        LoggerModule.forRoot({ pinoHttp: pinoHttpForFormat(pinoHttpOptions(config), config.logFormat) }),
         MongooseModule.forRoot(config.mongodbUri, databaseConnectionOptions(config)),
         DeploymentCheckModule,
         CqrsModule.forRoot(),

@@ -3,7 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, Clock, createValidationPipe, ProblemDetailsFilter } from '@app/common';
+import {
+  AppConfig,
+  Clock,
+  createValidationPipe,
+  HttpRequestMetrics,
+  ProblemDetailsFilter,
+} from '@app/common';
 import { installTracing, startTracing, TelemetryConfig, tracedRoot, TracingOptions } from '@app/telemetry';
 import { AppModule } from './app.module';
 import { createOpenApiDocument } from './openapi/openapi-document';
@@ -31,6 +37,8 @@ export async function createApiApp(
   );
   installTracing(app, tracing);
   app.useLogger(app.get(Logger));
+  // First, so that requests refused by the body parser and the console's static files are counted too.
+  app.use(app.get(HttpRequestMetrics).middleware);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -36,6 +36,8 @@ function devSecretsKey(dataDir: string): string {
 }
 
 async function main(): Promise<void> {
+  // Read by a person: pino-pretty (colour on a TTY) for the API and apps/audit, unless LOG_FORMAT says otherwise.
+  process.env.LOG_FORMAT ??= 'pretty';
   const root = findRepoRoot();
   const dataDir = join(root, '.data');
   mkdirSync(dataDir, { recursive: true });

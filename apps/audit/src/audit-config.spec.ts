@@ -25,7 +25,12 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 describe('loadAuditConfig', () => {
   it('applies the defaults', () => {
     const c = loadAuditConfig(base);
-    expect(c).toMatchObject({ port: 8081, mongodbUri: 'mongodb://127.0.0.1:27017/audit', logLevel: 'info' });
+    expect(c).toMatchObject({
+      port: 8081,
+      mongodbUri: 'mongodb://127.0.0.1:27017/audit',
+      logLevel: 'info',
+      logFormat: 'json',
+    });
     expect(c.notifyWebhookUrl).toBeUndefined();
     expect(c.notifyWebhookFormat).toBe('slack');
     expect(c.corsOrigins).toEqual([]);
@@ -59,12 +64,14 @@ describe('loadAuditConfig', () => {
       AUDIT_PORT: 'eighty',
       NOTIFY_WEBHOOK_URL: 'ftp://x/',
       LOG_LEVEL: 'loud',
+      LOG_FORMAT: 'text',
     });
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
     expect(problems.join('\n')).toMatch(/AUDIT_PORT /);
     expect(problems.join('\n')).toMatch(/AUDIT_MONGODB_URI is required \(or MONGODB_URI\)/);
     expect(problems.join('\n')).toMatch(/NOTIFY_WEBHOOK_URL must be an http:\/\/ or https:\/\/ URL/);
     expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of/);
+    expect(problems.join('\n')).toMatch(/LOG_FORMAT must be one of json, pretty/);
   });
 
   it('names MONGODB_URI when the fallback is the wrong one', () => {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { AuthSettings, ConfigValidationError, readAuthSettings } from '@app/common';
+import { AuthSettings, ConfigValidationError, LogFormat, readAuthSettings } from '@app/common';
 import {
   commaSeparated,
   intIn,
+  logFormat,
   logLevel,
   mongoUri,
   optionalString,
@@ -31,6 +32,7 @@ const envSchema = z.object({
     .enum(['slack', 'markdown'], { error: 'must be slack or markdown' })
     .default('slack'),
   LOG_LEVEL: logLevel,
+  LOG_FORMAT: logFormat,
 });
 
 /**
@@ -66,6 +68,7 @@ export class AuditConfig {
   /** The chat syntax the webhook renders, and so what the CML-provided text is escaped for. */
   readonly notifyWebhookFormat!: ChatFormat;
   readonly logLevel!: string;
+  readonly logFormat!: LogFormat;
 
   constructor(values: AuditConfig) {
     Object.assign(this, values);
@@ -86,6 +89,7 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConf
     NOTIFY_WEBHOOK_URL: env.NOTIFY_WEBHOOK_URL,
     NOTIFY_WEBHOOK_FORMAT: env.NOTIFY_WEBHOOK_FORMAT?.trim() || undefined,
     LOG_LEVEL: env.LOG_LEVEL?.trim() === '' ? undefined : env.LOG_LEVEL,
+    LOG_FORMAT: env.LOG_FORMAT?.trim() === '' ? undefined : env.LOG_FORMAT,
   });
   // One line per variable: zod may report several issues for one value, the first says enough.
   const byVariable = new Map<string, string>();
@@ -130,5 +134,6 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConf
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
     notifyWebhookFormat: e.NOTIFY_WEBHOOK_FORMAT,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   });
 }

@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { Clock, SystemClock } from '@app/common';
+import { Clock, MetricsModule, pinoHttpForFormat, SystemClock } from '@app/common';
 import { RecordAuditEventHandler } from './application/commands/record-audit-event/record-audit-event.handler';
 import { AuditEventRepository } from './application/ports/audit-event.repository';
 import { OwnerNotifier } from './application/ports/owner-notifier';
@@ -15,6 +15,7 @@ import { JwtTokenVerifier, TokenVerifier } from '@app/common/auth';
 import { IngestAuthGuard } from './http/auth/ingest-auth.guard';
 import { ViewerGuard } from './http/auth/viewer.guard';
 import { HealthController } from './http/health.controller';
+import { MetricsController } from './http/metrics.controller';
 import { WebhookOwnerNotifier } from './infrastructure/notification/webhook-owner-notifier';
 import { AuditEventDocument, AuditEventSchema } from './infrastructure/persistence/mongo/audit-event.schema';
 import { MongoAuditEventRepository } from './infrastructure/persistence/mongo/mongo-audit-event.repository';
@@ -36,13 +37,14 @@ export class AuditModule {
     return {
       module: AuditModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
+        MetricsModule,
+        LoggerModule.forRoot({ pinoHttp: pinoHttpForFormat(pinoHttpOptions(config), config.logFormat) }),
         MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 }),
         MongooseModule.forFeature([{ name: AuditEventDocument.name, schema: AuditEventSchema }]),
         CqrsModule.forRoot(),
         TerminusModule,
       ],
-      controllers: [CloudEventsController, AuditEventsController, HealthController],
+      controllers: [CloudEventsController, AuditEventsController, HealthController, MetricsController],
       providers: [
         { provide: AuditConfig, useValue: config },
         { provide: Clock, useValue: clock },

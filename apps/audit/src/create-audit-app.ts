@@ -2,7 +2,7 @@ import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { Clock, createValidationPipe, ProblemDetailsFilter } from '@app/common';
+import { Clock, createValidationPipe, HttpRequestMetrics, ProblemDetailsFilter } from '@app/common';
 import { installTracing, startTracing, TelemetryConfig, tracedRoot, TracingOptions } from '@app/telemetry';
 import { AuditConfig } from './audit-config';
 import { AuditModule } from './audit.module';
@@ -34,6 +34,8 @@ export async function createAuditApp(
   // Nest flushes buffered logs only in listen(); tests (and anything using init()) would otherwise
   // never see a line logged outside a request.
   app.flushLogs();
+  // First, so that requests refused by the body parser (413, unsigned events) are counted too.
+  app.use(app.get(HttpRequestMetrics).middleware);
   // Nest's default parser only reads application/json; structured-mode CloudEvents arrive as
   // application/cloudevents+json. Both get the same size limit (413 above it).
   app.useBodyParser('json', {

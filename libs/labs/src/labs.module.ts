@@ -13,7 +13,8 @@ import { LabEventOutbox } from './application/ports/lab-event-outbox';
 import { ListOutboxHandler } from './application/queries/list-outbox/list-outbox.handler';
 import { LabAuditSaga } from './application/sagas/lab-audit.saga';
 import { LabsMetrics } from './application/ports/labs-metrics';
-import { OutboxAndLeaseGauges } from './infrastructure/metrics/outbox-and-lease-gauges';
+import { OutboxAndLeaseMetrics } from './infrastructure/metrics/outbox-and-lease-metrics';
+import { ReconcileScheduleMetric } from './infrastructure/metrics/reconcile-schedule-metric';
 import { PrometheusCmlRequestObserver } from './infrastructure/metrics/prometheus-cml-request-observer';
 import { PrometheusLabsMetrics } from './infrastructure/metrics/prometheus-labs-metrics';
 import { MongoLabEventOutbox } from './infrastructure/persistence/mongo/mongo-lab-event-outbox';
@@ -104,7 +105,8 @@ import {
     { provide: LabEventOutbox, useClass: MongoLabEventOutbox },
     HttpCloudEventSender,
     { provide: LabsMetrics, useClass: PrometheusLabsMetrics },
-    OutboxAndLeaseGauges,
+    OutboxAndLeaseMetrics,
+    ReconcileScheduleMetric,
     LabEventDeliverer,
     LabAuditSaga,
     OutboxRelayJob,

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
-import { AppConfig, ConfigValidationError } from '@app/common';
+import { AppConfig, ConfigValidationError, labelRoute, STATIC_ROUTE } from '@app/common';
 import { isHttpUrl } from '@app/common/config/url-checks';
 
 /** Settings of the web console (apps/web); read here so that libs/common's config stays the API's own. */
@@ -71,6 +71,7 @@ export function mountWebConsole(app: INestApplication, config: AppConfig, web: W
   (app as NestExpressApplication).useStaticAssets(web.distDir, {
     index: 'index.html',
     setHeaders: (res, path) => {
+      labelRoute(res, STATIC_ROUTE);
       // Vite fingerprints everything under assets/; index.html must always be revalidated.
       res.setHeader(
         'Cache-Control',

@@ -262,6 +262,14 @@ describe('loadAppConfig', () => {
     );
   });
 
+  it('writes JSON logs unless LOG_FORMAT=pretty, and names the formats it accepts', () => {
+    expect(loadAppConfig(base).logFormat).toBe('json');
+    expect(loadAppConfig({ ...base, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(() => loadAppConfig({ ...base, LOG_FORMAT: 'text' })).toThrow(
+      'LOG_FORMAT must be one of json, pretty',
+    );
+  });
+
   it('bounds database operations (DB_OPERATION_TIMEOUT_MS) and refuses a second instance on FerretDB unless told', () => {
     expect(loadAppConfig(base).database).toEqual({
       operationTimeoutMs: 30_000,

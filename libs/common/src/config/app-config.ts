@@ -3,6 +3,7 @@ import { AuthSettings, authSettingsOf, authSettingsShape, checkAuthSettings } fr
 import {
   commaSeparated,
   intIn,
+  logFormat,
   logLevel,
   mongoUri,
   optionalString,
@@ -10,6 +11,7 @@ import {
   readSharedSecret,
   trueOrFalse,
 } from './env-schemas';
+import { LogFormat } from '../logging/log-format';
 import { hiddenFromLogs } from './secret-setting';
 import { isHttpUrlWithoutCredentials } from './url-checks';
 
@@ -75,6 +77,7 @@ const envSchema = z
     SECRETS_KEYS_PREVIOUS: previousSecretsKeys,
     ...authSettingsShape,
     LOG_LEVEL: logLevel,
+    LOG_FORMAT: logFormat,
     DB_OPERATION_TIMEOUT_MS: intIn(100, 600_000, 30_000),
     FERRETDB_ALLOW_MULTIPLE_INSTANCES: trueOrFalse,
     BULK_DELETE_CONCURRENCY_PER_WORKER: intIn(1, 64, 4),
@@ -128,6 +131,7 @@ export class AppConfig {
   readonly secretsPreviousKeys!: Buffer[];
   readonly auth!: AuthSettings;
   readonly logLevel!: string;
+  readonly logFormat!: LogFormat;
   readonly database!: {
     /**
      * How long one database round trip may go unanswered (DB_OPERATION_TIMEOUT_MS, the driver's socketTimeoutMS)
@@ -205,6 +209,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretsPreviousKeys: commaSeparated(e.SECRETS_KEYS_PREVIOUS).map((k) => Buffer.from(k, 'base64')),
     auth: authSettingsOf(e),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     database: {
       operationTimeoutMs: e.DB_OPERATION_TIMEOUT_MS,
       allowMultipleInstancesOnFerretDb: e.FERRETDB_ALLOW_MULTIPLE_INSTANCES === 'true',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_FORMATS } from '../logging/log-format';
 import { readSecretSetting, SecretSetting } from './secret-setting';
 
 /** Blank counts as unset: an empty line in an env file or a Helm value is not a setting. */
@@ -33,6 +34,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const logLevel = z
   .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
   .default('info');
+
+/** How log lines are written (libs/common/src/logging/log-format.ts). */
+export const logFormat = z
+  .enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(', ')}` })
+  .default('json');
 
 /** `requiredMessage` says where the URI may come from, which differs per app. */
 export function mongoUri(requiredMessage: string) {

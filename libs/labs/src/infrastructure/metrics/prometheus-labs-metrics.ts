@@ -41,7 +41,11 @@ export class PrometheusLabsMetrics extends LabsMetrics {
       name: 'cml_labs_reconcile_duration_seconds',
       help: 'Duration of the reconciliation of one worker',
       labelNames: ['worker_id', 'status'],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      // Up to 2 h: the alert on the p95 against LABS_REFRESH_INTERVAL (default 1800 s) needs buckets beyond the
+      // interval, or histogram_quantile could never report more than the highest finite bucket.
+      buckets: [
+        0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 7200,
+      ],
       registers: [registry],
     });
   }
