@@ -18,6 +18,11 @@ import { HealthController } from './http/health.controller';
 import { WebhookOwnerNotifier } from './infrastructure/notification/webhook-owner-notifier';
 import { AuditEventDocument, AuditEventSchema } from './infrastructure/persistence/mongo/audit-event.schema';
 import { MongoAuditEventRepository } from './infrastructure/persistence/mongo/mongo-audit-event.repository';
+import { AuditEventFieldsBackfill } from './infrastructure/persistence/mongo/audit-event-fields.backfill';
+import {
+  AuditMaintenanceDocument,
+  AuditMaintenanceSchema,
+} from './infrastructure/persistence/mongo/audit-maintenance.schema';
 import { pinoHttpOptions } from './logging/pino-http.options';
 
 /** The audit consumer: a CloudEvents sink that keeps the lab removal audit trail. */
@@ -38,7 +43,10 @@ export class AuditModule {
       imports: [
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
         MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 }),
-        MongooseModule.forFeature([{ name: AuditEventDocument.name, schema: AuditEventSchema }]),
+        MongooseModule.forFeature([
+          { name: AuditEventDocument.name, schema: AuditEventSchema },
+          { name: AuditMaintenanceDocument.name, schema: AuditMaintenanceSchema },
+        ]),
         CqrsModule.forRoot(),
         TerminusModule,
       ],
@@ -47,6 +55,7 @@ export class AuditModule {
         { provide: AuditConfig, useValue: config },
         { provide: Clock, useValue: clock },
         { provide: AuditEventRepository, useClass: MongoAuditEventRepository },
+        AuditEventFieldsBackfill,
         ...notifier,
         ...verifier,
         IngestAuthGuard,
