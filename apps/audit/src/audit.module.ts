@@ -7,6 +7,7 @@ import { Clock, SystemClock } from '@app/common';
 import { RecordAuditEventHandler } from './application/commands/record-audit-event/record-audit-event.handler';
 import { AuditEventRepository } from './application/ports/audit-event.repository';
 import { OwnerNotifier } from './application/ports/owner-notifier';
+import { ExportAuditEventsHandler } from './application/queries/export-audit-events/export-audit-events.handler';
 import { ListAuditEventsHandler } from './application/queries/list-audit-events/list-audit-events.handler';
 import { AuditConfig } from './audit-config';
 import { AuditEventsController } from './http/audit-events.controller';
@@ -62,6 +63,7 @@ export class AuditModule {
         ViewerGuard,
         RecordAuditEventHandler,
         ListAuditEventsHandler,
+        ExportAuditEventsHandler,
       ],
     };
   }
