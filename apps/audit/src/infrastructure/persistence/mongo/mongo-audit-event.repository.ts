@@ -59,6 +59,24 @@ function filterOf(criteria: AuditEventCriteria): QueryFilter<AuditEventDocument>
   return query;
 }
 
+/** The document an event is stored as (exported for tests that seed a large trail with one insertMany). */
+export function auditEventDocumentOf(event: LabAuditEvent, receivedAt: Date): AuditEventDocument {
+  return {
+    _id: auditEventKey(event),
+    source: event.source,
+    id: event.id,
+    type: event.type,
+    subject: event.subject,
+    time: new Date(event.time),
+    workerId: event.workerId,
+    labId: event.labId,
+    owner: event.data.owner,
+    deletedBy: event.kind === 'lab.deleted' ? event.data.deletedBy : null,
+    data: { ...event.data },
+    receivedAt,
+  };
+}
+
 @Injectable()
 export class MongoAuditEventRepository extends AuditEventRepository {
   private readonly claims: UniqueClaims<AuditEventDocument>;
@@ -73,20 +91,7 @@ export class MongoAuditEventRepository extends AuditEventRepository {
    * decides atomically, so of N concurrent deliveries exactly one stores the event.
    */
   async insertOnce(event: LabAuditEvent, receivedAt: Date): Promise<boolean> {
-    const doc: AuditEventDocument = {
-      _id: auditEventKey(event),
-      source: event.source,
-      id: event.id,
-      type: event.type,
-      subject: event.subject,
-      time: new Date(event.time),
-      workerId: event.workerId,
-      labId: event.labId,
-      owner: event.data.owner,
-      deletedBy: event.kind === 'lab.deleted' ? event.data.deletedBy : null,
-      data: { ...event.data },
-      receivedAt,
-    };
+    const doc = auditEventDocumentOf(event, receivedAt);
     // Stored once: a redelivery's insert finds the key taken.
     return this.claims.claim(doc);
   }
