@@ -298,9 +298,10 @@ describe('Audit trail paging, filters and export over HTTP (e2e, FerretDB)', () 
         .set('authorization', VIEWER)
         .buffer(true)
         .parse((res, cb) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c.toString('utf8')));
-          res.on('end', () => cb(null, text));
+          // Bytes first: a chunk may end inside a multi-byte character.
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => parts.push(c));
+          res.on('end', () => cb(null, Buffer.concat(parts).toString('utf8')));
         })
         .expect(200);
       const [header, ...rows] = parseCsvWithPython(csvRes.body as string);
@@ -339,8 +340,10 @@ describe('Audit trail paging, filters and export over HTTP (e2e, FerretDB)', () 
         const res = await open(port, exportPath({ format: 'ndjson' }));
         let lines = 0;
         let tail = '';
-        res.on('data', (c: Buffer) => {
-          const parts = (tail + c.toString('utf8')).split('\n');
+        // Decoded across chunks: a chunk may end inside a multi-byte character.
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          const parts = (tail + c).split('\n');
           tail = parts.pop()!;
           for (const p of parts) {
             JSON.parse(p);

@@ -48,7 +48,8 @@ export interface AuditEventPage {
 }
 
 /** The filters of apps/audit's list and export: exact matches; since inclusive, until exclusive (ISO 8601). */
-export interface AuditEventFilters {
+// A type, not an interface: it must fit the query record of the client (an interface has no index signature).
+export type AuditEventFilters = {
   workerId?: string;
   labId?: string;
   type?: string;
@@ -56,7 +57,7 @@ export interface AuditEventFilters {
   deletedBy?: string;
   since?: string;
   until?: string;
-}
+};
 
 export type AuditExportFormat = 'csv' | 'ndjson';
 
