@@ -2,7 +2,7 @@ import { Clock } from '@app/common';
 import { InMemoryAuditEventRepository } from '../../../testing/in-memory-audit-event.repository';
 import { aDeletedEvent, anOrphanRemovedEvent } from '../../../testing/lab-audit-event.fixture';
 import { parseCsvWithPython } from '../../../testing/parse-csv-with-python';
-import { AUDIT_CSV_HEADER } from '../../../domain/audit-event-csv';
+import { AUDIT_CSV_HEADER } from './audit-event-csv';
 import { EXPORT_CHUNK_CHARS, ExportAuditEventsHandler } from './export-audit-events.handler';
 import { AuditExportFormat, ExportAuditEventsQuery } from './export-audit-events.query';
 

@@ -1,8 +1,8 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Clock } from '@app/common';
-import { AUDIT_CSV_HEADER, auditEventCsvLine } from '../../../domain/audit-event-csv';
 import { AuditEventCriteria, AuditEventRepository } from '../../ports/audit-event.repository';
-import { toAuditEventView } from '../list-audit-events/audit-event.view';
+import { AuditEventView, toAuditEventView } from '../list-audit-events/audit-event.view';
+import { AUDIT_CSV_HEADER, auditEventCsvLine } from './audit-event-csv';
 import { AuditExport } from './audit-export';
 import { AuditExportFormat, ExportAuditEventsQuery } from './export-audit-events.query';
 
@@ -11,12 +11,12 @@ export const EXPORT_CHUNK_CHARS = 64 * 1024;
 
 const FORMATS: Record<
   AuditExportFormat,
-  { contentType: string; header: string; line: (e: object) => string }
+  { contentType: string; header: string; line: (e: AuditEventView) => string }
 > = {
   csv: {
     contentType: 'text/csv; charset=utf-8; header=present',
     header: AUDIT_CSV_HEADER,
-    line: (e) => auditEventCsvLine(e as Parameters<typeof auditEventCsvLine>[0]),
+    line: auditEventCsvLine,
   },
   ndjson: {
     contentType: 'application/x-ndjson; charset=utf-8',
@@ -56,7 +56,7 @@ export class ExportAuditEventsHandler implements IQueryHandler<ExportAuditEvents
   private async *chunks(
     criteria: AuditEventCriteria,
     header: string,
-    line: (e: object) => string,
+    line: (e: AuditEventView) => string,
   ): AsyncGenerator<string> {
     let chunk = header;
     for await (const event of this.events.stream(criteria)) {

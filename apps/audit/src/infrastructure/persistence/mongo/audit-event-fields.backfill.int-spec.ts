@@ -1,7 +1,7 @@
 import mongoose, { Connection, Model } from 'mongoose';
 import { Clock } from '@app/common';
 import { testDatabaseUri } from '../../../../../../test/support/test-database';
-import { auditEventKey, LabAuditEvent } from '../../../domain/lab-audit-event';
+import { LabAuditEvent } from '../../../domain/lab-audit-event';
 import { aDeletedEvent, anOrphanRemovedEvent } from '../../../testing/lab-audit-event.fixture';
 import {
   AUDIT_EVENT_FIELDS_BACKFILL,
@@ -10,25 +10,15 @@ import {
 } from './audit-event-fields.backfill';
 import { AuditEventDocument, AuditEventSchema } from './audit-event.schema';
 import { AuditMaintenanceDocument, AuditMaintenanceSchema } from './audit-maintenance.schema';
-import { MongoAuditEventRepository } from './mongo-audit-event.repository';
+import { auditEventDocumentOf, MongoAuditEventRepository } from './mongo-audit-event.repository';
 
 const now = new Date('2026-01-01T00:00:00.000Z');
 const clock: Clock = { now: () => now };
 
-/** A document as the code before top-level owner/deletedBy wrote it. */
+/** A document as the code before top-level owner/deletedBy wrote it: today's, without them. */
 function legacyDocument(event: LabAuditEvent) {
-  return {
-    _id: auditEventKey(event),
-    source: event.source,
-    id: event.id,
-    type: event.type,
-    subject: event.subject,
-    time: new Date(event.time),
-    workerId: event.workerId,
-    labId: event.labId,
-    data: { ...event.data },
-    receivedAt: now,
-  };
+  const { owner: _owner, deletedBy: _deletedBy, ...old } = auditEventDocumentOf(event, now);
+  return old;
 }
 
 describe('AuditEventFieldsBackfill (real FerretDB)', () => {

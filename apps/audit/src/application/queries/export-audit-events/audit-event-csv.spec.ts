@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { parseCsvWithPython } from '../testing/parse-csv-with-python';
-import { aDeletedEvent, anOrphanRemovedEvent } from '../testing/lab-audit-event.fixture';
+import { parseCsvWithPython } from '../../../testing/parse-csv-with-python';
+import { aDeletedEvent, anOrphanRemovedEvent } from '../../../testing/lab-audit-event.fixture';
 import { AUDIT_CSV_HEADER, auditEventCsvLine, csvCell, csvLine } from './audit-event-csv';
 
 const stored = (event: ReturnType<typeof aDeletedEvent> | ReturnType<typeof anOrphanRemovedEvent>) => ({

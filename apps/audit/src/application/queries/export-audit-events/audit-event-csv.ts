@@ -1,3 +1,5 @@
+import { AuditEventView } from '../list-audit-events/audit-event.view';
+
 /**
  * The audit trail as CSV (RFC 4180), for people who open it in a spreadsheet: a header line, one line per event,
  * CRLF line ends, UTF-8 (no byte order mark). A cell is quoted when it holds a comma, a double quote, CR or LF,
@@ -13,25 +15,12 @@
 /** One column: its header and how an event's cell is read. */
 interface CsvColumn {
   header: string;
-  value: (event: CsvAuditEvent) => unknown;
-}
-
-/** What a line is made of: the stored event as the API shows it. */
-export interface CsvAuditEvent {
-  source: string;
-  id: string;
-  type: string;
-  subject: string | null;
-  time: string;
-  workerId: string;
-  labId: string;
-  data: Record<string, unknown>;
-  receivedAt: string;
+  value: (event: AuditEventView) => unknown;
 }
 
 const fromData =
   (...path: string[]) =>
-  (event: CsvAuditEvent): unknown =>
+  (event: AuditEventView): unknown =>
     path.reduce<unknown>(
       (value, key) =>
         typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined,
@@ -82,6 +71,6 @@ export function csvLine(cells: readonly unknown[]): string {
 
 export const AUDIT_CSV_HEADER = csvLine(COLUMNS.map((c) => c.header));
 
-export function auditEventCsvLine(event: CsvAuditEvent): string {
+export function auditEventCsvLine(event: AuditEventView): string {
   return csvLine(COLUMNS.map((c) => c.value(event)));
 }
