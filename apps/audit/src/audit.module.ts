@@ -7,6 +7,7 @@ import { Clock, MetricsModule, pinoHttpForFormat, SystemClock } from '@app/commo
 import { RecordAuditEventHandler } from './application/commands/record-audit-event/record-audit-event.handler';
 import { AuditEventRepository } from './application/ports/audit-event.repository';
 import { OwnerNotifier } from './application/ports/owner-notifier';
+import { ExportAuditEventsHandler } from './application/queries/export-audit-events/export-audit-events.handler';
 import { ListAuditEventsHandler } from './application/queries/list-audit-events/list-audit-events.handler';
 import { AuditConfig } from './audit-config';
 import { AuditEventsController } from './http/audit-events.controller';
@@ -19,6 +20,11 @@ import { MetricsController } from './http/metrics.controller';
 import { WebhookOwnerNotifier } from './infrastructure/notification/webhook-owner-notifier';
 import { AuditEventDocument, AuditEventSchema } from './infrastructure/persistence/mongo/audit-event.schema';
 import { MongoAuditEventRepository } from './infrastructure/persistence/mongo/mongo-audit-event.repository';
+import { AuditEventFieldsBackfill } from './infrastructure/persistence/mongo/audit-event-fields.backfill';
+import {
+  AuditMaintenanceDocument,
+  AuditMaintenanceSchema,
+} from './infrastructure/persistence/mongo/audit-maintenance.schema';
 import { pinoHttpOptions } from './logging/pino-http.options';
 
 /** The audit consumer: a CloudEvents sink that keeps the lab removal audit trail. */
@@ -40,7 +46,10 @@ export class AuditModule {
         MetricsModule,
         LoggerModule.forRoot({ pinoHttp: pinoHttpForFormat(pinoHttpOptions(config), config.logFormat) }),
         MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 }),
-        MongooseModule.forFeature([{ name: AuditEventDocument.name, schema: AuditEventSchema }]),
+        MongooseModule.forFeature([
+          { name: AuditEventDocument.name, schema: AuditEventSchema },
+          { name: AuditMaintenanceDocument.name, schema: AuditMaintenanceSchema },
+        ]),
         CqrsModule.forRoot(),
         TerminusModule,
       ],
@@ -49,12 +58,14 @@ export class AuditModule {
         { provide: AuditConfig, useValue: config },
         { provide: Clock, useValue: clock },
         { provide: AuditEventRepository, useClass: MongoAuditEventRepository },
+        AuditEventFieldsBackfill,
         ...notifier,
         ...verifier,
         IngestAuthGuard,
         ViewerGuard,
         RecordAuditEventHandler,
         ListAuditEventsHandler,
+        ExportAuditEventsHandler,
       ],
     };
   }

@@ -54,6 +54,8 @@ export async function createAuditApp(
       origin: config.corsOrigins,
       methods: ['GET', 'HEAD'],
       allowedHeaders: ['Authorization', 'Accept'],
+      // The console names the downloaded export as the server does (fetch + blob: the browser does not).
+      exposedHeaders: ['Content-Disposition'],
       credentials: false,
       maxAge: 600,
     });

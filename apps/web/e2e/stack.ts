@@ -56,6 +56,8 @@ export const CHROMIUM_ARGS = [
 export interface WebStack {
   url: string;
   auditUrl: string;
+  /** What apps/audit accepts events with (AUDIT_INGEST_TOKEN): tests that seed the trail directly use it. */
+  auditIngestToken: string;
   simulator: RunningCmlSimulator;
   api: INestApplication;
   browser: Browser;
@@ -165,7 +167,7 @@ export async function startWebStack(labelOrOptions: string | WebStackOptions = '
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     stops.push(() => browser.close());
-    return { url, auditUrl, simulator, api, browser, close };
+    return { url, auditUrl, auditIngestToken: ingestToken, simulator, api, browser, close };
   } catch (error) {
     await close();
     throw error;

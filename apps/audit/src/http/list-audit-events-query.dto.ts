@@ -1,28 +1,14 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AuditEventCriteriaDto } from './audit-event-criteria.dto';
 
 /** Query of `GET /api/audit-events`; unknown parameters are refused by the validation pipe. */
-export class ListAuditEventsQueryDto {
+export class ListAuditEventsQueryDto extends AuditEventCriteriaDto {
+  /** `nextCursor` of the previous page, as returned (opaque). */
   @IsOptional()
   @IsString()
-  @Length(1, 256)
-  workerId?: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 256)
-  labId?: string;
-
-  /** The full CloudEvent type, matched exactly. */
-  @IsOptional()
-  @IsString()
-  @Length(1, 256)
-  type?: string;
-
-  /** Events whose `time` is at or after this instant. */
-  @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
-  since?: string;
+  @MaxLength(4096)
+  cursor?: string;
 
   @IsOptional()
   @Type(() => Number)

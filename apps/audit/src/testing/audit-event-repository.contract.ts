@@ -1,4 +1,5 @@
-import { AuditEventRepository } from '../application/ports/audit-event.repository';
+import { AuditEventCriteria, AuditEventRepository } from '../application/ports/audit-event.repository';
+import { positionOf } from '../domain/audit-event-position';
 import { aDeletedEvent, anOrphanRemovedEvent, ORPHAN_REMOVED_TYPE } from './lab-audit-event.fixture';
 
 const receivedAt = new Date('2024-06-01T08:00:00.000Z');
@@ -6,8 +7,8 @@ const ALL = 500;
 
 /**
  * The contract of AuditEventRepository, for any implementation: `make` gives an empty one per test.
- * InMemoryAuditEventRepository runs it in its spec. MongoAuditEventRepository passes the same cases
- * on FerretDB, run with the model and a `deleteMany({})` per test; it has no integration spec yet.
+ * InMemoryAuditEventRepository runs it in its spec, MongoAuditEventRepository on FerretDB in
+ * mongo-audit-event.repository.int-spec.ts.
  */
 export function auditEventRepositoryContract(make: () => Promise<AuditEventRepository>): void {
   let repo: AuditEventRepository;
@@ -15,6 +16,22 @@ export function auditEventRepositoryContract(make: () => Promise<AuditEventRepos
 
   const ids = async (filter: Parameters<AuditEventRepository['find']>[0]) =>
     (await repo.find(filter)).map((e) => e.id);
+  const streamed = async (criteria: AuditEventCriteria) => {
+    const seen: string[] = [];
+    for await (const e of repo.stream(criteria)) seen.push(e.id);
+    return seen;
+  };
+  /** Every page of `limit` through the trail, each after the last event of the one before. */
+  const allPages = async (criteria: AuditEventCriteria, limit: number) => {
+    const pages: string[][] = [];
+    let after = criteria.after;
+    for (;;) {
+      const page = await repo.find({ ...criteria, after, limit });
+      if (page.length === 0) return pages;
+      pages.push(page.map((e) => e.id));
+      after = positionOf(page[page.length - 1]);
+    }
+  };
 
   describe('insertOnce', () => {
     it('stores an event and reads it back field for field, times as ISO 8601 UTC', async () => {
@@ -187,6 +204,144 @@ export function auditEventRepositoryContract(make: () => Promise<AuditEventRepos
         await repo.insertOnce(aDeletedEvent({ source: '/s', id, time: at }), receivedAt);
       }
       expect(await ids({ limit: ALL })).toEqual(['\u{1F600}', '\uFF5E', 'z']);
+    });
+  });
+
+  describe('owner, deletedBy and until', () => {
+    const byBob = aDeletedEvent({ id: 'bob-1', time: '2024-01-01T10:00:00.000Z' }, { owner: 'alice' });
+    const byEve = aDeletedEvent(
+      { id: 'eve-1', time: '2024-02-01T10:00:00.000Z' },
+      { owner: 'carol', deletedBy: 'eve' },
+    );
+    const orphan = anOrphanRemovedEvent(
+      { id: 'orphan-1', time: '2024-03-01T10:00:00.000Z' },
+      { owner: 'alice' },
+    );
+
+    beforeEach(async () => {
+      for (const e of [byEve, orphan, byBob]) await repo.insertOnce(e, receivedAt);
+    });
+
+    it('filters by exact data.owner, of either type', async () => {
+      expect(await ids({ owner: 'alice', limit: ALL })).toEqual(['orphan-1', 'bob-1']);
+      expect(await ids({ owner: 'carol', limit: ALL })).toEqual(['eve-1']);
+      expect(await ids({ owner: 'Alice', limit: ALL })).toEqual([]);
+      expect(await ids({ owner: 'alice', type: ORPHAN_REMOVED_TYPE, limit: ALL })).toEqual(['orphan-1']);
+    });
+
+    it('filters by exact data.deletedBy, which an orphan removal does not have', async () => {
+      expect(await ids({ deletedBy: 'bob', limit: ALL })).toEqual(['bob-1']);
+      expect(await ids({ deletedBy: 'eve', owner: 'carol', limit: ALL })).toEqual(['eve-1']);
+      expect(await ids({ deletedBy: 'eve', owner: 'alice', limit: ALL })).toEqual([]);
+      expect(await ids({ deletedBy: '', limit: ALL })).toEqual([]);
+    });
+
+    it('filters by until: before that instant, exclusive, so [since, until) windows tile', async () => {
+      const feb = new Date('2024-02-01T10:00:00.000Z');
+      expect(await ids({ until: feb, limit: ALL })).toEqual(['bob-1']);
+      expect(await ids({ until: new Date(feb.getTime() + 1), limit: ALL })).toEqual(['eve-1', 'bob-1']);
+      expect(await ids({ since: feb, limit: ALL })).toEqual(['orphan-1', 'eve-1']);
+      expect(await ids({ since: feb, until: new Date('2024-03-01T10:00:00.000Z'), limit: ALL })).toEqual([
+        'eve-1',
+      ]);
+      expect(await ids({ since: feb, until: feb, limit: ALL })).toEqual([]);
+    });
+  });
+
+  describe('paging after a position', () => {
+    const at = '2024-05-01T10:00:00.000Z';
+    const events = [
+      aDeletedEvent({ source: '/s', id: 'a', time: at }),
+      aDeletedEvent({ source: '/s', id: 'b', time: at }),
+      aDeletedEvent({ source: '/t', id: 'c', time: at }),
+      anOrphanRemovedEvent({ source: '/s', id: 'old', workerId: 'w-2', time: '2024-04-01T10:00:00.000Z' }),
+      aDeletedEvent({ source: '/s', id: 'new', workerId: 'w-2', time: '2024-06-01T10:00:00.000Z' }),
+      aDeletedEvent({ source: '/s', id: 'oldest', time: '2024-01-01T10:00:00.000Z' }),
+    ];
+    const order = ['new', 'c', 'b', 'a', 'old', 'oldest'];
+
+    beforeEach(async () => {
+      for (const e of events) await repo.insertOnce(e, receivedAt);
+    });
+
+    it('continues the order exactly: every page size gives every event once, ties of one instant included', async () => {
+      for (const limit of [1, 2, 3, 4, 6, 7]) {
+        const pages = await allPages({}, limit);
+        expect(pages.flat()).toEqual(order);
+        expect(pages.every((p) => p.length <= limit)).toBe(true);
+      }
+    });
+
+    it('combines with the filters', async () => {
+      expect((await allPages({ workerId: 'w-2' }, 1)).flat()).toEqual(['new', 'old']);
+      expect(
+        (await allPages({ since: new Date(at), until: new Date('2024-06-01T10:00:00Z') }, 2)).flat(),
+      ).toEqual(['c', 'b', 'a']);
+    });
+
+    it('neither repeats nor skips while events arrive: newer ones stay before the position, older ones come', async () => {
+      const first = await repo.find({ limit: 3 });
+      expect(first.map((e) => e.id)).toEqual(['new', 'c', 'b']);
+      await repo.insertOnce(
+        aDeletedEvent({ source: '/z', id: 'newest', time: '2024-07-01T10:00:00.000Z' }),
+        receivedAt,
+      );
+      await repo.insertOnce(aDeletedEvent({ source: '/z', id: 'same-instant-higher', time: at }), receivedAt);
+      await repo.insertOnce(aDeletedEvent({ source: '/a', id: 'same-instant-lower', time: at }), receivedAt);
+      await repo.insertOnce(
+        aDeletedEvent({ source: '/s', id: 'late', time: '2024-03-01T10:00:00.000Z' }),
+        receivedAt,
+      );
+      const rest = (await allPages({ after: positionOf(first[2]) }, 2)).flat();
+      expect(rest).toEqual(['a', 'same-instant-lower', 'old', 'late', 'oldest']);
+    });
+
+    it('after the last event, or a position older than all, there is nothing', async () => {
+      const last = (await repo.find({ limit: ALL })).at(-1)!;
+      expect(await repo.find({ after: positionOf(last), limit: ALL })).toEqual([]);
+      expect(
+        await repo.find({ after: { time: new Date('2000-01-01T00:00:00Z'), key: '\uffff' }, limit: ALL }),
+      ).toEqual([]);
+    });
+
+    it('a position that is no stored event still pages from where it would stand', async () => {
+      expect(await ids({ after: { time: new Date(at), key: '/s|az' }, limit: ALL })).toEqual([
+        'a',
+        'old',
+        'oldest',
+      ]);
+    });
+  });
+
+  describe('stream', () => {
+    it('yields every matching event in the order of find, field for field, without a limit', async () => {
+      const many = Array.from({ length: 30 }, (_, i) =>
+        aDeletedEvent({
+          id: `e-${String(i).padStart(2, '0')}`,
+          time: new Date(Date.UTC(2024, 0, 1 + (i % 7))).toISOString(),
+        }),
+      );
+      for (const e of many) await repo.insertOnce(e, receivedAt);
+      await repo.insertOnce(anOrphanRemovedEvent({ id: 'o' }), receivedAt);
+      const all = await repo.find({ limit: ALL });
+      const read = [];
+      for await (const e of repo.stream({})) read.push(e);
+      expect(read).toEqual(all);
+      expect(read).toHaveLength(31);
+      expect(await streamed({ type: ORPHAN_REMOVED_TYPE })).toEqual(['o']);
+      expect(await streamed({ owner: 'alice', until: new Date(Date.UTC(2024, 0, 2)) })).toEqual(
+        all.filter((e) => e.time < '2024-01-02' && e.type !== ORPHAN_REMOVED_TYPE).map((e) => e.id),
+      );
+      expect(await streamed({ workerId: 'nobody' })).toEqual([]);
+    });
+
+    it('can be left early and read again', async () => {
+      for (const id of ['a', 'b', 'c']) await repo.insertOnce(aDeletedEvent({ id }), receivedAt);
+      for await (const e of repo.stream({})) {
+        expect(e.id).toBe('c');
+        break;
+      }
+      expect(await streamed({})).toEqual(['c', 'b', 'a']);
     });
   });
 }

@@ -1,5 +1,7 @@
 import { auditEventKey, LabAuditEvent } from '../domain/lab-audit-event';
+import { compareNewestFirst } from '../domain/audit-event-position';
 import {
+  AuditEventCriteria,
   AuditEventFilter,
   AuditEventRepository,
   StoredAuditEvent,
@@ -15,18 +17,42 @@ interface InMemoryAuditEventDocument {
   time: Date;
   workerId: string;
   labId: string;
+  owner: string;
+  deletedBy: string | null;
   data: Record<string, unknown>;
   receivedAt: Date;
 }
 
-/** MongoDB compares strings by their UTF-8 bytes (no collation), which is not always JavaScript's `<`. */
-function compareAsMongo(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+/** `time` descending, then `_id` descending (by UTF-8 bytes): the sort of MongoAuditEventRepository.find. */
+function newestFirst(a: InMemoryAuditEventDocument, b: InMemoryAuditEventDocument): number {
+  return compareNewestFirst({ time: a.time, key: a._id }, { time: b.time, key: b._id });
 }
 
-/** `time` descending, then `_id` descending: the sort of MongoAuditEventRepository.find. */
-function newestFirst(a: InMemoryAuditEventDocument, b: InMemoryAuditEventDocument): number {
-  return b.time.getTime() - a.time.getTime() || compareAsMongo(b._id, a._id);
+function matches(doc: InMemoryAuditEventDocument, c: AuditEventCriteria): boolean {
+  return (
+    (c.workerId === undefined || doc.workerId === c.workerId) &&
+    (c.labId === undefined || doc.labId === c.labId) &&
+    (c.type === undefined || doc.type === c.type) &&
+    (c.owner === undefined || doc.owner === c.owner) &&
+    (c.deletedBy === undefined || doc.deletedBy === c.deletedBy) &&
+    (c.since === undefined || doc.time.getTime() >= c.since.getTime()) &&
+    (c.until === undefined || doc.time.getTime() < c.until.getTime()) &&
+    (c.after === undefined || compareNewestFirst(c.after, { time: doc.time, key: doc._id }) < 0)
+  );
+}
+
+function toStored(doc: InMemoryAuditEventDocument): StoredAuditEvent {
+  return {
+    source: doc.source,
+    id: doc.id,
+    type: doc.type,
+    subject: doc.subject,
+    time: doc.time.toISOString(),
+    workerId: doc.workerId,
+    labId: doc.labId,
+    data: structuredClone(doc.data),
+    receivedAt: doc.receivedAt.toISOString(),
+  };
 }
 
 /**
@@ -50,8 +76,9 @@ function limited<T>(items: T[], limit: number): T[] {
  * does (the cases of audit-event-repository.contract.ts, which pass on FerretDB too): one document per
  * `${source}|${id}` key (a second insert of the key stores nothing and answers false, whatever it
  * carries); `time` and `receivedAt` kept as instants (millisecond precision, read back as ISO 8601
- * UTC), `undefined` inside data as null; find filters on exact workerId, labId and type and on
- * `time >= since`, sorts newest `time` first with the key breaking ties, and returns at most `limit`.
+ * UTC), `undefined` inside data as null; find filters on exact workerId, labId, type, owner and
+ * deletedBy, on `since <= time < until` and on positions after `after`, sorts newest `time` first with the key
+ * breaking ties, and returns at most `limit`; stream yields the same order without a limit.
  * Nothing stored aliases what a caller passed or was given.
  */
 export class InMemoryAuditEventRepository extends AuditEventRepository {
@@ -72,6 +99,8 @@ export class InMemoryAuditEventRepository extends AuditEventRepository {
       time: new Date(event.time),
       workerId: event.workerId,
       labId: event.labId,
+      owner: event.data.owner,
+      deletedBy: event.kind === 'lab.deleted' ? event.data.deletedBy : null,
       data: asStored(event.data) as Record<string, unknown>,
       receivedAt: new Date(receivedAt),
     });
@@ -80,25 +109,34 @@ export class InMemoryAuditEventRepository extends AuditEventRepository {
 
   async find(filter: AuditEventFilter): Promise<StoredAuditEvent[]> {
     if (this.failWith) throw this.failWith;
-    const matching = [...this.documents.values()].filter(
-      (doc) =>
-        (filter.workerId === undefined || doc.workerId === filter.workerId) &&
-        (filter.labId === undefined || doc.labId === filter.labId) &&
-        (filter.type === undefined || doc.type === filter.type) &&
-        (filter.since === undefined || doc.time.getTime() >= filter.since.getTime()),
-    );
-    return limited(matching.sort(newestFirst), filter.limit).map((doc) => ({
-      source: doc.source,
-      id: doc.id,
-      type: doc.type,
-      subject: doc.subject,
-      time: doc.time.toISOString(),
-      workerId: doc.workerId,
-      labId: doc.labId,
-      data: structuredClone(doc.data),
-      receivedAt: doc.receivedAt.toISOString(),
-    }));
+    const matching = [...this.documents.values()].filter((doc) => matches(doc, filter));
+    return limited(matching.sort(newestFirst), filter.limit).map(toStored);
   }
+
+  /**
+   * Reads as a database cursor does: the matching keys are taken when the stream starts, each document as it
+   * is pulled. `streamsOpen` counts the streams not ended yet (a consumer that stops early ends its stream).
+   */
+  async *stream(criteria: AuditEventCriteria): AsyncGenerator<StoredAuditEvent> {
+    if (this.failWith) throw this.failWith;
+    const keys = [...this.documents.values()]
+      .filter((doc) => matches(doc, criteria))
+      .sort(newestFirst)
+      .map((doc) => doc._id);
+    this.streamsOpen++;
+    try {
+      for (const key of keys) {
+        if (this.failWith) throw this.failWith;
+        const doc = this.documents.get(key);
+        if (doc) yield toStored(doc);
+      }
+    } finally {
+      this.streamsOpen--;
+    }
+  }
+
+  /** Streams started and not ended yet. */
+  streamsOpen = 0;
 
   /** How many events are stored: what a spec counts to see that a duplicate wrote nothing. */
   get size(): number {

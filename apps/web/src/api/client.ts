@@ -1,6 +1,8 @@
 import type { components } from './schema.gen';
 import type {
-  AuditEvent,
+  AuditEventFilters,
+  AuditEventPage,
+  AuditExportFormat,
   BulkDeletePreview,
   BulkDeleteRequest,
   Job,
@@ -56,33 +58,65 @@ export interface RequestOptions {
 
 export type Fetcher = typeof fetch;
 
+/** `url` with the query's non-empty values. */
+function withQuery(url: string, values: RequestOptions['query']): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
+  }
+  return query.size > 0 ? `${url}?${query}` : url;
+}
+
+function networkError(error: unknown): ApiError {
+  return new ApiError({
+    title: 'Network error',
+    status: 0,
+    detail: `The server could not be reached (${error instanceof Error ? error.message : String(error)}).`,
+  });
+}
+
+/** The problem a failed response carries (problem+json), or one made of its status. */
+function problemOf(res: Response, text: string): ApiError {
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  const p = (body ?? {}) as Partial<Problem>;
+  return new ApiError({
+    type: p.type,
+    title: typeof p.title === 'string' ? p.title : res.statusText || `HTTP ${res.status}`,
+    status: typeof p.status === 'number' ? p.status : res.status,
+    detail: typeof p.detail === 'string' ? p.detail : undefined,
+    instance: p.instance,
+    errors: Array.isArray(p.errors) ? p.errors : undefined,
+    step: typeof p.step === 'string' ? p.step : undefined,
+    cmlChanges: Array.isArray(p.cmlChanges)
+      ? p.cmlChanges.filter((c): c is string => typeof c === 'string')
+      : undefined,
+  });
+}
+
 export async function requestJson<T>(
   url: string,
   options: RequestOptions & { token?: string | null; fetcher?: Fetcher } = {},
 ): Promise<T> {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(options.query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
-  }
-  const target = query.size > 0 ? `${url}?${query}` : url;
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   let res: Response;
   try {
-    res = await (options.fetcher ?? fetch)(target, {
+    res = await (options.fetcher ?? fetch)(withQuery(url, options.query), {
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
   } catch (error) {
-    throw new ApiError({
-      title: 'Network error',
-      status: 0,
-      detail: `The server could not be reached (${error instanceof Error ? error.message : String(error)}).`,
-    });
+    throw networkError(error);
   }
   const text = await res.text();
+  if (!res.ok) throw problemOf(res, text);
   let body: unknown = undefined;
   if (text) {
     try {
@@ -91,22 +125,57 @@ export async function requestJson<T>(
       body = undefined;
     }
   }
-  if (!res.ok) {
-    const p = (body ?? {}) as Partial<Problem>;
+  return body as T;
+}
+
+/** A file the server sent as an attachment, and the name it gave it. */
+export interface DownloadedFile {
+  blob: Blob;
+  fileName: string;
+}
+
+/** The `filename` of a Content-Disposition header (quoted or not), without any path; null when there is none. */
+export function fileNameOf(contentDisposition: string | null): string | null {
+  const match = /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(contentDisposition ?? '');
+  const name = (match?.[1] ?? match?.[2] ?? '').split(/[\\/]/).pop() ?? '';
+  return name === '' ? null : name;
+}
+
+/**
+ * GETs a file with the bearer token: a plain link cannot send an Authorization header, so the file is fetched
+ * and handed over as a Blob (the browser keeps it, in memory or on disk, until it is saved).
+ */
+export async function requestFile(
+  url: string,
+  options: {
+    query?: RequestOptions['query'];
+    accept: string;
+    fallbackName: string;
+    token?: string | null;
+    fetcher?: Fetcher;
+  },
+): Promise<DownloadedFile> {
+  const headers: Record<string, string> = { Accept: `${options.accept}, application/problem+json` };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let res: Response;
+  try {
+    res = await (options.fetcher ?? fetch)(withQuery(url, options.query), { method: 'GET', headers });
+  } catch (error) {
+    throw networkError(error);
+  }
+  if (!res.ok) throw problemOf(res, await res.text());
+  let blob: Blob;
+  try {
+    blob = await res.blob();
+  } catch (error) {
+    // The server cut the stream off (a database error midway): no half file is offered.
     throw new ApiError({
-      type: p.type,
-      title: typeof p.title === 'string' ? p.title : res.statusText || `HTTP ${res.status}`,
-      status: typeof p.status === 'number' ? p.status : res.status,
-      detail: typeof p.detail === 'string' ? p.detail : undefined,
-      instance: p.instance,
-      errors: Array.isArray(p.errors) ? p.errors : undefined,
-      step: typeof p.step === 'string' ? p.step : undefined,
-      cmlChanges: Array.isArray(p.cmlChanges)
-        ? p.cmlChanges.filter((c): c is string => typeof c === 'string')
-        : undefined,
+      title: 'Download failed',
+      status: 0,
+      detail: `The file did not arrive whole (${error instanceof Error ? error.message : String(error)}).`,
     });
   }
-  return body as T;
+  return { blob, fileName: fileNameOf(res.headers.get('Content-Disposition')) ?? options.fallbackName };
 }
 
 /** The contract's routes (../shared/contract/http-api.md), nothing else. */
@@ -152,13 +221,17 @@ export function createApi(token: string | null, settings: Pick<WebSettings, 'aud
      * apps/audit, at its own origin (WEB_AUDIT_URL): it verifies the same JWT as the API and needs the viewer
      * role, so the token goes there too (and apps/audit must list the console's origin in AUDIT_CORS_ORIGINS).
      */
-    listAuditEvents: (q: {
-      workerId?: string;
-      labId?: string;
-      type?: string;
-      since?: string;
-      limit?: number;
-    }) => call<{ items: AuditEvent[] }>(`${settings.auditUrl}/api/audit-events`, { query: q }),
+    listAuditEvents: (q: AuditEventFilters & { cursor?: string | null; limit?: number }) =>
+      call<AuditEventPage>(`${settings.auditUrl}/api/audit-events`, { query: q }),
+    /** Every event matching the filters, as one file (apps/audit streams it; CORS exposes its name). */
+    downloadAuditEvents: (q: AuditEventFilters, format: AuditExportFormat) =>
+      requestFile(`${settings.auditUrl}/api/audit-events/export`, {
+        query: { ...q, format },
+        accept: format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+        fallbackName: `audit-events.${format}`,
+        token,
+        fetcher,
+      }),
   };
 }
 

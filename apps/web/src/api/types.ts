@@ -46,6 +46,26 @@ export interface AuditEvent {
   receivedAt: string;
 }
 
+/** A page of `GET /api/audit-events`, newest first; `nextCursor` is null on the last page. */
+export interface AuditEventPage {
+  items: AuditEvent[];
+  nextCursor: string | null;
+}
+
+/** The filters of apps/audit's list and export: exact matches; since inclusive, until exclusive (ISO 8601). */
+// A type, not an interface: it must fit the query record of the client (an interface has no index signature).
+export type AuditEventFilters = {
+  workerId?: string;
+  labId?: string;
+  type?: string;
+  owner?: string;
+  deletedBy?: string;
+  since?: string;
+  until?: string;
+};
+
+export type AuditExportFormat = 'csv' | 'ndjson';
+
 /** `GET /web-config.json`, served by apps/api. */
 export interface WebSettings {
   authDisabled: boolean;

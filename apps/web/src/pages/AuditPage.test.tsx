@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../api/types';
-import { AUDIT_URL, fakeFetch, jwt, renderWithApi, type Reply } from '../test/fake-fetch';
+import { AUDIT_URL, type Call, fakeFetch, jwt, renderWithApi, type Reply } from '../test/fake-fetch';
 import { AuditPage } from './AuditPage';
 
 const event = (n: number, over: Partial<AuditEvent> = {}): AuditEvent => ({
@@ -26,10 +26,16 @@ const WORKERS = {
   nextCursor: null,
 };
 
-function setup(audit: () => Reply, props: { workerId?: string; labId?: string } = {}, token?: string) {
+function setup(
+  audit: (c: Call) => Reply,
+  props: { workerId?: string; labId?: string } = {},
+  token?: string,
+  exportReply: (c: Call) => Reply = () => undefined,
+) {
   const fake = fakeFetch((c) => {
     if (c.url.pathname === '/api/workers') return { body: WORKERS };
-    if (c.url.origin === AUDIT_URL && c.url.pathname === '/api/audit-events') return audit();
+    if (c.url.origin === AUDIT_URL && c.url.pathname === '/api/audit-events') return audit(c);
+    if (c.url.origin === AUDIT_URL && c.url.pathname === '/api/audit-events/export') return exportReply(c);
     return undefined;
   });
   renderWithApi(<AuditPage {...props} />, fake.fetcher, { token });
@@ -84,7 +90,7 @@ describe('AuditPage', () => {
     expect(screen.getByLabelText('Lab id')).toHaveValue('lab-7');
   });
 
-  it('sends worker, lab, type and since as query parameters on Apply', async () => {
+  it('sends worker, lab, type, owner, deletedBy, since and until as query parameters on Apply', async () => {
     const { auditCalls } = setup(() => ({ body: { items: [event(1)] } }));
     await screen.findByRole('rowheader', { name: /Lab 1/ });
     expect(Object.fromEntries(auditCalls()[0].url.searchParams)).toEqual({ limit: '200' });
@@ -97,6 +103,12 @@ describe('AuditPage', () => {
     await userEvent.click(since);
     since.focus();
     await userEvent.paste('2026-01-02T03:04');
+    await userEvent.type(screen.getByLabelText('Owner'), ' carol ');
+    await userEvent.type(screen.getByLabelText('Deleted by'), 'bob');
+    const until = screen.getByLabelText('Until, exclusive (local time)');
+    await userEvent.click(until);
+    until.focus();
+    await userEvent.paste('2026-01-03T00:00');
     expect(auditCalls()).toHaveLength(1); // nothing is sent before Apply
     await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
     await screen.findByRole('rowheader', { name: /Lab 1/ });
@@ -105,7 +117,10 @@ describe('AuditPage', () => {
       workerId: 'w2',
       labId: 'lab-9',
       type: 'io.cml-labs.lab.orphan_removed.v1',
+      owner: 'carol',
+      deletedBy: 'bob',
       since: new Date('2026-01-02T03:04').toISOString(),
+      until: new Date('2026-01-03T00:00').toISOString(),
       limit: '200',
     });
   });
@@ -136,5 +151,131 @@ describe('AuditPage', () => {
     expect(alert).toHaveTextContent('Invalid query');
     expect(alert).toHaveTextContent('since: must be an ISO 8601 date-time');
     expect(screen.queryByText('No events match.')).not.toBeInTheDocument();
+  });
+
+  describe('paging', () => {
+    const pages: Record<string, Reply> = {
+      first: { body: { items: [event(1), event(2)], nextCursor: 'c-2' } },
+      'c-2': { body: { items: [event(3)], nextCursor: null } },
+    };
+    const byCursor = (c: Call) => pages[c.url.searchParams.get('cursor') ?? 'first'];
+
+    it('follows nextCursor to the next page and back, and knows the last page', async () => {
+      const { auditCalls } = setup(byCursor);
+      await screen.findByRole('rowheader', { name: /Lab 1/ });
+      expect(screen.getByRole('button', { name: 'Previous page' })).toBeDisabled();
+      await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+      await screen.findByRole('rowheader', { name: /Lab 3/ });
+      expect(screen.queryByRole('rowheader', { name: /Lab 1/ })).not.toBeInTheDocument();
+      expect(auditCalls().at(-1)!.url.searchParams.get('cursor')).toBe('c-2');
+      expect(screen.getByText('Page 2')).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+      await userEvent.click(screen.getByRole('button', { name: 'Previous page' }));
+      await screen.findByRole('rowheader', { name: /Lab 1/ });
+      expect(screen.getByText('Page 1')).toBeInTheDocument();
+    });
+
+    it('starts again at the first page when other filters are applied', async () => {
+      const { auditCalls } = setup(byCursor);
+      await screen.findByRole('rowheader', { name: /Lab 1/ });
+      await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+      await screen.findByRole('rowheader', { name: /Lab 3/ });
+      await userEvent.type(screen.getByLabelText('Owner'), 'alice');
+      await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+      await screen.findByRole('rowheader', { name: /Lab 1/ });
+      expect(Object.fromEntries(auditCalls().at(-1)!.url.searchParams)).toEqual({
+        owner: 'alice',
+        limit: '200',
+      });
+      expect(screen.getByText('Page 1')).toBeInTheDocument();
+    });
+  });
+
+  describe('download', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    /** What the page handed to the browser's download: the blob's text and the file name. */
+    function watchSaves() {
+      const saved: { blob: Blob; name: string }[] = [];
+      const blobs = new Map<string, Blob>();
+      vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+        const url = `blob:${blobs.size}`;
+        blobs.set(url, b as Blob);
+        return url;
+      });
+      vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+      vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+        saved.push({ blob: blobs.get(this.href)!, name: this.download });
+      });
+      return saved;
+    }
+
+    it("downloads the applied filters' whole trail as CSV with the token, under the server's file name", async () => {
+      const saved = watchSaves();
+      const token = jwt({ roles: ['viewer'] });
+      const csv = 'time,type\r\n2026-01-01T10:00:00.000Z,io.cml-labs.lab.deleted.v1\r\n';
+      const { calls } = setup(
+        () => ({ body: { items: [event(1)], nextCursor: 'c-2' } }),
+        { workerId: 'w1' },
+        token,
+        () => ({
+          text: csv,
+          headers: {
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition': 'attachment; filename="audit-events-20260101T100000Z.csv"',
+          },
+        }),
+      );
+      await screen.findByRole('rowheader', { name: /Lab 1/ });
+      await userEvent.type(screen.getByLabelText('Deleted by'), 'bob');
+      await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+      await userEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+      await vi.waitFor(() => expect(saved).toHaveLength(1));
+      const call = calls.find((c) => c.url.pathname === '/api/audit-events/export')!;
+      expect(Object.fromEntries(call.url.searchParams)).toEqual({
+        workerId: 'w1',
+        deletedBy: 'bob',
+        format: 'csv',
+      });
+      expect(call.headers.Authorization).toBe(`Bearer ${token}`);
+      expect(saved[0].name).toBe('audit-events-20260101T100000Z.csv');
+      expect(await saved[0].blob.text()).toBe(csv);
+    });
+
+    it('names an NDJSON file itself when the server gives no name', async () => {
+      const saved = watchSaves();
+      const { calls } = setup(
+        () => ({ body: { items: [], nextCursor: null } }),
+        {},
+        undefined,
+        () => ({ text: '{"id":"a"}\n', headers: { 'Content-Type': 'application/x-ndjson' } }),
+      );
+      await screen.findByText('No events match.');
+      await userEvent.click(screen.getByRole('button', { name: 'Download NDJSON' }));
+      await vi.waitFor(() => expect(saved).toHaveLength(1));
+      expect(
+        calls.find((c) => c.url.pathname === '/api/audit-events/export')!.url.searchParams.get('format'),
+      ).toBe('ndjson');
+      expect(saved[0].name).toBe('audit-events.ndjson');
+    });
+
+    it('shows the problem when the export is refused, and saves nothing', async () => {
+      const saved = watchSaves();
+      setup(
+        () => ({ body: { items: [], nextCursor: null } }),
+        {},
+        undefined,
+        () => ({
+          status: 403,
+          body: { title: 'Forbidden', status: 403, detail: 'Reading the audit trail needs the viewer role' },
+        }),
+      );
+      await screen.findByText('No events match.');
+      await userEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent('Forbidden (HTTP 403)');
+      expect(alert).toHaveTextContent('needs the viewer role');
+      expect(saved).toHaveLength(0);
+    });
   });
 });

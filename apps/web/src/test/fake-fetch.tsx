@@ -11,7 +11,9 @@ export interface Call {
   body: unknown;
 }
 
-export type Reply = { status?: number; body?: unknown } | undefined;
+/** JSON `body` (problem+json for a status >= 400), or `text` sent as is with `headers` (a file). */
+export type Reply =
+  { status?: number; body?: unknown; text?: string; headers?: Record<string, string> } | undefined;
 
 /**
  * A fetch for the real API client (api/client.ts): every request is recorded, with its query parameters as the
@@ -29,6 +31,7 @@ export function fakeFetch(route: (call: Call) => Reply | Promise<Reply>) {
     calls.push(call);
     const reply = (await route(call)) ?? { status: 404, body: { title: 'Not Found', status: 404 } };
     const status = reply.status ?? 200;
+    if (reply.text !== undefined) return new Response(reply.text, { status, headers: reply.headers });
     const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
     return new Response(text === '' ? null : text, {
       status,

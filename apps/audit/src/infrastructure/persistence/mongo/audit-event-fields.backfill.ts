@@ -1,0 +1,88 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { AnyBulkWriteOperation, Model } from 'mongoose';
+import { Clock, UniqueClaims } from '@app/common';
+import { AuditEventDocument } from './audit-event.schema';
+import { AuditMaintenanceDocument } from './audit-maintenance.schema';
+
+/** The marker of this backfill in audit_maintenance. */
+export const AUDIT_EVENT_FIELDS_BACKFILL = 'audit-events-top-level-owner-deleted-by-v1';
+
+/** Updates per bulk write, and so documents held at a time: bounded memory whatever the trail's size. */
+export const BACKFILL_BATCH_SIZE = 500;
+
+export interface BackfillOutcome {
+  /** True when the marker said it was done already: nothing was read. */
+  skipped: boolean;
+  updated: number;
+}
+
+type LegacyDocument = Pick<AuditEventDocument, '_id'> & { data?: { owner?: unknown; deletedBy?: unknown } };
+
+/**
+ * Gives the events stored before `owner` and `deletedBy` were top-level fields (see AuditEventDocument) those
+ * fields, copied from `data`, so that the owner and deletedBy filters find them. Runs before the app serves
+ * (onModuleInit), once: it reads the collection through one cursor, writes in bulks of BACKFILL_BATCH_SIZE, and
+ * then writes a marker so that later starts read nothing. Idempotent: it only sets the fields where they are
+ * missing, so a start that dies midway, or two instances starting together, just run it again.
+ */
+@Injectable()
+export class AuditEventFieldsBackfill implements OnModuleInit {
+  private readonly logger = new Logger(AuditEventFieldsBackfill.name);
+  private readonly markers: UniqueClaims<AuditMaintenanceDocument>;
+
+  constructor(
+    @InjectModel(AuditEventDocument.name) private readonly events: Model<AuditEventDocument>,
+    @InjectModel(AuditMaintenanceDocument.name) maintenance: Model<AuditMaintenanceDocument>,
+    private readonly clock: Clock,
+  ) {
+    this.markers = new UniqueClaims(maintenance);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { skipped, updated } = await this.run();
+    if (!skipped) this.logger.log({ updated }, 'audit events given top-level owner and deletedBy');
+  }
+
+  async run(): Promise<BackfillOutcome> {
+    if (await this.markers.held(AUDIT_EVENT_FIELDS_BACKFILL)) return { skipped: true, updated: 0 };
+    let updated = 0;
+    let batch: AnyBulkWriteOperation<AuditEventDocument>[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const result = await this.events.bulkWrite(batch, { ordered: false });
+      updated += result.modifiedCount;
+      batch = [];
+    };
+    const cursor = this.events
+      .find({ owner: { $exists: false } }, { _id: 1, 'data.owner': 1, 'data.deletedBy': 1 })
+      .lean<LegacyDocument>()
+      .cursor({ batchSize: BACKFILL_BATCH_SIZE });
+    try {
+      for (let doc = await cursor.next(); doc !== null; doc = await cursor.next()) {
+        const owner = doc.data?.owner;
+        const deletedBy = doc.data?.deletedBy;
+        batch.push({
+          updateOne: {
+            // Still missing: an insert of the new code meanwhile has its own values, never overwritten.
+            filter: { _id: doc._id, owner: { $exists: false } },
+            update: {
+              $set: {
+                owner: typeof owner === 'string' ? owner : '',
+                deletedBy: typeof deletedBy === 'string' ? deletedBy : null,
+              },
+            },
+          },
+        });
+        if (batch.length >= BACKFILL_BATCH_SIZE) await flush();
+      }
+      await flush();
+    } finally {
+      // Not to hide the error that stopped the loop, if one did.
+      await cursor.close().catch(() => undefined);
+    }
+    // A second instance may have finished first: its marker stands, this one is not needed.
+    await this.markers.claim({ _id: AUDIT_EVENT_FIELDS_BACKFILL, completedAt: this.clock.now(), updated });
+    return { skipped: false, updated };
+  }
+}
