@@ -14,6 +14,8 @@ const base: ReconcileSummary = {
   unchanged: 7,
   orphansRemoved: 1,
   orphansPending: 4,
+  restored: 1,
+  candidates: [],
   startedAt: '2026-01-01T00:00:00Z',
   finishedAt: '2026-01-01T00:00:01Z',
   durationMs: 1000,
@@ -34,6 +36,36 @@ describe('SummaryView', () => {
     expect(count('Unchanged')).toBe('7');
     expect(count('Removed')).toBe('1');
     expect(count('Pending approval')).toBe('4');
+    expect(count('Restored')).toBe('1');
+  });
+
+  it('lists every removal candidate with its decision and why', () => {
+    render(
+      <SummaryView
+        title="Preview"
+        summary={{
+          ...base,
+          mode: 'dry-run',
+          candidates: [
+            {
+              labId: 'l1',
+              title: 'BGP',
+              owner: 'alice',
+              decision: 'remove',
+              why: 'CML answered its own 404',
+            },
+            { labId: 'l2', title: 'OSPF', owner: 'bob', decision: 'keep', why: 'its details answered 200' },
+          ],
+        }}
+      />,
+    );
+    const table = screen.getByRole('table', { name: /Removal candidates/ });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/BGP.*alice.*Remove.*CML answered its own 404/),
+      expect.stringMatching(/OSPF.*bob.*Keep.*its details answered 200/),
+    ]);
+    expect(screen.getByText('(dry-run)')).toBeInTheDocument();
   });
 
   it('says why a run was skipped', () => {
