@@ -174,6 +174,19 @@ describe('MongoLabRecordRepository.saveRestoration (real FerretDB)', () => {
     expect((await stored(record.id))!.outboxDue).toBeNull();
   });
 
+  it('a later sync of the restored record keeps its undelivered events due', async () => {
+    const removed = await removedRecord();
+    const { record, event, expected } = restoring(removed);
+    expect(await labs.saveRestoration(record, event, expected)).toBe(true);
+    const live = (await labs.findOne(W, record.labId))!;
+    expect(live.syncWith({ ...plainLabSnapshot(next), title: 'renamed in CML' }, new Date())).toBe(true);
+    expect((await labs.saveChanges([], [{ record: live, expectedVersion: live.version }])).updated).toBe(1);
+    const doc = (await stored(record.id))!;
+    expect(doc.title).toBe('renamed in CML');
+    expect(doc.outboxDue).not.toBeNull();
+    expect((await outbox.findDue(new Date(), 100)).map((e) => e.event.eventId)).toContain(event.eventId);
+  });
+
   it('lists the removed records of a worker, newest removal first', async () => {
     const a = await removedRecord();
     await new Promise((r) => setTimeout(r, 5));
