@@ -102,8 +102,8 @@ describe('preview, removed records and restore, run progress (Chromium, real sta
       .getByRole('link', { name: /Reconciliation/ })
       .click();
     await page.getByRole('button', { name: 'Reconcile all workers now' }).click();
-    await page.getByText(/is running: 0 of 1 workers done/).waitFor();
-    await page.getByText(/succeeded: 1 of 1 workers done/).waitFor();
+    await page.getByText(/Running: 0 of 1 workers done/).waitFor();
+    await page.getByText(/Ended \(succeeded\): 1 of 1 workers done/).waitFor();
     expect(consoleErrors).toEqual([]);
   });
 });

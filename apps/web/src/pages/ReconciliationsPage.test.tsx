@@ -73,7 +73,7 @@ describe('ReconciliationsPage', () => {
     const items = await screen.findAllByRole('listitem');
     expect(items).toHaveLength(2);
     expect(items[0]).toHaveTextContent(/scheduled · 0 workers · running \(0\/3\) · 0 not succeeded/);
-    expect(items[1]).toHaveTextContent(/manual · 2 workers · succeeded .* · 1 not succeeded/);
+    expect(items[1]).toHaveTextContent(/manual · 2 workers · finished .* · 1 not succeeded/);
     await userEvent.click(items[1].querySelector('summary')!);
     expect(items[1].querySelector('details')).toHaveAttribute('open');
     const w1 = await within(items[1]).findByRole('region', { name: 'cml-1' });
@@ -106,7 +106,7 @@ describe('ReconciliationsPage', () => {
     list = [running];
     await userEvent.click(screen.getByRole('button', { name: 'Reconcile all workers now' }));
     expect(to('/api/reconciliations', 'POST')).toHaveLength(1);
-    expect(await screen.findByText(/Reconciliation r3/)).toBeInTheDocument();
+    expect(await screen.findByText(/Reconciliation r3 started/)).toBeInTheDocument();
     expect(await screen.findByText(/scheduled · 0 workers · running/)).toBeInTheDocument();
     expect(to('/api/reconciliations', 'GET')).toHaveLength(2);
   });
@@ -125,12 +125,12 @@ describe('ReconciliationsPage', () => {
     );
     await screen.findByText('No reconciliation has run yet.');
     await userEvent.click(screen.getByRole('button', { name: 'Reconcile all workers now' }));
-    expect(await screen.findByText(/r3 is running: 0 of 2 workers done/)).toBeInTheDocument();
+    expect(await screen.findByText(/Running: 0 of 2 workers done/)).toBeInTheDocument();
     expect(
-      await screen.findByText(/r3 is running: 1 of 2 workers done/, {}, { timeout: 3000 }),
+      await screen.findByText(/Running: 1 of 2 workers done/, {}, { timeout: 3000 }),
     ).toBeInTheDocument();
     expect(
-      await screen.findByText(/r3 succeeded: 2 of 2 workers done/, {}, { timeout: 3000 }),
+      await screen.findByText(/Ended \(succeeded\): 2 of 2 workers done/, {}, { timeout: 3000 }),
     ).toBeInTheDocument();
     expect(screen.getByRole('progressbar', { name: 'Workers reconciled' })).toHaveAttribute('value', '2');
     // It stops reading once the run has ended.

@@ -58,24 +58,17 @@ export function ReconciliationsPage() {
       <div aria-live="polite">
         {started ? (
           <div className="alert alert-success">
-            <p>
-              Reconciliation {started}{' '}
-              {progress.data
-                ? progress.data.status === 'running'
-                  ? 'is running'
-                  : progress.data.status
-                : 'started'}
-              {progress.data
-                ? `: ${progress.data.workersDone} of ${progress.data.workersTotal} workers done`
-                : ''}
-              .
-            </p>
+            <p>Reconciliation {started} started; it runs in the background.</p>
             {progress.data ? (
-              <progress
-                aria-label="Workers reconciled"
-                max={Math.max(1, progress.data.workersTotal)}
-                value={progress.data.workersDone}
-              />
+              <p>
+                {progress.data.status === 'running' ? 'Running' : `Ended (${progress.data.status})`}:{' '}
+                {progress.data.workersDone} of {progress.data.workersTotal} workers done.{' '}
+                <progress
+                  aria-label="Workers reconciled"
+                  max={Math.max(1, progress.data.workersTotal)}
+                  value={progress.data.workersDone}
+                />
+              </p>
             ) : null}
           </div>
         ) : null}
@@ -91,7 +84,7 @@ export function ReconciliationsPage() {
                 {run.workers.length === 1 ? '' : 's'} ·{' '}
                 {run.status === 'running'
                   ? `running (${run.workersDone}/${run.workersTotal})`
-                  : `${run.status} ${run.finishedAt ? formatTime(run.finishedAt) : ''}`}{' '}
+                  : `${run.status === 'failed' ? 'failed' : 'finished'} ${run.finishedAt ? formatTime(run.finishedAt) : ''}`}{' '}
                 · {run.workers.filter((w) => w.status !== 'succeeded').length} not succeeded
               </summary>
               {run.workers.map((s) => (
