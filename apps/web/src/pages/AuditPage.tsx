@@ -6,7 +6,11 @@ import { useSession } from '../context';
 import { formatTime, shortType } from '../components/format';
 import { ProblemAlert } from '../components/ProblemAlert';
 
-const TYPES = ['io.cml-labs.lab.deleted.v1', 'io.cml-labs.lab.orphan_removed.v1'];
+const TYPES = [
+  'io.cml-labs.lab.deleted.v1',
+  'io.cml-labs.lab.orphan_removed.v1',
+  'io.cml-labs.lab.restored.v1',
+];
 
 /** The audit trail from apps/audit (its own origin, WEB_AUDIT_URL, read with the same token), newest first. */
 export function AuditPage(props: { workerId?: string; labId?: string }) {
@@ -122,9 +126,11 @@ export function AuditPage(props: { workerId?: string; labId?: string }) {
                 <td>
                   {e.data.deletedBy
                     ? String(e.data.deletedBy)
-                    : e.data.trigger
-                      ? `reconciliation (${String(e.data.trigger)})`
-                      : '—'}
+                    : e.data.restoredBy
+                      ? `restored by ${String(e.data.restoredBy)}`
+                      : e.data.trigger
+                        ? `reconciliation (${String(e.data.trigger)})`
+                        : '—'}
                   {e.data.alreadyAbsentInCml ? (
                     <span className="muted small"> · already absent in CML</span>
                   ) : null}
