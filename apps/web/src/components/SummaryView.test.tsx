@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ReconcileSummary } from '../api/types';
-import { SummaryView } from './SummaryView';
+import { CANDIDATES_SHOWN, SummaryView } from './SummaryView';
 
 const base: ReconcileSummary = {
   reconciliationId: 'r1',
@@ -71,5 +71,21 @@ describe('SummaryView', () => {
   it('says why a run was skipped', () => {
     render(<SummaryView summary={{ ...base, status: 'skipped', reason: 'worker is paused' }} />);
     expect(screen.getByText('Skipped: worker is paused')).toBeInTheDocument();
+  });
+
+  it('shows the first candidates of a very large run and says how many more there are', () => {
+    const candidates = Array.from({ length: CANDIDATES_SHOWN + 5 }, (_, i) => ({
+      labId: `l${i}`,
+      title: `Lab ${i}`,
+      owner: 'alice',
+      decision: 'hold' as const,
+      why: 'ratio',
+    }));
+    render(<SummaryView summary={{ ...base, candidates }} />);
+    const table = screen.getByRole('table', { name: /Removal candidates/ });
+    expect(within(table).getAllByRole('row')).toHaveLength(CANDIDATES_SHOWN + 1);
+    expect(
+      screen.getByText(`5 more candidates not shown (${CANDIDATES_SHOWN + 5} in all).`),
+    ).toBeInTheDocument();
   });
 });

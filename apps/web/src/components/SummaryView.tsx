@@ -2,6 +2,9 @@ import type { ReconcileCandidate, ReconcileSummary } from '../api/types';
 import { formatTime } from './format';
 import { StatusBadge } from './StateBadge';
 
+/** A run with thousands of candidates (a CML that lost its labs) stays readable: the first ones are shown. */
+export const CANDIDATES_SHOWN = 100;
+
 const DECISION_LABEL: Record<ReconcileCandidate['decision'], string> = {
   remove: 'Remove',
   hold: 'Hold for approval',
@@ -62,7 +65,7 @@ export function SummaryView({ summary, title }: { summary: ReconcileSummary; tit
               </tr>
             </thead>
             <tbody>
-              {candidates.map((c) => (
+              {candidates.slice(0, CANDIDATES_SHOWN).map((c) => (
                 <tr key={c.labId} data-candidate={c.labId}>
                   <th scope="row">
                     {c.title}
@@ -78,6 +81,11 @@ export function SummaryView({ summary, title }: { summary: ReconcileSummary; tit
               ))}
             </tbody>
           </table>
+          {candidates.length > CANDIDATES_SHOWN ? (
+            <p className="muted small">
+              {candidates.length - CANDIDATES_SHOWN} more candidates not shown ({candidates.length} in all).
+            </p>
+          ) : null}
         </div>
       ) : null}
     </section>
