@@ -995,6 +995,8 @@ function thrownSummary(workerId: string, startedMs: number, error: unknown): Rec
     unchanged: 0,
     orphansRemoved: 0,
     orphansPending: 0,
+    restored: 0,
+    candidates: [],
     startedAt: new Date(startedMs).toISOString(),
     finishedAt: new Date(now).toISOString(),
     durationMs: now - startedMs,

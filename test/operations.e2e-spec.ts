@@ -98,6 +98,8 @@ describe('OpenAPI (e2e)', () => {
     'POST /api/workers/{workerId}/labs/refresh',
     'GET /api/workers/{workerId}/orphans',
     'POST /api/workers/{workerId}/orphans/approve',
+    // v1.2 (operator features): restore a removed record.
+    'POST /api/workers/{workerId}/labs/{labId}/restore',
     'POST /api/reconciliations',
     'GET /api/reconciliations',
     'GET /api/reconciliations/{id}',

@@ -214,13 +214,16 @@ describe('Phase 1: DELETE /api/workers/:w/labs/:l (e2e, FerretDB + CML simulator
   });
 
   it('a stale CML listing never brings a deleted lab back', async () => {
-    // CML answers 404 to the DELETE yet keeps listing the lab: our tombstone must win.
+    // CML answers 404 to the DELETE and to the lab's details, yet keeps listing it: the listing is
+    // stale, our tombstone must win. (A listing AND a 200 for the details restore it: v1.2,
+    // test/restore.e2e-spec.ts.)
     const [id] = h.simulator.state.seedLabs({ count: 1 });
     await refresh().expect(200);
     h.simulator.state.addFault({ route: 'labs.delete', kind: 'error', status: 404, labId: id, times: 1 });
     const res = await del(id).expect(200);
     expect(res.body).toMatchObject({ alreadyAbsentInCml: true, localRecordRemoved: true });
     expect(simHas(id)).toBe(true);
+    h.simulator.state.addFault({ route: 'labs.get', kind: 'error', status: 404, labId: id });
     const tomb = await record(id);
     for (let i = 0; i < 2; i++) {
       const summary = await refresh().expect(200);

@@ -27,6 +27,8 @@ import { ReconcileLeaseRepository } from './application/ports/reconcile-lease.re
 import { ReconciliationRunRepository } from './application/ports/reconciliation-run.repository';
 import { GetReconciliationHandler } from './application/queries/get-reconciliation/get-reconciliation.handler';
 import { GetWorkerLabHandler } from './application/queries/get-worker-lab/get-worker-lab.handler';
+import { ListRemovedLabsHandler } from './application/queries/list-removed-labs/list-removed-labs.handler';
+import { RestoreLabHandler } from './application/commands/restore-lab/restore-lab.handler';
 import { ListPendingOrphansHandler } from './application/queries/list-pending-orphans/list-pending-orphans.handler';
 import { ListReconciliationsHandler } from './application/queries/list-reconciliations/list-reconciliations.handler';
 import { ListWorkerLabsHandler } from './application/queries/list-worker-labs/list-worker-labs.handler';
@@ -131,6 +133,8 @@ import {
     StartReconciliationHandler,
     ListWorkerLabsHandler,
     GetWorkerLabHandler,
+    ListRemovedLabsHandler,
+    RestoreLabHandler,
     ListPendingOrphansHandler,
     ListReconciliationsHandler,
     GetReconciliationHandler,

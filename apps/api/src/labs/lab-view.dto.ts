@@ -23,6 +23,13 @@ export class LabViewDto {
   cmlModifiedAt!: string | null;
   firstSeenAt!: string;
   lastSyncedAt!: string;
+  /** Only in `?removed=true`: when the record was removed. */
+  removedAt?: string;
+  /** Only in `?removed=true`: how (Phase 1's delete, or Phase 2's orphan removal). */
+  @ApiProperty({ enum: ['deleted', 'orphan_removed'], required: false })
+  removal?: 'deleted' | 'orphan_removed';
+  /** Only in `?removed=true`, for a deleted lab: who deleted it. */
+  deletedBy?: string;
 }
 
 @ApiSchema({ name: 'LabPage' })
@@ -62,4 +69,5 @@ export class DeleteLabResultDto {
 const _lab: SameShape<LabViewDto, Answer<LabsController['get']>> = true;
 const _page: SameShape<LabPageDto, Answer<LabsController['list']>> = true;
 const _orphans: SameShape<PendingOrphanListDto, Answer<LabsController['pendingOrphans']>> = true;
+const _restored: SameShape<LabViewDto, Answer<LabsController['restore']>> = true;
 const _deleted: SameShape<DeleteLabResultDto, Answer<LabsController['deleteLab']>> = true;

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { JsonBody, NoBody, NoQuery, Page, UuidParamPipe } from '@app/common';
+import { InvalidInputError, JsonBody, NoBody, NoQuery, Page, UuidParamPipe } from '@app/common';
 import { AuthenticatedUser, grants } from '@app/common/auth';
 import {
   ApproveOrphansCommand,
@@ -10,6 +10,9 @@ import {
   GetWorkerLabQuery,
   LabView,
   ListPendingOrphansQuery,
+  ListRemovedLabsQuery,
+  RemovedLabView,
+  RestoreLabCommand,
   ListWorkerLabsQuery,
   PendingOrphanView,
   ReconcileSummary,
@@ -42,7 +45,16 @@ export class LabsController {
   list(
     @Param('workerId', UuidParamPipe) workerId: string,
     @Query() query: ListLabsQueryDto,
-  ): Promise<Page<LabView>> {
+  ): Promise<Page<LabView> | { items: RemovedLabView[]; nextCursor: null }> {
+    if (query.removed) {
+      const filters = (['state', 'owner', 'cursor'] as const).filter((f) => query[f] !== undefined);
+      if (filters.length > 0)
+        throw new InvalidInputError(
+          'removed=true lists the removed records alone',
+          filters.map((field) => ({ field, message: `${field} cannot be combined with removed=true` })),
+        );
+      return this.queries.execute(new ListRemovedLabsQuery(workerId, query.limit));
+    }
     return this.queries.execute(
       new ListWorkerLabsQuery(workerId, {
         state: query.state,
@@ -81,6 +93,27 @@ export class LabsController {
         failWhenCmlUntrusted: true,
       }),
     );
+  }
+
+  @Post('labs/:labId/restore')
+  @RequireRole('admin')
+  @ApiOkResponse({ type: LabViewDto })
+  @ApiHeader({
+    name: 'traceparent',
+    required: false,
+    description: 'W3C trace context, carried into the lab.restored CloudEvent',
+  })
+  @HttpCode(200)
+  @NoQuery()
+  @NoBody()
+  restore(
+    @Param('workerId', UuidParamPipe) workerId: string,
+    @Param('labId', UuidParamPipe) labId: string,
+    @CurrentUser() user: AuthenticatedUser,
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<LabView> {
+    const trace = traceparent && TRACEPARENT.test(traceparent.trim()) ? traceparent.trim() : undefined;
+    return this.commands.execute(new RestoreLabCommand(workerId, labId, user.subject, trace));
   }
 
   @Delete('labs/:labId')

@@ -1,3 +1,4 @@
+import { IsQueryBoolean } from '@app/common';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { LAB_STATES, LabState } from '@app/labs';
 import { PageQueryDto } from '../page-query.dto';
@@ -11,4 +12,9 @@ export class ListLabsQueryDto extends PageQueryDto {
   @IsString()
   @Length(1, 200)
   owner?: string;
+
+  /** `true`: the removed records instead (newest removal first, one page of `limit`, no filters). */
+  @IsOptional()
+  @IsQueryBoolean()
+  removed?: boolean;
 }

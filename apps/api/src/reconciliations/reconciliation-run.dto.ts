@@ -9,9 +9,15 @@ type ReconciliationRun = Answer<ReconciliationsController['get']>;
 export class ReconciliationRunDto {
   id!: string;
   trigger!: ReconciliationRun['trigger'];
+  /** `failed` when the run itself broke off; each worker's own outcome is in its summary. */
+  status!: ReconciliationRun['status'];
   startedAt!: string;
   /** null while it runs. */
   finishedAt!: string | null;
+  /** The enabled workers this run reconciles. */
+  workersTotal!: number;
+  /** How many of them are done so far. */
+  workersDone!: number;
   workers!: ReconcileSummaryDto[];
 }
 

@@ -1,5 +1,6 @@
 import { LabDeletedData } from './lab-deleted-data';
 import { LabOrphanRemovedData } from './lab-orphan-removed-data';
+import { LabRestoredData } from './lab-restored-data';
 
 interface AuditEventBase {
   source: string;
@@ -12,10 +13,11 @@ interface AuditEventBase {
   labId: string;
 }
 
-/** A validated lab removal CloudEvent, as the audit trail keeps it. */
+/** A validated lab removal or restore CloudEvent, as the audit trail keeps it. */
 export type LabAuditEvent =
   | (AuditEventBase & { kind: 'lab.deleted'; data: LabDeletedData })
-  | (AuditEventBase & { kind: 'lab.orphan_removed'; data: LabOrphanRemovedData });
+  | (AuditEventBase & { kind: 'lab.orphan_removed'; data: LabOrphanRemovedData })
+  | (AuditEventBase & { kind: 'lab.restored'; data: LabRestoredData });
 
 /**
  * CloudEvents are unique per source + id (delivery is at least once), so this key is the stored

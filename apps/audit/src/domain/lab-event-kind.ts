@@ -1,4 +1,4 @@
-export const LAB_EVENT_KINDS = ['lab.deleted', 'lab.orphan_removed'] as const;
+export const LAB_EVENT_KINDS = ['lab.deleted', 'lab.orphan_removed', 'lab.restored'] as const;
 export type LabEventKind = (typeof LAB_EVENT_KINDS)[number];
 
 /**

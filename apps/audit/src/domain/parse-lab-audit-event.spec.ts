@@ -63,6 +63,43 @@ describe('parseLabAuditEvent', () => {
     expect(parseLabAuditEvent({ ...deleted, source: '/a', id: 'b|c' }).ok).toBe(true);
   });
 
+  const restored = {
+    ...deleted,
+    id: 'e-2',
+    type: 'io.cml-labs.lab.restored.v1',
+    data: {
+      workerId: 'w-1',
+      labId: 'l-1',
+      labTitle: 'BGP',
+      owner: 'alice',
+      restoredBy: 'reconciliation',
+      removedAt: '2024-05-01T09:00:00Z',
+      occurredAt: time,
+    },
+  };
+
+  it('accepts a lab.restored event and keeps its contract data', () => {
+    const parsed = parseLabAuditEvent(restored);
+    expect(parsed).toEqual({
+      ok: true,
+      event: expect.objectContaining({
+        kind: 'lab.restored',
+        workerId: 'w-1',
+        labId: 'l-1',
+        data: restored.data,
+      }),
+    });
+  });
+
+  it.each([
+    ['data.restoredBy', { restoredBy: '' }],
+    ['data.removedAt', { removedAt: 'yesterday' }],
+    ['data.labTitle', { labTitle: 7 }],
+  ])('checks lab.restored data by its own schema: a bad %s is refused', (field, change) => {
+    const parsed = parseLabAuditEvent({ ...restored, data: { ...restored.data, ...change } });
+    expect(!parsed.ok && parsed.errors.map((e) => e.field)).toContain(field);
+  });
+
   it('checks orphan_removed data by its own schema', () => {
     const parsed = parseLabAuditEvent({ ...deleted, type: 'io.cml-labs.lab.orphan_removed.v1' });
     expect(!parsed.ok && parsed.errors.map((e) => e.field)).toEqual(

@@ -4,6 +4,7 @@ import { LabAuditEvent } from './lab-audit-event';
 import { labDeletedData } from './lab-deleted-data';
 import { labEventKindOf } from './lab-event-kind';
 import { labOrphanRemovedData } from './lab-orphan-removed-data';
+import { labRestoredData } from './lab-restored-data';
 
 export interface EventFieldError {
   field: string;
@@ -13,7 +14,7 @@ export interface EventFieldError {
 export type ParsedLabAuditEvent =
   { ok: true; event: LabAuditEvent } | { ok: false; errors: EventFieldError[] };
 
-const TYPE_MESSAGE = 'must end in .lab.deleted.v1 or .lab.orphan_removed.v1';
+const TYPE_MESSAGE = 'must end in .lab.deleted.v1, .lab.orphan_removed.v1 or .lab.restored.v1';
 
 const envelope = z.object({
   specversion: z.literal('1.0', { error: 'must be 1.0' }),
@@ -62,6 +63,10 @@ export function parseLabAuditEvent(attributes: Record<string, unknown>): ParsedL
   let event: LabAuditEvent;
   if (kind === 'lab.deleted') {
     const data = labDeletedData.safeParse(e.data);
+    if (!data.success) return { ok: false, errors: errorsOf(data.error, 'data') };
+    event = { ...base, kind, workerId: data.data.workerId, labId: data.data.labId, data: data.data };
+  } else if (kind === 'lab.restored') {
+    const data = labRestoredData.safeParse(e.data);
     if (!data.success) return { ok: false, errors: errorsOf(data.error, 'data') };
     event = { ...base, kind, workerId: data.data.workerId, labId: data.data.labId, data: data.data };
   } else {

@@ -7,6 +7,7 @@ import type {
   BulkDeleteRequest,
   Job,
   DeleteResult,
+  Lab,
   LabPage,
   LabState,
   NewWorker,
@@ -199,6 +200,13 @@ export function createApi(token: string | null, settings: Pick<WebSettings, 'aud
         query: { force: force ? 'true' : undefined },
       }),
     refresh: (workerId: string) => call<ReconcileSummary>(`${w(workerId)}/labs/refresh`, { method: 'POST' }),
+    /** The dry run: what a refresh would do, nothing written or emitted. */
+    previewRefresh: (workerId: string) =>
+      call<ReconcileSummary>(`${w(workerId)}/labs/refresh`, { method: 'POST', query: { dryRun: 'true' } }),
+    listRemovedLabs: (workerId: string) =>
+      call<LabPage>(`${w(workerId)}/labs`, { query: { removed: 'true', limit: 500 } }),
+    restoreLab: (workerId: string, labId: string) =>
+      call<Lab>(`${w(workerId)}/labs/${encodeURIComponent(labId)}/restore`, { method: 'POST' }),
     listOrphans: (workerId: string) => call<Schemas['PendingOrphanList']>(`${w(workerId)}/orphans`),
     approveOrphans: (workerId: string, labIds?: string[]) =>
       call<ReconcileSummary>(`${w(workerId)}/orphans/approve`, {
@@ -208,6 +216,8 @@ export function createApi(token: string | null, settings: Pick<WebSettings, 'aud
     startReconciliation: () =>
       call<Schemas['ReconciliationStarted']>('/api/reconciliations', { method: 'POST' }),
     listReconciliations: () => call<Schemas['ReconciliationRunList']>('/api/reconciliations'),
+    getReconciliation: (id: string) =>
+      call<Schemas['ReconciliationRun']>(`/api/reconciliations/${encodeURIComponent(id)}`),
     listOutbox: (status: 'pending' | 'dead') =>
       call<Schemas['OutboxItemList']>('/api/outbox', { query: { status } }),
     retryOutbox: (eventId: string) =>

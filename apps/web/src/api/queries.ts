@@ -15,7 +15,9 @@ export const queryKeys = {
   labList: (workerId: string, q: { state: string; owner: string; cursor: string | null; limit: number }) =>
     ['labs', workerId, q] as const,
   orphans: (workerId: string) => ['orphans', workerId] as const,
+  removed: (workerId: string) => ['labs', workerId, 'removed'] as const,
   reconciliations: ['reconciliations'] as const,
+  reconciliation: (id: string) => ['reconciliations', id] as const,
   outbox: ['outbox'] as const,
   outboxList: (status: 'pending' | 'dead') => ['outbox', status] as const,
   auditEvents: (q: object) => ['audit-events', q] as const,

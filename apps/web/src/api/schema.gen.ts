@@ -169,6 +169,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/workers/{workerId}/labs/{labId}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['LabsController_restore'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/workers/{workerId}/labs/refresh': {
     parameters: {
       query?: never;
@@ -365,6 +381,8 @@ export interface components {
     Lab: {
       cmlCreatedAt: string | null;
       cmlModifiedAt: string | null;
+      /** @description Only in `?removed=true`, for a deleted lab: who deleted it. */
+      deletedBy?: string;
       description: string;
       firstSeenAt: string;
       /** @description CML's groups of the lab, as CML returns them. */
@@ -377,6 +395,13 @@ export interface components {
       owner: string;
       ownerFullname: string;
       ownerUsername: string;
+      /**
+       * @description Only in `?removed=true`: how (Phase 1's delete, or Phase 2's orphan removal).
+       * @enum {string}
+       */
+      removal?: 'deleted' | 'orphan_removed';
+      /** @description Only in `?removed=true`: when the record was removed. */
+      removedAt?: string;
       /** @enum {string} */
       state: 'DEFINED_ON_CORE' | 'STOPPED' | 'STARTED';
       title: string;
@@ -414,8 +439,19 @@ export interface components {
     PendingOrphanList: {
       items: components['schemas']['PendingOrphan'][];
     };
+    /** @description A record CML's trusted list left out, with what the reconciliation decided and why. */
+    ReconcileCandidate: {
+      /** @enum {string} */
+      decision: 'remove' | 'hold' | 'keep';
+      labId: string;
+      owner: string;
+      title: string;
+      why: string;
+    };
     /** @description What one reconciliation of one worker did. */
     ReconcileSummary: {
+      /** @description Every removal candidate (a record the trusted list left out): decision and why. */
+      candidates: components['schemas']['ReconcileCandidate'][];
       created: number;
       durationMs: number;
       finishedAt: string;
@@ -430,6 +466,8 @@ export interface components {
       /** @description Why the run was skipped or failed. */
       reason?: string;
       reconciliationId: string;
+      /** @description Removed records CML listed and showed again (details 200): restored, or would be in observe and dry runs. */
+      restored: number;
       startedAt: string;
       /** @enum {string} */
       status: 'succeeded' | 'skipped' | 'failed';
@@ -445,9 +483,18 @@ export interface components {
       finishedAt: string | null;
       id: string;
       startedAt: string;
+      /**
+       * @description `failed` when the run itself broke off; each worker's own outcome is in its summary.
+       * @enum {string}
+       */
+      status: 'succeeded' | 'failed' | 'running';
       /** @enum {string} */
       trigger: 'manual' | 'scheduled';
       workers: components['schemas']['ReconcileSummary'][];
+      /** @description How many of them are done so far. */
+      workersDone: number;
+      /** @description The enabled workers this run reconciles. */
+      workersTotal: number;
     };
     ReconciliationRunList: {
       /** @description Newest first. */
@@ -765,6 +812,8 @@ export interface operations {
         cursor?: string;
         limit?: number;
         owner?: string;
+        /** @description `true`: the removed records instead (newest removal first, one page of `limit`, no filters). */
+        removed?: boolean;
         state?: 'DEFINED_ON_CORE' | 'STOPPED' | 'STARTED';
       };
       header?: never;
@@ -831,6 +880,31 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['DeleteResult'];
+        };
+      };
+    };
+  };
+  LabsController_restore: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description W3C trace context, carried into the lab.restored CloudEvent */
+        traceparent?: string;
+      };
+      path: {
+        labId: string;
+        workerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Lab'];
         };
       };
     };

@@ -17,6 +17,7 @@ export type LabState = Lab['state'];
 export type PendingOrphan = Schemas['PendingOrphan'];
 export type DeleteResult = Schemas['DeleteResult'];
 export type ReconcileSummary = Schemas['ReconcileSummary'];
+export type ReconcileCandidate = Schemas['ReconcileCandidate'];
 export type ReconciliationRun = Schemas['ReconciliationRun'];
 export type OutboxItem = Schemas['OutboxItem'];
 export type BulkDeleteRequest = Schemas['BulkDeleteRequestDto'];

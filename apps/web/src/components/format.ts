@@ -12,5 +12,6 @@ export function formatTime(iso: string | null | undefined): string {
 export function shortType(type: string): string {
   if (/(^|\.)lab\.deleted(\.v1)?$/.test(type)) return 'Lab deleted';
   if (/(^|\.)lab\.orphan_removed(\.v1)?$/.test(type)) return 'Orphan removed';
+  if (/(^|\.)lab\.restored(\.v1)?$/.test(type)) return 'Lab restored';
   return type;
 }

@@ -69,6 +69,23 @@ describe('AuditPage', () => {
     expect(second).toHaveTextContent('already absent in CML');
   });
 
+  it('shows a lab.restored event with who restored it', async () => {
+    setup(() => ({
+      body: {
+        items: [
+          event(3, {
+            type: 'io.cml-labs.lab.restored.v1',
+            data: { labTitle: 'Lab 3', restoredBy: 'reconciliation', removedAt: '2026-01-01T09:00:00Z' },
+          }),
+        ],
+      },
+    }));
+    const row = (await screen.findByRole('rowheader', { name: /Lab 3/ })).closest('tr')!;
+    expect(row).toHaveTextContent('Lab restored');
+    expect(row).toHaveTextContent('restored by reconciliation');
+    expect(screen.getByRole('option', { name: /restored/i })).toBeInTheDocument();
+  });
+
   it("reads apps/audit at its own origin with the operator's bearer token, filtered by the route", async () => {
     const token = jwt({ roles: ['viewer'] });
     const { auditCalls, to } = setup(

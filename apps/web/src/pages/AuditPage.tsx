@@ -9,7 +9,11 @@ import { nextCursors, Pagination } from '../components/Pagination';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { saveFile } from '../components/save-file';
 
-const TYPES = ['io.cml-labs.lab.deleted.v1', 'io.cml-labs.lab.orphan_removed.v1'];
+const TYPES = [
+  'io.cml-labs.lab.deleted.v1',
+  'io.cml-labs.lab.orphan_removed.v1',
+  'io.cml-labs.lab.restored.v1',
+];
 export const AUDIT_PAGE_SIZE = 200;
 
 interface FilterForm {
@@ -186,9 +190,11 @@ export function AuditPage(props: { workerId?: string; labId?: string }) {
                 <td>
                   {e.data.deletedBy
                     ? String(e.data.deletedBy)
-                    : e.data.trigger
-                      ? `reconciliation (${String(e.data.trigger)})`
-                      : '—'}
+                    : e.data.restoredBy
+                      ? `restored by ${String(e.data.restoredBy)}`
+                      : e.data.trigger
+                        ? `reconciliation (${String(e.data.trigger)})`
+                        : '—'}
                   {e.data.alreadyAbsentInCml ? (
                     <span className="muted small"> · already absent in CML</span>
                   ) : null}

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, type Api } from '../api/client';
@@ -25,8 +25,52 @@ const lab = (n: number, state: Lab['state'] = 'STOPPED'): Lab => ({
   lastSyncedAt: '2026-01-01T00:00:00Z',
 });
 
+const removedLab = {
+  ...lab(9),
+  title: 'Lab 9',
+  removedAt: '2026-01-02T00:00:00Z',
+  removal: 'orphan_removed',
+};
+
 function setup() {
   const api = {
+    previewRefresh: vi.fn().mockResolvedValue({
+      reconciliationId: 'r0',
+      workerId: 'w1',
+      trigger: 'manual',
+      status: 'succeeded',
+      mode: 'dry-run',
+      reason: 'dry run: nothing was written',
+      created: 0,
+      updated: 0,
+      unchanged: 2,
+      orphansRemoved: 1,
+      orphansPending: 0,
+      restored: 0,
+      candidates: [
+        {
+          labId: 'lab-2',
+          title: 'Lab 2',
+          owner: 'alice',
+          decision: 'remove',
+          why: 'CML answered its own 404',
+        },
+      ],
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: '2026-01-01T00:00:01Z',
+      durationMs: 1000,
+    }),
+    listRemovedLabs: vi.fn().mockResolvedValue({ items: [removedLab], nextCursor: null }),
+    restoreLab: vi
+      .fn()
+      .mockRejectedValueOnce(
+        new ApiError({
+          title: 'Conflict',
+          status: 409,
+          detail: 'CML does not have lab lab-9 (it answered 404)',
+        }),
+      )
+      .mockResolvedValueOnce(lab(9)),
     getWorker: vi.fn().mockResolvedValue({ id: 'w1', name: 'cml-1', enabled: true }),
     listOrphans: vi.fn().mockResolvedValue({ items: [] }),
     listLabs: vi.fn(async (_w: string, q: { cursor?: string | null }) =>
@@ -89,5 +133,32 @@ describe('LabsPage', () => {
     expect(alert).toHaveTextContent('Bad Gateway (HTTP 502)');
     expect(alert).toHaveTextContent('CML list untrusted: system not ready');
     expect(alert).toHaveTextContent('Nothing was removed');
+  });
+
+  it('previews a refresh: the dry run’s candidates with decision and why, nothing else called', async () => {
+    const api = setup();
+    await screen.findByRole('rowheader', { name: /Lab 1/ });
+    await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    const preview = await screen.findByRole('region', { name: 'Preview' });
+    expect(within(preview).getByRole('table', { name: /Removal candidates/ })).toHaveTextContent(
+      /Lab 2.*alice.*Remove.*CML answered its own 404/,
+    );
+    expect(screen.getByText(/Nothing was written/)).toBeInTheDocument();
+    expect(api.previewRefresh).toHaveBeenCalledWith('w1');
+    expect(api.refresh).not.toHaveBeenCalled();
+  });
+
+  it('lists the removed records when opened, and restores one (a 409 shown as its problem)', async () => {
+    const api = setup();
+    await screen.findByRole('rowheader', { name: /Lab 1/ });
+    expect(api.listRemovedLabs).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByText('Removed', { selector: 'h2' }));
+    const row = (await screen.findByRole('rowheader', { name: /Lab 9/ })).closest('tr')!;
+    expect(row).toHaveTextContent('orphan removed');
+    await userEvent.click(within(row).getByRole('button', { name: 'Restore Lab 9' }));
+    expect(await screen.findByText(/CML does not have lab lab-9/)).toBeInTheDocument();
+    await userEvent.click(within(row).getByRole('button', { name: 'Restore Lab 9' }));
+    expect(await screen.findByText('Restored Lab 9.')).toBeInTheDocument();
+    expect(api.restoreLab).toHaveBeenLastCalledWith('w1', 'lab-9');
   });
 });

@@ -11,6 +11,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { StateBadge } from '../components/StateBadge';
 import { SummaryView } from '../components/SummaryView';
 import { OrphansPanel } from './OrphansPanel';
+import { RemovedPanel } from './RemovedPanel';
 
 const PAGE_SIZE = 25;
 
@@ -31,6 +32,7 @@ export function LabsPage({ workerId }: { workerId: string }) {
   });
   const [deleting, setDeleting] = useState<Lab | null>(null);
   const [summary, setSummary] = useState<ReconcileSummary | null>(null);
+  const [preview, setPreview] = useState<ReconcileSummary | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
 
   /** What a refresh or an approval changes: the labs, the worker's last reconcile, the pending orphans. */
@@ -45,9 +47,16 @@ export function LabsPage({ workerId }: { workerId: string }) {
     onMutate: () => setProblem(null),
     onSuccess: (s) => {
       setSummary(s);
+      setPreview(null);
       // Refreshing… stays until the page shows what the refresh wrote.
       return invalidateWorker();
     },
+    onError: (e) => setProblem(toProblem(e)),
+  });
+  const previewRefresh = useMutation({
+    mutationFn: () => api.previewRefresh(workerId),
+    onMutate: () => setProblem(null),
+    onSuccess: (s) => setPreview(s),
     onError: (e) => setProblem(toProblem(e)),
   });
   const deleteLab = useMutation({
@@ -73,14 +82,23 @@ export function LabsPage({ workerId }: { workerId: string }) {
       <div className="page-head">
         <h1 tabIndex={-1}>Labs on {worker.data?.name ?? '…'}</h1>
         {can('operator') ? (
-          <button
-            type="button"
-            className="primary"
-            onClick={() => refresh.mutate()}
-            disabled={refresh.isPending}
-          >
-            {refresh.isPending ? 'Refreshing…' : 'Refresh now'}
-          </button>
+          <div className="row">
+            <button
+              type="button"
+              onClick={() => previewRefresh.mutate()}
+              disabled={previewRefresh.isPending || refresh.isPending}
+            >
+              {previewRefresh.isPending ? 'Previewing…' : 'Preview'}
+            </button>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => refresh.mutate()}
+              disabled={refresh.isPending}
+            >
+              {refresh.isPending ? 'Refreshing…' : 'Refresh now'}
+            </button>
+          </div>
         ) : null}
       </div>
       {worker.data && !worker.data.enabled ? (
@@ -93,9 +111,18 @@ export function LabsPage({ workerId }: { workerId: string }) {
           </p>
         ) : null}
       </ProblemAlert>
-      <div aria-live="polite">{summary ? <SummaryView summary={summary} title="Refresh" /> : null}</div>
+      <div aria-live="polite">
+        {preview ? (
+          <>
+            <p className="muted">Preview: what a refresh would do now. Nothing was written.</p>
+            <SummaryView summary={preview} title="Preview" />
+          </>
+        ) : null}
+        {summary ? <SummaryView summary={summary} title="Refresh" /> : null}
+      </div>
 
       <OrphansPanel workerId={workerId} onApproved={setSummary} />
+      <RemovedPanel workerId={workerId} />
 
       <form
         className="filters"

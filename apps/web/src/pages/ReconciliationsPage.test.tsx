@@ -16,6 +16,8 @@ const summary = (workerId: string, over: Partial<ReconcileSummary> = {}): Reconc
   unchanged: 5,
   orphansRemoved: 0,
   orphansPending: 0,
+  restored: 0,
+  candidates: [],
   startedAt: '2026-01-01T10:00:00Z',
   finishedAt: '2026-01-01T10:00:01Z',
   durationMs: 812,
@@ -25,6 +27,9 @@ const summary = (workerId: string, over: Partial<ReconcileSummary> = {}): Reconc
 const finished: ReconciliationRun = {
   id: 'r1',
   trigger: 'manual',
+  status: 'succeeded',
+  workersTotal: 2,
+  workersDone: 2,
   startedAt: '2026-01-01T10:00:00Z',
   finishedAt: '2026-01-01T10:00:02Z',
   workers: [summary('w1'), summary('w2', { status: 'skipped', reason: 'worker disabled' })],
@@ -32,12 +37,15 @@ const finished: ReconciliationRun = {
 const running: ReconciliationRun = {
   id: 'r2',
   trigger: 'scheduled',
+  status: 'running',
+  workersTotal: 3,
+  workersDone: 0,
   startedAt: '2026-01-01T11:00:00Z',
   finishedAt: null,
   workers: [],
 };
 
-function setup(runs: () => Reply, token?: string) {
+function setup(runs: () => Reply, token?: string, run: () => Reply = () => ({ status: 404, body: {} })) {
   const fake = fakeFetch((c) => {
     if (c.url.pathname === '/api/workers')
       return {
@@ -50,6 +58,7 @@ function setup(runs: () => Reply, token?: string) {
         },
       };
     if (c.url.pathname === '/api/reconciliations' && c.method === 'GET') return runs();
+    if (c.url.pathname === '/api/reconciliations/r3') return run();
     if (c.url.pathname === '/api/reconciliations' && c.method === 'POST')
       return { status: 202, body: { reconciliationId: 'r3' } };
     return undefined;
@@ -63,7 +72,7 @@ describe('ReconciliationsPage', () => {
     setup(() => ({ body: { items: [running, finished] } }));
     const items = await screen.findAllByRole('listitem');
     expect(items).toHaveLength(2);
-    expect(items[0]).toHaveTextContent(/scheduled · 0 workers · running · 0 not succeeded/);
+    expect(items[0]).toHaveTextContent(/scheduled · 0 workers · running \(0\/3\) · 0 not succeeded/);
     expect(items[1]).toHaveTextContent(/manual · 2 workers · finished .* · 1 not succeeded/);
     await userEvent.click(items[1].querySelector('summary')!);
     expect(items[1].querySelector('details')).toHaveAttribute('open');
@@ -100,6 +109,34 @@ describe('ReconciliationsPage', () => {
     expect(await screen.findByText(/Reconciliation r3 started/)).toBeInTheDocument();
     expect(await screen.findByText(/scheduled · 0 workers · running/)).toBeInTheDocument();
     expect(to('/api/reconciliations', 'GET')).toHaveLength(2);
+  });
+
+  it('polls the run it started and shows its progress until it ends', async () => {
+    const reads: ReconciliationRun[] = [
+      { ...running, id: 'r3', workersTotal: 2, workersDone: 0 },
+      { ...running, id: 'r3', workersTotal: 2, workersDone: 1 },
+      { ...finished, id: 'r3', workersTotal: 2, workersDone: 2 },
+    ];
+    let n = 0;
+    const { to } = setup(
+      () => ({ body: { items: [] } }),
+      undefined,
+      () => ({ body: reads[Math.min(n++, reads.length - 1)] }),
+    );
+    await screen.findByText('No reconciliation has run yet.');
+    await userEvent.click(screen.getByRole('button', { name: 'Reconcile all workers now' }));
+    expect(await screen.findByText(/Running: 0 of 2 workers done/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Running: 1 of 2 workers done/, {}, { timeout: 3000 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Ended \(succeeded\): 2 of 2 workers done/, {}, { timeout: 3000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('progressbar', { name: 'Workers reconciled' })).toHaveAttribute('value', '2');
+    // It stops reading once the run has ended.
+    const polled = to('/api/reconciliations/r3', 'GET').length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(to('/api/reconciliations/r3', 'GET')).toHaveLength(polled);
   });
 
   it('offers the reconcile button to an admin only', async () => {

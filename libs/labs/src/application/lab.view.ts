@@ -38,3 +38,23 @@ export function toLabView(record: LabRecord, workerLastSuccessfulSyncAt: Date | 
     lastSyncedAt: synced.toISOString(),
   };
 }
+
+/** A removed record (GET .../labs?removed=true): the Lab as it was, and how it was removed. */
+export interface RemovedLabView extends LabView {
+  removedAt: string;
+  removal: 'deleted' | 'orphan_removed';
+  /** Who deleted it (Phase 1, or a completed interrupted delete); absent for an orphan removal. */
+  deletedBy?: string;
+}
+
+export function toRemovedLabView(record: LabRecord): RemovedLabView {
+  const removal = record.removal;
+  if (!removal) throw new Error(`Lab record ${record.id} is not removed`);
+  const event = removal.event;
+  return {
+    ...toLabView(record, null),
+    removedAt: removal.at.toISOString(),
+    removal: event.type === 'lab.deleted' ? 'deleted' : 'orphan_removed',
+    ...(event.type === 'lab.deleted' ? { deletedBy: event.deletedBy } : {}),
+  };
+}

@@ -1,5 +1,6 @@
 import { CmlLabSnapshot } from './cml-lab-snapshot';
 import { LabRecord } from './lab-record.aggregate';
+import { ReconcileCandidate } from './reconcile-summary';
 import { LabLookup } from './removal-plan';
 
 export interface ApprovalPlan {
@@ -28,4 +29,27 @@ export function planApproval(
     else plan.stillPending.push(record);
   }
   return plan;
+}
+
+/** The approved orphans as the summary lists them: each with what the approval decided and why. */
+export function approvalCandidates(plan: ApprovalPlan): ReconcileCandidate[] {
+  const of = (
+    record: LabRecord,
+    decision: ReconcileCandidate['decision'],
+    why: string,
+  ): ReconcileCandidate => {
+    const { owner, ownerUsername } = record.toProps();
+    return { labId: record.labId, title: record.title, owner: ownerUsername || owner, decision, why };
+  };
+  return [
+    ...plan.remove.map((r) =>
+      of(r, 'remove', 'approved, and CML answered its own 404 again: removed as lab.orphan_removed'),
+    ),
+    ...plan.restore.map(({ record }) =>
+      of(record, 'keep', 'approved, but its details answered 200: the lab exists after all; kept'),
+    ),
+    ...plan.stillPending.map((r) =>
+      of(r, 'hold', "approved, but its lookup was not CML's own 404: it stays pending"),
+    ),
+  ];
 }

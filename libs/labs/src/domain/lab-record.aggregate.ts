@@ -4,9 +4,12 @@ import { CmlLabSnapshot } from './cml-lab-snapshot';
 import { DeleteIntent } from './delete-intent';
 import { LabDeletedEvent } from './events/lab-deleted.event';
 import { LabOrphanRemovedEvent, OrphanEvidence } from './events/lab-orphan-removed.event';
+import { LabRestoredEvent } from './events/lab-restored.event';
 import { LabState, normalizeLabState } from './lab-state';
 
 export type LabRemovalEvent = LabDeletedEvent | LabOrphanRemovedEvent;
+/** Every event a record's outbox carries: its removals and its restores. */
+export type LabOutboxEvent = LabRemovalEvent | LabRestoredEvent;
 
 /**
  * Why and when a record was removed. A removed record stays as a tombstone: it is absent from
@@ -195,6 +198,36 @@ export class LabRecord extends AggregateRoot {
     return this.removeWith(event, input.now);
   }
 
+  /**
+   * The removal was made on wrong evidence: CML has the lab. The record is live again, with the
+   * content CML shows now when it is given (Phase 2 read the details), and the event of its restore.
+   * The removal event stays the repository's to keep until it is delivered (saveRestoration).
+   */
+  markRestored(input: {
+    restoredBy: string;
+    now: Date;
+    snapshot?: CmlLabSnapshot;
+    traceparent?: string;
+  }): LabRestoredEvent {
+    const removal = this.props.removal;
+    if (!removal) throw new Error(`Lab record ${this.id} is not removed`);
+    this.props = { ...this.props, removal: null, pendingOrphan: null, deleteIntent: null };
+    if (input.snapshot) {
+      this.syncWith(input.snapshot, input.now);
+      this.props = { ...this.props, lastSyncedAt: input.now };
+    }
+    const event = new LabRestoredEvent(
+      randomUUID(),
+      ...this.eventSubject(),
+      input.restoredBy,
+      removal.at.toISOString(),
+      input.now.toISOString(),
+      input.traceparent,
+    );
+    this.apply(event);
+    return event;
+  }
+
   /** Held back by the delete-ratio guard; keeps the first detection time. */
   markPendingOrphan(now: Date): void {
     this.assertLive();
@@ -204,7 +237,7 @@ export class LabRecord extends AggregateRoot {
     };
   }
 
-  /** Worker, lab, title and owner, as every removal event names them. */
+  /** Worker, lab, title and owner, as every removal and restore event names them. */
   private eventSubject(): [workerId: string, labId: string, title: string, owner: string] {
     return [
       this.props.workerId,

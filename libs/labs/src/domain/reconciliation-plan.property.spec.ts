@@ -110,6 +110,7 @@ describe('planReconciliation (properties)', () => {
       unchanged: 0,
       orphansRemoved: 1,
       orphansPending: 0,
+      restored: 0,
     });
     expect(evaluate({ ...base, maxDeleteRatio: 0.2 }).plan.writes!.holdOrphans.map((r) => r.labId)).toEqual([
       IDS[1],
@@ -176,7 +177,10 @@ describe('planReconciliation (properties)', () => {
           unchanged: 0,
           orphansRemoved: 0,
           orphansPending: 0,
+          restored: 0,
         });
+        expect(plan.candidates).toEqual([]);
+        expect(plan.restores).toEqual([]);
         expect(plan.status).toBe('failed');
         expect(plan.notes).toEqual(['CML list not trusted: HTTP 502']);
         expect(plan.complete).toBe(false);
@@ -254,6 +258,64 @@ describe('planReconciliation (properties)', () => {
         for (const created of w.creates) {
           expect(listing.trusted && listing.ids.has(created.labId)).toBe(true);
           expect(records.some((r) => r.labId === created.labId)).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it('lists every removal candidate once, with the decision the plan applied to it', () => {
+    fc.assert(
+      fc.property(worldArb, (world) => {
+        fc.pre(world.trusted);
+        const { records, listing, plan } = evaluate(world);
+        const candidates = records.filter(
+          (r) => !r.isRemoved && listing.trusted && !listing.ids.has(r.labId),
+        );
+        expect(plan.candidates.map((c) => c.labId)).toEqual(candidates.map((r) => r.labId));
+        // The decision is the one the plan applied (in enforce mode, the planned writes say which).
+        const decided = new Map(plan.candidates.map((c) => [c.labId, c.decision]));
+        for (const k of plan.kept) expect(decided.get(k.record.labId)).toBe('keep');
+        if (plan.writes) {
+          for (const r of plan.writes.removeOrphans) expect(decided.get(r.labId)).toBe('remove');
+          for (const c of plan.writes.completeDeletes) expect(decided.get(c.record.labId)).toBe('remove');
+          for (const r of plan.writes.holdOrphans) expect(decided.get(r.labId)).toBe('hold');
+        }
+        // Observe and dry runs decide exactly what enforce would, and write none of it.
+        const enforced = evaluate({ ...world, mode: 'enforce' }).plan;
+        expect(plan.candidates).toEqual(enforced.candidates);
+        for (const c of plan.candidates) expect(c.why.length).toBeGreaterThan(0);
+      }),
+    );
+  });
+
+  it('restores a removed record only with a trusted list naming it AND a 200 for its details', () => {
+    fc.assert(
+      fc.property(worldArb, (world) => {
+        const { records, listing, lookups, plan } = evaluate(world);
+        const restored = plan.restores.map((r) => r.record.labId);
+        for (const labId of restored) {
+          const record = records.find((r) => r.labId === labId)!;
+          expect(record.isRemoved).toBe(true);
+          expect(listing.trusted && listing.ids.has(labId)).toBe(true);
+          expect(lookups.get(labId)?.kind).toBe('present');
+        }
+        // ... and every such record is restored.
+        const expected = records.filter(
+          (r) =>
+            r.isRemoved &&
+            listing.trusted &&
+            listing.ids.has(r.labId) &&
+            lookups.get(r.labId)?.kind === 'present',
+        );
+        expect(restored).toEqual(expected.map((r) => r.labId));
+        expect(plan.counts.restored).toBe(restored.length);
+        // Only enforce writes them; a tombstone is never re-created nor updated as if it were live.
+        if (world.mode === 'enforce' && world.trusted) expect(plan.writes!.restores).toEqual(plan.restores);
+        else expect(plan.writes?.restores ?? []).toEqual([]);
+        if (plan.writes) {
+          const written = [...plan.writes.creates, ...plan.writes.updates.map((u) => u.record)];
+          for (const r of written)
+            expect(records.find((x) => x.labId === r.labId)?.isRemoved ?? false).toBe(false);
         }
       }),
     );

@@ -3,7 +3,7 @@ import { DeleteIntent, isLiveDeleteIntent } from './delete-intent';
 import { LabRecord } from './lab-record.aggregate';
 import { planLabSync } from './lab-sync-plan';
 import { KeepReason, LabLookup, planRemovals, removalCandidates } from './removal-plan';
-import { ReconcileCounts, ReconcileRunMode, ReconcileStatus } from './reconcile-summary';
+import { ReconcileCandidate, ReconcileCounts, ReconcileRunMode, ReconcileStatus } from './reconcile-summary';
 
 /**
  * What CML's lab list was worth as evidence. Only a trusted listing (a ready controller answered
@@ -59,6 +59,8 @@ export interface PlannedWrites {
   holdOrphans: LabRecord[];
   /** Confirmed gone with a live delete intent: the user's interrupted delete, completed as lab.deleted. */
   completeDeletes: { record: LabRecord; intent: DeleteIntent }[];
+  /** Removed records whose lab a trusted list names and whose details answered 200: live again. */
+  restores: { record: LabRecord; lab: CmlLabSnapshot }[];
 }
 
 export interface ReconciliationPlan {
@@ -72,6 +74,10 @@ export interface ReconciliationPlan {
   kept: { record: LabRecord; why: KeepReason }[];
   /** Orphans found (removed now or held for approval): logged by lab id. */
   orphans: LabRecord[];
+  /** Every removal candidate once, with the decision the plan applied to it and why. */
+  candidates: ReconcileCandidate[];
+  /** Removed records CML shows again (restored in enforce mode, planned only otherwise). */
+  restores: { record: LabRecord; lab: CmlLabSnapshot }[];
   /** The run confirmed every live record, so it can vouch for all of them (the worker's lastSuccessfulSyncAt). */
   complete: boolean;
 }
@@ -82,6 +88,7 @@ const NO_COUNTS: ReconcileCounts = {
   unchanged: 0,
   orphansRemoved: 0,
   orphansPending: 0,
+  restored: 0,
 };
 
 /**
@@ -109,11 +116,15 @@ export interface LabReads {
 }
 
 /**
- * The listed labs whose details are worth reading: a tombstone wins over any listing. With the
- * labs' tiles (`GET /populate_lab_tiles`, one request), a lab whose tile equals its live record is
- * not read again: the tile can only spare a read, never cause a write. A new lab, a changed one, a
- * tile missing a field the record has, or a lab without a tile is read, so every write comes from
- * `GET /labs/{id}`. Tiles say nothing about which labs exist: a tile of an unlisted lab is ignored.
+ * The listed labs whose details are worth reading: every one, tombstones too. A listing alone
+ * never brings a removed record back (a stale list would), but a listing and CML's 200 for the
+ * lab's details together say the removal was wrong: that record is restored.
+ *
+ * With the labs' tiles (`GET /populate_lab_tiles`, one request), a lab whose tile equals its live
+ * record is not read again: the tile can only spare a read, never cause a write. A new lab, a
+ * changed one, a tombstone, a tile missing a field the record has, or a lab without a tile is
+ * read, so every write (and every restore) comes from `GET /labs/{id}`. Tiles say nothing about
+ * which labs exist: a tile of an unlisted lab is ignored.
  */
 export function labsToRead(
   records: readonly LabRecord[],
@@ -125,13 +136,32 @@ export function labsToRead(
   const byLabId = new Map(records.map((r) => [r.labId, r]));
   for (const id of listing.ids) {
     const record = byLabId.get(id);
-    if (record?.isRemoved) continue;
     const tile = tiles.get(id);
     if (record && tile && record.isCurrentWith(tile))
       reads.answeredByTiles.set(id, { kind: 'present', lab: tile, fromTile: true });
     else reads.read.push(id);
   }
   return reads;
+}
+
+/**
+ * The removed records that CML shows again: a trusted list names the lab AND its details answered
+ * 200. Either alone is not enough (a stale list, a lookup of a lab CML does not list), and a tile
+ * is not the details. The records were read before the list, so each removal happened before CML
+ * was asked.
+ */
+export function restorable(
+  records: readonly LabRecord[],
+  listing: CmlListing,
+  lookups: ReadonlyMap<string, LabLookup>,
+): { record: LabRecord; lab: CmlLabSnapshot }[] {
+  if (!listing.trusted) return [];
+  return records.flatMap((record) => {
+    const lookup = lookups.get(record.labId);
+    return record.isRemoved && listing.ids.has(record.labId) && lookup?.kind === 'present' && !lookup.fromTile
+      ? [{ record, lab: lookup.lab }]
+      : [];
+  });
 }
 
 /**
@@ -158,6 +188,8 @@ export function planReconciliation(
       writes: null,
       kept: [],
       orphans: [],
+      candidates: [],
+      restores: [],
       complete: false,
     };
   }
@@ -178,6 +210,8 @@ export function planReconciliation(
   );
   const orphans = [...removals.remove, ...removals.hold];
   const heldBack = removals.hold.length > 0;
+  const restores = restorable(records, listing, lookups);
+  const ratioNote = `${orphans.length} of ${live} records are orphans, above RECONCILE_MAX_DELETE_RATIO ${policy.maxDeleteRatio}`;
 
   const notes: string[] = [];
   if (listing.refused.length > 0)
@@ -187,10 +221,7 @@ export function planReconciliation(
     notes.push(
       `${removals.complete.length} interrupted deletes completed as lab.deleted by the user who asked`,
     );
-  if (heldBack)
-    notes.push(
-      `${orphans.length} of ${live} records are orphans, above RECONCILE_MAX_DELETE_RATIO ${policy.maxDeleteRatio}: they wait for approval`,
-    );
+  if (heldBack) notes.push(`${ratioNote}: they wait for approval`);
   if (unreadable > 0)
     notes.push(`details of ${unreadable} labs could not be read; their records are kept as they were`);
   const keptByLookup = removals.keep.filter((k) => k.why !== 'account-not-admin').length;
@@ -198,6 +229,10 @@ export function planReconciliation(
     notes.push(`${keptByLookup} labs missing from the list still exist or could not be checked; kept`);
 
   const writes = policy.mode === 'enforce';
+  if (restores.length > 0)
+    notes.push(
+      `${restores.length} removed records CML lists and shows again (details 200) ${writes ? 'are' : 'would be'} restored`,
+    );
   if (!writes) notes.push(`${policy.mode === 'observe' ? 'observe mode' : 'dry run'}: nothing was written`);
   return {
     status: mayRemove ? 'succeeded' : 'skipped',
@@ -208,6 +243,7 @@ export function planReconciliation(
       unchanged: sync.unchanged,
       orphansRemoved: heldBack ? 0 : orphans.length,
       orphansPending: heldBack ? orphans.length : 0,
+      restored: restores.length,
     },
     writes: writes
       ? {
@@ -216,10 +252,13 @@ export function planReconciliation(
           removeOrphans: removals.remove,
           holdOrphans: removals.hold,
           completeDeletes: removals.complete,
+          restores,
         }
       : null,
     kept: removals.keep,
     orphans,
+    candidates: candidatesOf(candidates, removals, lookups, ratioNote),
+    restores,
     // Every live record was confirmed: listed and read, or removed. A record kept (it could not be
     // checked, or CML's list and details disagree) or held for approval was not.
     complete:
@@ -229,6 +268,49 @@ export function planReconciliation(
       removals.keep.length === 0 &&
       removals.hold.length === 0,
   };
+}
+
+/** The removal candidates as the summary lists them: each once, in the order of the records. */
+function candidatesOf(
+  candidates: readonly LabRecord[],
+  removals: ReturnType<typeof planRemovals>,
+  lookups: ReadonlyMap<string, LabLookup>,
+  ratioNote: string,
+): ReconcileCandidate[] {
+  const gone = "missing from CML's list, and CML answered its own 404 for the lab";
+  const decided = new Map<LabRecord, Pick<ReconcileCandidate, 'decision' | 'why'>>();
+  for (const record of removals.remove)
+    decided.set(record, { decision: 'remove', why: `${gone}: removed as lab.orphan_removed` });
+  for (const { record, intent } of removals.complete)
+    decided.set(record, {
+      decision: 'remove',
+      why: `${gone}, and ${intent.by}'s delete of it was interrupted: completed as lab.deleted`,
+    });
+  for (const record of removals.hold)
+    decided.set(record, {
+      decision: 'hold',
+      why: `${gone}, but ${ratioNote}: waits for an admin's approval`,
+    });
+  for (const { record, why } of removals.keep) {
+    const lookup = lookups.get(record.labId);
+    decided.set(record, {
+      decision: 'keep',
+      why:
+        why === 'account-not-admin'
+          ? "missing from CML's list, but the worker's CML account is not known to be an administrator: the lab may be another user's"
+          : why === 'exists-in-cml'
+            ? "missing from CML's list, but its details answered 200: the lab exists"
+            : lookup?.kind === 'unknown'
+              ? `missing from CML's list, but its lookup was not CML's own 404 (${lookup.error})`
+              : "missing from CML's list, but its lab could not be looked up",
+    });
+  }
+  return candidates.flatMap((record) => {
+    const d = decided.get(record);
+    if (!d) return [];
+    const { owner, ownerUsername } = record.toProps();
+    return [{ labId: record.labId, title: record.title, owner: ownerUsername || owner, ...d }];
+  });
 }
 
 /** Why a run of a non-admin account removed nothing, and how to fix it. */

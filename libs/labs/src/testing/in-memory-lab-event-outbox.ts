@@ -29,17 +29,28 @@ export class InMemoryLabEventOutbox extends LabEventOutbox {
       .filter(([, d]) => d.outboxDue !== null && d.outboxDue.getTime() <= now.getTime())
       .sort(([, a], [, b]) => a.outboxDue!.getTime() - b.outboxDue!.getTime())
       .slice(0, limit)
-      .flatMap(([id, d]) => toEntry(id, d));
+      .flatMap(([id, d]) => {
+        const entries = toEntries(id, d);
+        const pending = entries.filter((e) => e.deliveries.some((x) => x.status === 'pending'));
+        return pending.length > 0 ? pending : entries.slice(0, 1);
+      });
   }
 
   async findByRecordId(recordId: string): Promise<OutboxEntry | null> {
     const doc = this.labs.documents.get(recordId);
-    return doc ? (toEntry(recordId, doc)[0] ?? null) : null;
+    if (!doc) return null;
+    const entries = toEntries(recordId, doc);
+    return (doc.props.removal ? entries[entries.length - 1] : entries[0]) ?? null;
+  }
+
+  async findEntriesOf(recordId: string): Promise<OutboxEntry[]> {
+    const doc = this.labs.documents.get(recordId);
+    return doc ? toEntries(recordId, doc) : [];
   }
 
   async findByEventId(eventId: string): Promise<OutboxEntry | null> {
     const found = this.byEventId(eventId);
-    return found ? (toEntry(...found)[0] ?? null) : null;
+    return found ? (toEntries(...found).find((e) => e.event.eventId === eventId) ?? null) : null;
   }
 
   async claim(claimKey: string, now: Date, ttlMs: number): Promise<boolean> {
@@ -49,18 +60,23 @@ export class InMemoryLabEventOutbox extends LabEventOutbox {
     return true;
   }
 
-  async recordAttempt(recordId: string, sinkIndex: number, delivery: OutboxDelivery): Promise<void> {
+  async recordAttempt(
+    recordId: string,
+    sinkIndex: number,
+    delivery: OutboxDelivery,
+    eventId?: string,
+  ): Promise<void> {
     const doc = this.labs.documents.get(recordId);
-    if (!doc?.props.removal) return;
-    doc.deliveries[sinkIndex] = copyDelivery(delivery);
-    doc.outboxDue = outboxDueOf(doc.deliveries);
+    const deliveries = doc ? deliveriesOf(doc, eventId) : undefined;
+    if (!doc || !deliveries) return;
+    deliveries[sinkIndex] = copyDelivery(delivery);
+    doc.outboxDue = dueOf(doc);
     if (delivery.status === 'dead') doc.outboxHasDead = true;
   }
 
   async resettle(recordId: string): Promise<void> {
     const doc = this.labs.documents.get(recordId);
-    if (!doc?.props.removal) return;
-    doc.outboxDue = outboxDueOf(doc.deliveries);
+    if (doc) doc.outboxDue = dueOf(doc);
   }
 
   async count(status: 'pending' | 'dead'): Promise<number> {
@@ -71,27 +87,34 @@ export class InMemoryLabEventOutbox extends LabEventOutbox {
     return this.docs()
       .filter(([, d]) => hasStatus(d, status))
       .slice(0, limit)
-      .flatMap(([id, d]) => toEntry(id, d))
-      .map((e) => ({ ...e, deliveries: e.deliveries.filter((d) => d.status === status) }));
+      .flatMap(([id, d]) => toEntries(id, d))
+      .map((e) => ({ ...e, deliveries: e.deliveries.filter((d) => d.status === status) }))
+      .filter((e) => e.deliveries.length > 0);
   }
 
   async retry(eventId: string, now: Date): Promise<boolean> {
     const found = this.byEventId(eventId);
     if (!found) return false;
     const [, doc] = found;
-    doc.deliveries = doc.deliveries.map((d) =>
-      d.status === 'dead'
-        ? {
-            ...d,
-            status: 'pending' as const,
-            attempts: 0,
-            replays: d.replays + 1,
-            nextAttemptAt: new Date(now),
-          }
-        : d,
+    const deliveries = deliveriesOf(doc, eventId)!;
+    deliveries.splice(
+      0,
+      deliveries.length,
+      ...deliveries.map((d) =>
+        d.status === 'dead'
+          ? {
+              ...d,
+              status: 'pending' as const,
+              attempts: 0,
+              replays: d.replays + 1,
+              nextAttemptAt: new Date(now),
+            }
+          : d,
+      ),
     );
-    doc.outboxDue = outboxDueOf(doc.deliveries);
-    doc.outboxHasDead = false;
+    doc.outboxDue = dueOf(doc);
+    // Another event of the record may still be dead.
+    doc.outboxHasDead = allDeliveries(doc).some((d) => d.status === 'dead');
     return true;
   }
 
@@ -113,7 +136,7 @@ export class InMemoryLabEventOutbox extends LabEventOutbox {
   }
 
   private byEventId(eventId: string): [string, InMemoryLabDocument] | undefined {
-    return this.docs().find(([, d]) => d.props.removal?.event.eventId === eventId);
+    return this.docs().find(([, d]) => toEntries('', d).some((e) => e.event.eventId === eventId));
   }
 }
 
@@ -121,9 +144,35 @@ function hasStatus(doc: InMemoryLabDocument, status: 'pending' | 'dead'): boolea
   return status === 'pending' ? doc.outboxDue !== null : doc.outboxHasDead;
 }
 
-/** The entry of a tombstone; none for a live record. */
-function toEntry(recordId: string, doc: InMemoryLabDocument): OutboxEntry[] {
+/** The events a document stores, oldest first: its past events, then its tombstone's. */
+function toEntries(recordId: string, doc: InMemoryLabDocument): OutboxEntry[] {
+  const entries = doc.pastEvents.map((p) => ({
+    recordId,
+    event: copyRemovalEvent(p.event),
+    deliveries: p.deliveries.map(copyDelivery),
+  }));
   const removal = doc.props.removal;
-  if (!removal) return [];
-  return [{ recordId, event: copyRemovalEvent(removal.event), deliveries: doc.deliveries.map(copyDelivery) }];
+  if (removal)
+    entries.push({
+      recordId,
+      event: copyRemovalEvent(removal.event),
+      deliveries: doc.deliveries.map(copyDelivery),
+    });
+  return entries;
+}
+
+/** The stored deliveries (the array itself) of one event; the tombstone's when no id is given. */
+function deliveriesOf(doc: InMemoryLabDocument, eventId?: string): OutboxDelivery[] | undefined {
+  const removal = doc.props.removal;
+  if (eventId === undefined || removal?.event.eventId === eventId)
+    return removal ? doc.deliveries : undefined;
+  return doc.pastEvents.find((p) => p.event.eventId === eventId)?.deliveries;
+}
+
+function allDeliveries(doc: InMemoryLabDocument): OutboxDelivery[] {
+  return [...doc.pastEvents.flatMap((p) => p.deliveries), ...(doc.props.removal ? doc.deliveries : [])];
+}
+
+function dueOf(doc: InMemoryLabDocument): Date | null {
+  return outboxDueOf(allDeliveries(doc));
 }

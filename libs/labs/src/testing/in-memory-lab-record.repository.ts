@@ -5,7 +5,9 @@ import {
   LabWriteResult,
 } from '../application/ports/lab-record.repository';
 import { OutboxDelivery } from '../application/ports/lab-event-outbox';
-import { LabRecord, LabRecordProps, LabRemovalEvent } from '../domain/lab-record.aggregate';
+import { outboxDueOf } from '../application/outbox/outbox-due';
+import { LabRestoredEvent } from '../domain/events/lab-restored.event';
+import { LabOutboxEvent, LabRecord, LabRecordProps } from '../domain/lab-record.aggregate';
 import { DeleteIntent } from '../domain/delete-intent';
 
 /**
@@ -15,13 +17,16 @@ import { DeleteIntent } from '../domain/delete-intent';
  */
 export interface InMemoryLabDocument {
   props: LabRecordProps;
+  /** The tombstone's event's deliveries. */
   deliveries: OutboxDelivery[];
+  /** Events of states the record left (a removal a restore undid, the restore), until settled. */
+  pastEvents: { event: LabOutboxEvent; deliveries: OutboxDelivery[] }[];
   outboxDue: Date | null;
   outboxHasDead: boolean;
 }
 
 /** Copies an event with its class, so that what is stored never aliases what a caller holds. */
-export function copyRemovalEvent<E extends LabRemovalEvent>(event: E): E {
+export function copyRemovalEvent<E extends LabOutboxEvent>(event: E): E {
   return Object.assign(
     Object.create(Object.getPrototypeOf(event) as object) as E,
     structuredClone({ ...event }),
@@ -199,8 +204,14 @@ export class InMemoryLabRecordRepository extends LabRecordRepository {
         version: expectedVersion + 1,
         fence: fence ?? props.fence,
       });
-      // Like the `$set` of the Mongo update: the dead flag is not one of the fields it writes.
-      this.documents.set(record.id, { ...next, outboxHasDead: stored.outboxHasDead });
+      // Like the `$set` of the Mongo update: the dead flag and past events are not fields it
+      // writes, nor is a live record's due time (a restore's pending event may own it).
+      this.documents.set(record.id, {
+        ...next,
+        pastEvents: stored.pastEvents,
+        outboxDue: record.isRemoved ? next.outboxDue : stored.outboxDue,
+        outboxHasDead: stored.outboxHasDead,
+      });
       result.updated++;
     }
     return result;
@@ -229,12 +240,58 @@ export class InMemoryLabRecordRepository extends LabRecordRepository {
     return true;
   }
 
+  async saveRestoration(
+    record: LabRecord,
+    event: LabRestoredEvent,
+    expected: { version: number; removalEventId: string },
+    fence?: number,
+  ): Promise<boolean> {
+    this.write();
+    const stored = this.documents.get(record.id);
+    const removal = stored?.props.removal;
+    if (!stored || !removal || stored.props.version !== expected.version) return false;
+    if (removal.event.eventId !== expected.removalEventId) return false;
+    if (fence !== undefined && stored.props.fence > fence) return false;
+    const unsettled = (e: { deliveries: OutboxDelivery[] }) =>
+      e.deliveries.some((d) => d.status !== 'delivered');
+    const at = new Date(event.occurredAt);
+    const pastEvents = [
+      ...stored.pastEvents,
+      { event: copyRemovalEvent(removal.event), deliveries: stored.deliveries },
+      { event: copyRemovalEvent(event), deliveries: this.pendingDeliveries(at) },
+    ].filter(unsettled);
+    const { removal: _r, deleteIntent: _i, ...props } = record.toProps();
+    this.documents.set(record.id, {
+      props: copyProps({
+        ...props,
+        removal: null,
+        pendingOrphan: null,
+        deleteIntent: null,
+        version: expected.version + 1,
+        fence: fence ?? stored.props.fence,
+      }),
+      deliveries: [],
+      pastEvents,
+      outboxDue: outboxDueOf(pastEvents.flatMap((e) => e.deliveries)),
+      outboxHasDead: stored.outboxHasDead,
+    });
+    return true;
+  }
+
+  async findRemoved(workerId: string, limit: number): Promise<LabRecord[]> {
+    this.read();
+    return this.where((d) => d.props.workerId === workerId && d.props.removal !== null)
+      .sort((a, b) => b.props.removal!.at.getTime() - a.props.removal!.at.getTime())
+      .slice(0, limit)
+      .map(toRecord);
+  }
+
   async removeAllForWorker(workerId: string): Promise<number> {
     this.write();
     let removed = 0;
     for (const [id, doc] of this.documents) {
       if (doc.props.workerId !== workerId) continue;
-      if (doc.props.removal === null || (doc.outboxDue === null && !doc.outboxHasDead)) {
+      if (doc.outboxDue === null && !doc.outboxHasDead) {
         this.documents.delete(id);
         removed++;
       }
@@ -247,20 +304,23 @@ export class InMemoryLabRecordRepository extends LabRecordRepository {
     const at = stored.removal?.at;
     return {
       props: stored,
-      deliveries: at
-        ? this.sinks.map((sink) => ({
-            sink,
-            status: 'pending' as const,
-            attempts: 0,
-            replays: 0,
-            nextAttemptAt: new Date(at),
-            lastError: null,
-            deliveredAt: null,
-          }))
-        : [],
+      deliveries: at ? this.pendingDeliveries(at) : [],
+      pastEvents: [],
       outboxDue: at && this.sinks.length > 0 ? new Date(at) : null,
       outboxHasDead: false,
     };
+  }
+
+  private pendingDeliveries(at: Date): OutboxDelivery[] {
+    return this.sinks.map((sink) => ({
+      sink,
+      status: 'pending' as const,
+      attempts: 0,
+      replays: 0,
+      nextAttemptAt: new Date(at),
+      lastError: null,
+      deliveredAt: null,
+    }));
   }
 
   private refusalOf(props: LabRecordProps): string | null {

@@ -292,6 +292,9 @@ describe('InMemoryReconciliationRunRepository', () => {
     const run = (id: string, startedAt: string) => ({
       id,
       trigger: 'manual' as const,
+      status: 'running' as const,
+      workersTotal: 1,
+      workersDone: 0,
       startedAt,
       finishedAt: null,
       workers: [],
@@ -300,9 +303,11 @@ describe('InMemoryReconciliationRunRepository', () => {
     await runs.create(run('new', '2026-01-02T00:00:00Z'));
     await expect(runs.create(run('new', '2026-01-03T00:00:00Z'))).rejects.toMatchObject({ code: 11000 });
     await runs.appendSummary('old', aReconcileSummary(W));
-    await runs.finish('old', at(5));
+    await runs.finish('old', at(5), 'succeeded');
     expect((await runs.list(10)).map((r) => r.id)).toEqual(['new', 'old']);
     expect(await runs.get('old')).toMatchObject({
+      status: 'succeeded',
+      workersDone: 1,
       finishedAt: at(5).toISOString(),
       workers: [aReconcileSummary(W)],
     });

@@ -9,6 +9,9 @@ type ReconcileSummary = ReconciliationRun['workers'][number];
 interface StoredRun {
   id: string;
   trigger: ReconciliationRun['trigger'];
+  status: ReconciliationRun['status'];
+  workersTotal: number;
+  workersDone: number;
   startedAt: Date;
   finishedAt: Date | null;
   workers: ReconcileSummary[];
@@ -16,7 +19,7 @@ interface StoredRun {
 
 /**
  * ReconciliationRunRepository without a database, as MongoReconciliationRunRepository keeps it:
- * `create` stores a run with no summaries and no finish time (whatever the given run says) and
+ * `create` stores a run as running with no summaries, none done and no finish time (whatever the given run says) and
  * refuses a taken id with a duplicate-key error; summaries are appended in the order they come;
  * writes to an unknown run change nothing; `list` is newest first by start time. Times come back
  * as ISO strings, normalised.
@@ -38,6 +41,9 @@ export class InMemoryReconciliationRunRepository extends ReconciliationRunReposi
     this.runs.set(run.id, {
       id: run.id,
       trigger: run.trigger,
+      status: 'running',
+      workersTotal: run.workersTotal,
+      workersDone: 0,
       startedAt: new Date(run.startedAt),
       finishedAt: null,
       workers: [],
@@ -46,12 +52,15 @@ export class InMemoryReconciliationRunRepository extends ReconciliationRunReposi
 
   async appendSummary(runId: string, summary: ReconcileSummary): Promise<void> {
     if (this.failAppends) throw this.failAppends;
-    this.runs.get(runId)?.workers.push(structuredClone(summary));
+    const run = this.runs.get(runId);
+    if (!run) return;
+    run.workers.push(structuredClone(summary));
+    run.workersDone++;
   }
 
-  async finish(runId: string, finishedAt: Date): Promise<void> {
+  async finish(runId: string, finishedAt: Date, status: 'succeeded' | 'failed'): Promise<void> {
     const run = this.runs.get(runId);
-    if (run) run.finishedAt = new Date(finishedAt);
+    if (run) Object.assign(run, { finishedAt: new Date(finishedAt), status });
   }
 
   async list(limit: number): Promise<ReconciliationRun[]> {
@@ -71,8 +80,11 @@ function toRun(run: StoredRun): ReconciliationRun {
   return {
     id: run.id,
     trigger: run.trigger,
+    status: run.status,
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt ? run.finishedAt.toISOString() : null,
+    workersTotal: run.workersTotal,
+    workersDone: run.workersDone,
     workers: structuredClone(run.workers),
   };
 }

@@ -7,6 +7,7 @@ import { FakeSecretCipher } from '@app/workers/testing/fake-secret-cipher';
 import { InMemoryWorkerRepository } from '@app/workers/testing/in-memory-worker.repository';
 import { ManualClock } from '@app/workers/testing/manual-clock';
 import { aWorker, WorkerFixtureInput } from '@app/workers/testing/worker.fixture';
+import { RestoreLabHandler } from '../application/commands/restore-lab/restore-lab.handler';
 import { ApproveOrphansHandler } from '../application/commands/approve-orphans/approve-orphans.handler';
 import { ReconciliationPlanApplier } from '../application/commands/refresh-worker-labs/apply-reconciliation-plan';
 import { ReconciliationEvidenceGatherer } from '../application/commands/refresh-worker-labs/gather-reconciliation-evidence';
@@ -34,7 +35,11 @@ export const CML_API = `${CML_ENDPOINT}/api/v0`;
  * Phase 2's handlers wired over in-memory ports and a real CML client, whose HTTP calls the spec
  * answers with nock at {@link CML_API}: the handlers and their collaborators are the real ones.
  */
-export function phase2Harness(worker: WorkerFixtureInput = {}, config: Partial<AppConfig> = {}) {
+export function phase2Harness(
+  worker: WorkerFixtureInput = {},
+  config: Partial<AppConfig> = {},
+  sinks: readonly string[] = [],
+) {
   const clock = new ManualClock();
   const workers = new InMemoryWorkerRepository();
   const theWorker = aWorker({ endpoint: CML_ENDPOINT, ...worker });
@@ -47,7 +52,7 @@ export function phase2Harness(worker: WorkerFixtureInput = {}, config: Partial<A
     reconcileConcurrency: 2,
     ...config,
   } as AppConfig;
-  const labs = new InMemoryLabRecordRepository();
+  const labs = new InMemoryLabRecordRepository(sinks);
   const leases = new InMemoryReconcileLeaseRepository();
   const syncStates = new InMemoryWorkerSyncStateRepository();
   const runsHistory = new InMemoryReconciliationRunRepository();
@@ -74,6 +79,7 @@ export function phase2Harness(worker: WorkerFixtureInput = {}, config: Partial<A
     syncStates,
     appConfig,
   );
+  const restore = new RestoreLabHandler(directory, labs, reader, writer, syncStates, clock);
   const approve = new ApproveOrphansHandler(directory, gate, runs, reader, labs, writer, syncStates, clock);
   const commandBus = {
     execute: (command: ICommand) => {
@@ -94,6 +100,7 @@ export function phase2Harness(worker: WorkerFixtureInput = {}, config: Partial<A
     published,
     clock,
     refresh,
+    restore,
     approve,
     runner,
     drain,

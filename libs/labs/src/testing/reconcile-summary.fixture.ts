@@ -13,6 +13,8 @@ export function aReconcileSummary(workerId: string, over: Partial<ReconcileSumma
     unchanged: 1,
     orphansRemoved: 0,
     orphansPending: 0,
+    restored: 0,
+    candidates: [],
     startedAt: '2026-02-05T00:00:00.000Z',
     finishedAt: '2026-02-05T00:00:01.000Z',
     durationMs: 1000,

@@ -57,6 +57,30 @@ describe('OutboxRelayJob', () => {
   const statusesOf = async (recordId: string) =>
     (await outbox.findByRecordId(recordId))?.deliveries.map((d) => d.status);
 
+  it('sends a restored record’s events one after the other, oldest first: the removal, then the restore', async () => {
+    const removed = await storeRemovedLab(labs, W, 1, clock.now());
+    const stored = (await labs.findOne(W, removed.labId))!;
+    const expected = { version: stored.version, removalEventId: stored.removal!.event.eventId };
+    const event = stored.markRestored({ restoredBy: 'reconciliation', now: clock.now() });
+    expect(await labs.saveRestoration(stored, event, expected)).toBe(true);
+
+    sender.hold();
+    const tick = job.tick();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Only the removal is on its way (to both sinks); the restore waits for it.
+    expect(sender.inFlight).toBe(SINKS.length);
+    sender.release();
+    await tick;
+
+    const sent = sender.sent.map((s) => [s.sink, s.event.type]);
+    for (const sink of SINKS)
+      expect(sent.filter(([s]) => s === sink).map(([, type]) => type)).toEqual([
+        'io.cml-labs.lab.deleted.v1',
+        'io.cml-labs.lab.restored.v1',
+      ]);
+    expect(await outbox.count('pending')).toBe(0);
+  });
+
   it('sends what is due and leaves what waits for a later retry', async () => {
     const due = await storeRemovedLab(labs, W, 1, clock.now());
     const waiting = await storeRemovedLab(labs, W, 2, clock.now());

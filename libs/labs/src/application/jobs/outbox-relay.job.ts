@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import pLimit from 'p-limit';
 import { AppConfig, Clock } from '@app/common';
 import { LabEventDeliverer } from '../outbox/lab-event-deliverer';
-import { LabEventOutbox } from '../ports/lab-event-outbox';
+import { LabEventOutbox, OutboxEntry } from '../ports/lab-event-outbox';
 
 const JOB = 'outbox-relay';
 const PURGE_EVERY_TICKS = 360;
@@ -52,8 +52,18 @@ export class OutboxRelayJob implements OnApplicationBootstrap, BeforeApplication
   private async sweep(): Promise<void> {
     const due = await this.outbox.findDue(this.clock.now(), 500);
     if (due.length > 0) {
+      // A record's events (a removal, the restore that undid it, a later removal) go one after
+      // the other, oldest first, so that a healthy sink receives them in order; records in parallel.
+      const byRecord = new Map<string, OutboxEntry[]>();
+      for (const entry of due) byRecord.set(entry.recordId, [...(byRecord.get(entry.recordId) ?? []), entry]);
       const limit = pLimit(8);
-      await Promise.all(due.map((entry) => limit(() => this.deliverer.deliver(entry))));
+      await Promise.all(
+        [...byRecord.values()].map((entries) =>
+          limit(async () => {
+            for (const entry of entries) await this.deliverer.deliver(entry);
+          }),
+        ),
+      );
     }
     // Not at start-up: on FerretDB the purge reads the whole collection (12 s of its CPU at 100,000
     // records, no index narrows it), and a restart should not cost that every time.

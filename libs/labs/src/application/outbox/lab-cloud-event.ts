@@ -1,9 +1,9 @@
 import { OutgoingCloudEvent } from '@app/cloud-events';
-import { LabRemovalEvent } from '../../domain/lab-record.aggregate';
+import { LabOutboxEvent } from '../../domain/lab-record.aggregate';
 
-/** The CloudEvent of a removal event, per the CloudEvents contract (v1). */
+/** The CloudEvent of a removal or restore event, per the CloudEvents contract (v1). */
 export function labCloudEvent(
-  event: LabRemovalEvent,
+  event: LabOutboxEvent,
   settings: { source: string; typePrefix: string },
 ): OutgoingCloudEvent {
   const { eventId, type, ...data } = event;

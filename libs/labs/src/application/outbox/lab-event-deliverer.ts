@@ -57,9 +57,11 @@ export class LabEventDeliverer {
         const claimKey = `${entry.event.eventId}#${index}#${delivery.replays}#${delivery.attempts}`;
         if (!(await this.outbox.claim(claimKey, now, claimTtlMs))) return;
         // The view may be old (a long relay sweep): if the attempt was made meanwhile, leave it.
-        if (!(await this.stillDue(entry.recordId, index, delivery))) return;
+        if (!(await this.stillDue(entry, index, delivery))) return;
         const outcome = await this.attempt(entry, delivery);
-        writes = writes.then(() => this.outbox.recordAttempt(entry.recordId, index, outcome));
+        writes = writes.then(() =>
+          this.outbox.recordAttempt(entry.recordId, index, outcome, entry.event.eventId),
+        );
         await writes;
       }),
     );
@@ -100,8 +102,9 @@ export class LabEventDeliverer {
     }
   }
 
-  private async stillDue(recordId: string, index: number, seen: OutboxDelivery): Promise<boolean> {
-    const current = (await this.outbox.findByRecordId(recordId))?.deliveries[index];
+  private async stillDue(entry: OutboxEntry, index: number, seen: OutboxDelivery): Promise<boolean> {
+    const stored = await this.outbox.findEntriesOf(entry.recordId);
+    const current = stored.find((e) => e.event.eventId === entry.event.eventId)?.deliveries[index];
     return (
       current !== undefined &&
       current.status === 'pending' &&

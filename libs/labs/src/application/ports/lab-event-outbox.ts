@@ -1,4 +1,4 @@
-import { LabRemovalEvent } from '../../domain/lab-record.aggregate';
+import { LabOutboxEvent } from '../../domain/lab-record.aggregate';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 
@@ -14,10 +14,13 @@ export interface OutboxDelivery {
   deliveredAt: Date | null;
 }
 
-/** A removal event stored in its tombstone, with where it has to go. */
+/**
+ * An event stored in its record, with where it has to go: a tombstone's removal event, or one of
+ * a state the record left (a removal a restore undid, the restore itself).
+ */
 export interface OutboxEntry {
   recordId: string;
-  event: LabRemovalEvent;
+  event: LabOutboxEvent;
   deliveries: OutboxDelivery[];
 }
 
@@ -28,7 +31,10 @@ export interface OutboxEntry {
 export abstract class LabEventOutbox {
   /** Entries with a delivery due at `now`, oldest first. */
   abstract findDue(now: Date, limit: number): Promise<OutboxEntry[]>;
+  /** The tombstone's entry of a record; for a live record, its oldest stored event's. */
   abstract findByRecordId(recordId: string): Promise<OutboxEntry | null>;
+  /** Every event a record stores, oldest first (the removal a restore undid, the restore, a later removal). */
+  abstract findEntriesOf(recordId: string): Promise<OutboxEntry[]>;
   abstract findByEventId(eventId: string): Promise<OutboxEntry | null>;
   /**
    * Claims one attempt (`eventId#sinkIndex#replays#attempts`). Exactly one caller wins a
@@ -41,7 +47,13 @@ export abstract class LabEventOutbox {
    * from the deliveries as stored (outboxDueOf). Writes to one entry are serialised across
    * senders and replicas, so that the due time always follows the stored deliveries.
    */
-  abstract recordAttempt(recordId: string, sinkIndex: number, delivery: OutboxDelivery): Promise<void>;
+  abstract recordAttempt(
+    recordId: string,
+    sinkIndex: number,
+    delivery: OutboxDelivery,
+    /** Which of the record's events; the tombstone's when absent. */
+    eventId?: string,
+  ): Promise<void>;
   /**
    * Recomputes the due time of an entry from its stored deliveries, for an entry found due with
    * nothing due in it (left by a crash or by an older version), so it cannot clog the relay.

@@ -1,5 +1,6 @@
 import { Page } from '@app/common';
 import { DeleteIntent } from '../../domain/delete-intent';
+import { LabRestoredEvent } from '../../domain/events/lab-restored.event';
 import { LabRecord } from '../../domain/lab-record.aggregate';
 import { LabState } from '../../domain/lab-state';
 
@@ -59,5 +60,21 @@ export abstract class LabRecordRepository {
    * Returns false when another removal won.
    */
   abstract saveDeletion(record: LabRecord, isNew: boolean): Promise<boolean>;
+  /**
+   * Makes a removed record live again (LabRecord.markRestored), in one conditional
+   * single-document write: only if it is still removed by the removal it was read with
+   * (`removalEventId`), at `expectedVersion`, and, when `fence` is given, not written by a newer
+   * lease epoch. The same write keeps the removal's event with its deliveries as they stand (a
+   * pending one is still sent) and stores `event` with one pending delivery per sink, so neither
+   * can be lost by a crash and a second restore cannot add a second event. False when it lost.
+   */
+  abstract saveRestoration(
+    record: LabRecord,
+    event: LabRestoredEvent,
+    expected: { version: number; removalEventId: string },
+    fence?: number,
+  ): Promise<boolean>;
+  /** The removed records (tombstones) of one worker, newest removal first. */
+  abstract findRemoved(workerId: string, limit: number): Promise<LabRecord[]>;
   abstract removeAllForWorker(workerId: string): Promise<number>;
 }

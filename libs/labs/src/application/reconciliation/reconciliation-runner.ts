@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { AppConfig, Clock } from '@app/common';
-import { WorkerDirectory } from '@app/workers';
+import { Worker, WorkerDirectory } from '@app/workers';
 import { ReconcileSummary, ReconcileTrigger } from '../../domain/reconcile-summary';
 import { RefreshWorkerLabsCommand } from '../commands/refresh-worker-labs/refresh-worker-labs.command';
 import { ReconciliationRunRepository } from '../ports/reconciliation-run.repository';
@@ -39,13 +39,24 @@ export class ReconciliationRunner {
       return { reconciliationId: joining.id, joined: true };
     }
     const id = randomUUID();
-    const created = this.runs.create({
-      id,
-      trigger,
-      startedAt: this.clock.now().toISOString(),
-      finishedAt: null,
-      workers: [],
-    });
+    // The workers are read before the run is stored, so that its progress has a total from the
+    // start. A run whose workers cannot be read is still recorded, and finished as failed.
+    const workers = this.directory.all().then(
+      (all) => all.filter((w) => w.enabled),
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    const created = workers.then((enabled) =>
+      this.runs.create({
+        id,
+        trigger,
+        status: 'running',
+        startedAt: this.clock.now().toISOString(),
+        finishedAt: null,
+        workersTotal: Array.isArray(enabled) ? enabled.length : 0,
+        workersDone: 0,
+        workers: [],
+      }),
+    );
     const slot = { id, created, done: Promise.resolve() };
     this.current = slot;
     try {
@@ -54,7 +65,7 @@ export class ReconciliationRunner {
       this.current = null;
       throw error;
     }
-    slot.done = this.runAll(id, trigger)
+    slot.done = this.runAll(id, trigger, await workers)
       .catch((error: unknown) =>
         this.logger.error({ reconciliationId: id, err: (error as Error).message }, 'run failed'),
       )
@@ -70,12 +81,15 @@ export class ReconciliationRunner {
   }
 
   /** Runs every worker, and finishes the run in the history whatever happened (else it looks running forever). */
-  private async runAll(id: string, trigger: ReconcileTrigger): Promise<void> {
+  private async runAll(id: string, trigger: ReconcileTrigger, workers: Worker[] | Error): Promise<void> {
+    let status: 'succeeded' | 'failed' = 'failed';
     try {
-      await this.runEveryWorker(id, trigger);
+      if (workers instanceof Error) throw workers;
+      await this.runEveryWorker(id, trigger, workers);
+      status = 'succeeded';
     } finally {
       await this.runs
-        .finish(id, this.clock.now())
+        .finish(id, this.clock.now(), status)
         .catch((error: unknown) =>
           this.logger.error(
             { reconciliationId: id, err: (error as Error).message },
@@ -86,8 +100,7 @@ export class ReconciliationRunner {
     this.logger.log({ reconciliationId: id, trigger }, 'reconciliation run finished');
   }
 
-  private async runEveryWorker(id: string, trigger: ReconcileTrigger): Promise<void> {
-    const workers = (await this.directory.all()).filter((w) => w.enabled);
+  private async runEveryWorker(id: string, trigger: ReconcileTrigger, workers: Worker[]): Promise<void> {
     const limit = pLimit(this.config.reconcileConcurrency);
     this.logger.log({ reconciliationId: id, trigger, workers: workers.length }, 'reconciliation run started');
     await Promise.all(
@@ -117,6 +130,8 @@ export class ReconciliationRunner {
               unchanged: 0,
               orphansRemoved: 0,
               orphansPending: 0,
+              restored: 0,
+              candidates: [],
               startedAt: now,
               finishedAt: now,
               durationMs: 0,

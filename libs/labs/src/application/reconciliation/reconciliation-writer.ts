@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventPublisher } from '@nestjs/cqrs';
+import { LabRestoredEvent } from '../../domain/events/lab-restored.event';
 import { LabRecord } from '../../domain/lab-record.aggregate';
 import { LabRecordRepository, LabWriteResult } from '../ports/lab-record.repository';
 import { WorkerWriteLock } from '../worker-write-lock';
@@ -58,5 +59,41 @@ export class ReconciliationWriter {
     for (const { record } of updates)
       if (!lost.has(record.labId)) this.publisher.mergeObjectContext(record).commit();
     return { result, lost };
+  }
+
+  /**
+   * Restores records (already marked restored) one conditional write each, serialised with the
+   * worker's Phase 1 writes, and lets the restore events of those that landed leave. Restores
+   * are rare (a removal made on evidence that turned out wrong), so one write each is cheap.
+   */
+  async restore(
+    ctx: RunContext,
+    restores: {
+      record: LabRecord;
+      event: LabRestoredEvent;
+      expected: { version: number; removalEventId: string };
+    }[],
+    epoch?: number,
+  ): Promise<LabRecord[]> {
+    const landed: LabRecord[] = [];
+    for (const { record, event, expected } of restores) {
+      const saved = await this.writeLock.run(ctx.workerId, () =>
+        this.labs.saveRestoration(record, event, expected, epoch),
+      );
+      if (!saved) {
+        this.logger.warn(
+          { ...ctx, labId: record.labId },
+          `The restore of lab record ${record.labId} lost to a concurrent change; left for the next run`,
+        );
+        continue;
+      }
+      this.logger.log(
+        { ...ctx, labId: record.labId, restoredBy: event.restoredBy },
+        `Restored lab record ${record.labId}: CML has the lab`,
+      );
+      this.publisher.mergeObjectContext(record).commit();
+      landed.push(record);
+    }
+    return landed;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/common';
 import { CmlContact } from '../../domain/cml-contact';
 import {
+  ReconcileCandidate,
   ReconcileCounts,
   ReconcileRunMode,
   ReconcileSummary,
@@ -16,6 +17,7 @@ export const ZERO: ReconcileCounts = {
   unchanged: 0,
   orphansRemoved: 0,
   orphansPending: 0,
+  restored: 0,
 };
 
 /** The summary, and for a run that could not trust CML, the error a manual caller answers with. */
@@ -28,6 +30,7 @@ export interface ReconcileOutcome {
 export class WorkerReconcileRun {
   private readonly startedAt: Date;
   private contact: CmlContact | undefined;
+  private candidates: ReconcileCandidate[] = [];
 
   constructor(
     private readonly workerId: string,
@@ -45,6 +48,11 @@ export class WorkerReconcileRun {
   /** What this contact learned of the controller, stored on the worker with the summary. */
   learned(contact: CmlContact | undefined): void {
     this.contact = contact;
+  }
+
+  /** The removal candidates the plan decided on, listed in the summary. */
+  considered(candidates: ReconcileCandidate[]): void {
+    this.candidates = candidates;
   }
 
   /**
@@ -67,6 +75,7 @@ export class WorkerReconcileRun {
       mode: this.mode,
       ...(reason ? { reason } : {}),
       ...counts,
+      candidates: this.candidates,
       startedAt: this.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - this.startedAt.getTime(),

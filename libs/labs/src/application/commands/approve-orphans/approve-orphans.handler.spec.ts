@@ -50,6 +50,11 @@ describe('ApproveOrphansHandler', () => {
     expect((await h.labs.findOne(W, D))?.isRemoved).toBe(false);
     expect(h.published).toEqual([expect.any(LabOrphanRemovedEvent)]);
     expect((await h.syncStates.find(W)).lastReconcile).toEqual(summary);
+    expect(summary.candidates.map((c) => [c.labId, c.decision])).toEqual([
+      [A, 'remove'],
+      [B, 'keep'],
+      [C, 'hold'],
+    ]);
   });
 
   it('approves only the labs named', async () => {

@@ -6,7 +6,7 @@ import { WorkerDirectory } from '@app/workers';
 import { activeTraceparent } from '@app/telemetry';
 import { ReconcileSummary } from '../../../domain/reconcile-summary';
 import { notAdminNote } from '../../../domain/reconciliation-plan';
-import { planApproval } from '../../../domain/approval-plan';
+import { approvalCandidates, planApproval } from '../../../domain/approval-plan';
 import { lastSeenAt } from '../../../domain/worker-sync-state';
 import { LabRecordRepository } from '../../ports/lab-record.repository';
 import { WorkerSyncStateRepository } from '../../ports/worker-sync-state.repository';
@@ -69,6 +69,7 @@ export class ApproveOrphansHandler implements ICommandHandler<ApproveOrphansComm
         pending.map((r) => r.labId),
       );
       const plan = planApproval(pending, lookups);
+      run.considered(approvalCandidates(plan));
       const now = this.clock.now();
       const { lastSuccessfulSyncAt } = await this.syncStates.find(workerId);
       const writes = [

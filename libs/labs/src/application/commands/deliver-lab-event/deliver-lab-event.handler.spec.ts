@@ -153,7 +153,7 @@ describe('DeliverLabEventHandler', () => {
 
   it('swallows a failing outbox read: the relay retries what is left', async () => {
     const record = await storeRemovedLab(labs, W, 1, clock.now());
-    jest.spyOn(outbox, 'findByRecordId').mockRejectedValueOnce(new Error('database down'));
+    jest.spyOn(outbox, 'findEntriesOf').mockRejectedValueOnce(new Error('database down'));
     await expect(deliver(record.id)).resolves.toBeUndefined();
     expect(sender.sent).toEqual([]);
     expect(await statuses(record.id)).toEqual([

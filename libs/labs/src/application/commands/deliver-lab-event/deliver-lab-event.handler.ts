@@ -29,10 +29,14 @@ export class DeliverLabEventHandler implements ICommandHandler<DeliverLabEventCo
     if (this.limit.pendingCount >= FAST_PATH_MAX_QUEUED) return;
     await this.limit(async () => {
       try {
-        const entry = await this.outbox.findByRecordId(recordId);
-        // No sink was configured when the removal was stored: there is nothing to send, and the
-        // relay never finds such an entry due (its due time is null), so nothing to settle either.
-        if (entry && entry.deliveries.length > 0) await this.deliverer.deliver(entry);
+        // Every event the record stores, oldest first: after a restore, the removal it undid may
+        // still be pending beside the restore's own event.
+        for (const entry of await this.outbox.findEntriesOf(recordId)) {
+          // No sink was configured when the event was stored: there is nothing to send, and the
+          // relay never finds such an entry due (its due time is null), so nothing to settle either.
+          // A settled one has nothing to send either.
+          if (entry.deliveries.some((d) => d.status === 'pending')) await this.deliverer.deliver(entry);
+        }
       } catch (error) {
         this.logger.warn(
           { recordId, err: (error as Error).message },

@@ -73,6 +73,11 @@ export class ReconciliationPlanApplier {
       return { record, expectedVersion };
     });
 
+    const restores = writes.restores.map(({ record, lab }) => {
+      const expected = { version: record.version, removalEventId: record.removal!.event.eventId };
+      const event = record.markRestored({ restoredBy: 'reconciliation', now: ctx.now, snapshot: lab });
+      return { record, event, expected };
+    });
     if (!(await this.gate.renew(lease)))
       return {
         counts: null,
@@ -86,7 +91,12 @@ export class ReconciliationPlanApplier {
       lease.epoch,
     );
 
+    const restored = await this.writer.restore(ctx, restores, lease.epoch);
     const notes: string[] = [];
+    if (restored.length < restores.length)
+      notes.push(
+        `${restores.length - restored.length} restores lost to a concurrent change; left for the next run`,
+      );
     if (result.conflicts.length > 0)
       notes.push(`${result.conflicts.length} records changed concurrently and are left for the next run`);
     if (result.refused.length > 0)
@@ -112,9 +122,10 @@ export class ReconciliationPlanApplier {
         unchanged,
         orphansRemoved: landed(removed).length,
         orphansPending: landed(held).length,
+        restored: restored.length,
       },
       notes,
-      allLanded: lost.size === 0,
+      allLanded: lost.size === 0 && restored.length === restores.length,
     };
   }
 }

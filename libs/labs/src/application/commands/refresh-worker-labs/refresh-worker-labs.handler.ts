@@ -77,6 +77,7 @@ export class RefreshWorkerLabsHandler implements ICommandHandler<RefreshWorkerLa
           mode,
           maxDeleteRatio: this.config.reconcileMaxDeleteRatio,
         });
+        run.considered(plan.candidates);
         const reason = (notes: string[]) => (notes.length > 0 ? notes.join('; ') : undefined);
         if (plan.orphans.length > 0) {
           const labIds = plan.orphans.map((r) => r.labId);

@@ -72,8 +72,11 @@ describe('StartReconciliationHandler (with a real ReconciliationRunner)', () => 
     await expect(runs.get(reconciliationId)).resolves.toEqual({
       id: reconciliationId,
       trigger: 'manual',
+      status: 'running',
       startedAt: '2026-03-01T00:00:00.000Z',
       finishedAt: null,
+      workersTotal: 2,
+      workersDone: 0,
       workers: [],
     });
     held.open();
@@ -124,10 +127,13 @@ describe('StartReconciliationHandler (with a real ReconciliationRunner)', () => 
       unchanged: 0,
       orphansRemoved: 0,
       orphansPending: 0,
+      restored: 0,
+      candidates: [],
       startedAt: '2026-03-01T00:00:00.000Z',
       finishedAt: '2026-03-01T00:00:00.000Z',
       durationMs: 0,
     });
+    expect(run).toMatchObject({ status: 'succeeded', workersTotal: 2, workersDone: 2 });
   });
 
   it('joins the run going instead of starting a second one', async () => {
@@ -236,6 +242,7 @@ describe('StartReconciliationHandler (with a real ReconciliationRunner)', () => 
       const { reconciliationId } = await start();
       await runner.whenIdle();
       expect((await runs.get(reconciliationId))!.finishedAt).not.toBeNull();
+      expect((await runs.get(reconciliationId))!.status).toBe('failed');
     });
 
     it('never answers a start that joined with the id of a run whose creation then failed', async () => {

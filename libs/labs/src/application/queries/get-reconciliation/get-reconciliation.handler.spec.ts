@@ -22,6 +22,8 @@ describe('GetReconciliationHandler', () => {
     unchanged: 7,
     orphansRemoved: 1,
     orphansPending: 0,
+    restored: 0,
+    candidates: [],
     startedAt: '2026-03-01T00:00:00.000Z',
     finishedAt: '2026-03-01T00:00:02.000Z',
     durationMs: 2000,
@@ -33,26 +35,33 @@ describe('GetReconciliationHandler', () => {
     await runs.create({
       id: RUN,
       trigger: 'manual',
+      status: 'running',
       startedAt: '2026-03-01T00:00:00Z',
       finishedAt: null,
+      workersTotal: 3,
+      workersDone: 0,
       workers: [],
     });
   });
 
-  it('returns a running run with the summaries recorded so far and no finish time', async () => {
+  it('returns a running run with the summaries recorded so far, its progress and no finish time', async () => {
     await runs.appendSummary(RUN, summary);
     await expect(handler.execute(new GetReconciliationQuery(RUN))).resolves.toEqual({
       id: RUN,
       trigger: 'manual',
+      status: 'running',
       startedAt: '2026-03-01T00:00:00.000Z',
       finishedAt: null,
+      workersTotal: 3,
+      workersDone: 1,
       workers: [summary],
     });
   });
 
-  it('returns a finished run with its finish time', async () => {
-    await runs.finish(RUN, new Date('2026-03-01T00:00:05Z'));
+  it('returns a finished run with its finish time and status', async () => {
+    await runs.finish(RUN, new Date('2026-03-01T00:00:05Z'), 'failed');
     await expect(handler.execute(new GetReconciliationQuery(RUN))).resolves.toMatchObject({
+      status: 'failed',
       finishedAt: '2026-03-01T00:00:05.000Z',
       workers: [],
     });

@@ -17,6 +17,9 @@ describe('ListReconciliationsHandler', () => {
       await runs.create({
         id: `run-${m}`,
         trigger: m % 2 === 0 ? 'scheduled' : 'manual',
+        status: 'running',
+        workersTotal: 0,
+        workersDone: 0,
         startedAt: new Date(Date.UTC(2026, 2, 1, 0, m)).toISOString(),
         finishedAt: null,
         workers: [],

@@ -1,11 +1,18 @@
 import { LabDeletedEvent } from '../../../domain/events/lab-deleted.event';
 import { LabOrphanRemovedEvent } from '../../../domain/events/lab-orphan-removed.event';
-import { LabRecord, labRecordId, LabRemoval, LabRemovalEvent } from '../../../domain/lab-record.aggregate';
+import { LabRestoredEvent } from '../../../domain/events/lab-restored.event';
+import {
+  LabOutboxEvent,
+  LabRecord,
+  labRecordId,
+  LabRemoval,
+  LabRemovalEvent,
+} from '../../../domain/lab-record.aggregate';
 import { LabState } from '../../../domain/lab-state';
 import { DeleteIntent } from '../../../domain/delete-intent';
 import { LabRecordDocument, StoredDeleteIntent } from './lab-record.schema';
 
-export function removalEventToData(event: LabRemovalEvent): Record<string, unknown> {
+export function removalEventToData(event: LabOutboxEvent): Record<string, unknown> {
   const data: Record<string, unknown> = { ...event };
   if (data.traceparent === undefined) delete data.traceparent;
   return data;
@@ -41,6 +48,36 @@ export function removalEventFromData(data: Record<string, unknown>): LabRemovalE
   );
 }
 
+/** Any event of a record's outbox, as stored. */
+export function outboxEventFromData(data: Record<string, unknown>): LabOutboxEvent {
+  const d = data as Record<string, never>;
+  if (d.type !== 'lab.restored') return removalEventFromData(data);
+  return new LabRestoredEvent(
+    d.eventId,
+    d.workerId,
+    d.labId,
+    d.labTitle,
+    d.owner,
+    d.restoredBy,
+    d.removedAt,
+    d.occurredAt,
+    d.traceparent ?? undefined,
+  );
+}
+
+/** One pending delivery per configured sink, due at `at`. */
+export function pendingDeliveries(sinks: readonly string[], at: Date): Record<string, unknown>[] {
+  return sinks.map((sink) => ({
+    sink,
+    status: 'pending',
+    attempts: 0,
+    replays: 0,
+    nextAttemptAt: at,
+    lastError: null,
+    deliveredAt: null,
+  }));
+}
+
 /** The removal with its outbox: one pending delivery per configured sink, written together. */
 export function removalToDocument(
   removal: LabRemoval,
@@ -50,15 +87,7 @@ export function removalToDocument(
     kind: removal.kind,
     at: removal.at,
     event: removalEventToData(removal.event),
-    deliveries: sinks.map((sink) => ({
-      sink,
-      status: 'pending',
-      attempts: 0,
-      replays: 0,
-      nextAttemptAt: removal.at,
-      lastError: null,
-      deliveredAt: null,
-    })),
+    deliveries: pendingDeliveries(sinks, removal.at),
   };
 }
 

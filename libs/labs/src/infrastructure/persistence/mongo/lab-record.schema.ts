@@ -9,6 +9,12 @@ export interface StoredDeleteIntent {
   traceparent?: string;
 }
 
+/** An event of the record's outbox with its deliveries, one per sink. */
+export interface StoredOutboxEvent {
+  event: Record<string, unknown>;
+  deliveries?: Record<string, unknown>[];
+}
+
 @Schema({ collection: 'lab_records', versionKey: false, _id: false })
 export class LabRecordDocument {
   /** `${workerId}:${labId}`: every write and every single-lab read is by `_id`. */
@@ -75,7 +81,15 @@ export class LabRecordDocument {
     deliveries?: Record<string, unknown>[];
   } | null;
 
-  /** Outbox: when the removal event next needs the relay; null when every delivery is settled. */
+  /**
+   * Outbox: events of states the record has left, kept until their deliveries are settled. A
+   * restore moves the removal's event here (its deliveries as they stand) beside the restore's
+   * own, in the same write that makes the record live; a later removal leaves them be.
+   */
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: undefined })
+  pastEvents?: StoredOutboxEvent[];
+
+  /** Outbox: when some event of the record next needs the relay; null when every delivery is settled. */
   @Prop({ type: Date, default: null })
   outboxDue!: Date | null;
 
@@ -107,3 +121,4 @@ LabRecordSchema.index({ workerId: 1, labId: 1 }, { name: 'lab_worker_lab' });
 LabRecordSchema.index({ outboxDue: 1 }, { name: 'lab_outbox_due' });
 LabRecordSchema.index({ outboxHasDead: 1 }, { name: 'lab_outbox_dead' });
 LabRecordSchema.index({ 'removal.event.eventId': 1 }, { name: 'lab_removal_event' });
+LabRecordSchema.index({ 'pastEvents.event.eventId': 1 }, { name: 'lab_past_event' });

@@ -1,52 +1,54 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  DeliveryStatus,
-  LabEventOutbox,
-  OutboxDelivery,
-  OutboxEntry,
-} from '../../../application/ports/lab-event-outbox';
-import { outboxDueOf } from '../../../application/outbox/outbox-due';
-import { removalEventFromData } from './lab-record.mapper';
-import { LabRecordDocument } from './lab-record.schema';
-import { OutboxClaimDocument, OutboxClaimSchema } from './outbox-claim.schema';
 import { UniqueClaims } from '@app/common';
 import { TracedDbWrite } from '@app/telemetry';
+import { LabEventOutbox, OutboxDelivery, OutboxEntry } from '../../../application/ports/lab-event-outbox';
+import { LabRecordDocument } from './lab-record.schema';
+import { OutboxClaimDocument } from './outbox-claim.schema';
+import { outboxClaimModel, OutboxEntryLock } from './outbox-entry-lock';
+import { documentDueOf, entryOf, OutboxSlot, outboxSlotsOf } from './outbox-slots';
 
 type Doc = LabRecordDocument;
 
-/** A writer of one entry that died holding its lock: after this, the lock is taken over. */
-const ENTRY_LOCK_STALE_MS = 10_000;
-/** How long a writer waits for another writer of the same entry (one write takes milliseconds). */
-const ENTRY_LOCK_WAIT_MS = 15_000;
-
-function toEntry(doc: Doc): OutboxEntry | null {
-  if (!doc.removal) return null;
-  const deliveries = ((doc.removal.deliveries ?? []) as unknown as OutboxDelivery[]).map((d) => ({
-    sink: d.sink,
-    status: d.status as DeliveryStatus,
-    attempts: d.attempts,
-    replays: d.replays ?? 0,
-    nextAttemptAt: new Date(d.nextAttemptAt),
-    lastError: d.lastError ?? null,
-    deliveredAt: d.deliveredAt ? new Date(d.deliveredAt) : null,
-  }));
-  return { recordId: doc._id, event: removalEventFromData(doc.removal.event), deliveries };
+/**
+ * The entries of a document that have a delivery pending, oldest event first; when none has (the
+ * stored due time is stale), its first entry, so that the deliverer settles the due time.
+ */
+function dueEntries(doc: Doc): OutboxEntry[] {
+  const slots = outboxSlotsOf(doc);
+  const pending = slots.filter((s) => s.deliveries.some((d) => d.status === 'pending'));
+  return (pending.length > 0 ? pending : slots.slice(0, 1)).map((s) => entryOf(doc._id, s));
 }
 
-/** The outbox kept in the tombstones of `lab_records`; claims are inserts into `outbox_claims`. */
+/** The event of this id in a document, or the tombstone's event when no id is given. */
+function slotOf(doc: Doc, eventId?: string): OutboxSlot | undefined {
+  const slots = outboxSlotsOf(doc);
+  return eventId === undefined
+    ? slots.find((s) => s.path === 'removal')
+    : slots.find((s) => s.event.eventId === eventId);
+}
+
+const BY_EVENT_ID = (eventId: string) => ({
+  $or: [{ 'removal.event.eventId': eventId }, { 'pastEvents.event.eventId': eventId }],
+});
+
+/**
+ * The outbox kept in `lab_records`: each record's events (its tombstone's, and those of states it
+ * left: see LabRecordDocument.pastEvents) with their deliveries; claims are inserts into
+ * `outbox_claims`.
+ */
 @Injectable()
 export class MongoLabEventOutbox extends LabEventOutbox {
   private readonly claimModel: Model<OutboxClaimDocument>;
+  private readonly lock: OutboxEntryLock;
   private readonly claims: UniqueClaims<OutboxClaimDocument>;
 
   constructor(@InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>) {
     super();
-    // On the records' connection: the claims belong to this outbox alone, so no module registers them.
-    this.claimModel = model.db.model<OutboxClaimDocument>(OutboxClaimDocument.name, OutboxClaimSchema);
+    this.claimModel = outboxClaimModel(model);
     this.claims = new UniqueClaims(this.claimModel);
+    this.lock = new OutboxEntryLock(this.claims);
   }
 
   async findDue(now: Date, limit: number): Promise<OutboxEntry[]> {
@@ -56,81 +58,87 @@ export class MongoLabEventOutbox extends LabEventOutbox {
       .limit(limit)
       .lean<Doc[]>()
       .exec();
-    return docs.map(toEntry).filter((e): e is OutboxEntry => e !== null);
+    return docs.flatMap(dueEntries);
   }
 
   async findByRecordId(recordId: string): Promise<OutboxEntry | null> {
     const doc = await this.model.findById(recordId).lean<Doc>().exec();
-    return doc ? toEntry(doc) : null;
+    const slot = doc ? (slotOf(doc) ?? outboxSlotsOf(doc)[0]) : undefined;
+    return doc && slot ? entryOf(doc._id, slot) : null;
+  }
+
+  async findEntriesOf(recordId: string): Promise<OutboxEntry[]> {
+    const doc = await this.model.findById(recordId).lean<Doc>().exec();
+    return doc ? outboxSlotsOf(doc).map((s) => entryOf(doc._id, s)) : [];
   }
 
   async findByEventId(eventId: string): Promise<OutboxEntry | null> {
-    const doc = await this.model.findOne({ 'removal.event.eventId': eventId }).lean<Doc>().exec();
-    return doc ? toEntry(doc) : null;
+    const doc = await this.model.findOne(BY_EVENT_ID(eventId)).lean<Doc>().exec();
+    const slot = doc ? slotOf(doc, eventId) : undefined;
+    return doc && slot ? entryOf(doc._id, slot) : null;
   }
 
   /** The claim of an attempt is a unique insert (see UniqueClaims). */
   async claim(claimKey: string, now: Date, ttlMs: number): Promise<boolean> {
     // A sender that claimed this attempt and died before recording it would block the event
     // forever; once its claim is stale, it is taken over.
-    return this.claims.claimOrTakeOver(
-      { _id: claimKey, at: now },
-      (held) => now.getTime() - new Date(held.at).getTime() >= ttlMs,
-      (held) => ({ _id: held._id, at: held.at }),
-    );
+    return this.lock.claim(claimKey, now, ttlMs);
   }
 
   @TracedDbWrite('lab_records', 'updateOne')
-  async recordAttempt(recordId: string, sinkIndex: number, delivery: OutboxDelivery): Promise<void> {
-    await this.withEntryLock(recordId, async () => {
-      const entry = await this.findByRecordId(recordId);
-      if (!entry) return;
-      const deliveries = entry.deliveries.map((d, i) => (i === sinkIndex ? delivery : d));
+  async recordAttempt(
+    recordId: string,
+    sinkIndex: number,
+    delivery: OutboxDelivery,
+    eventId?: string,
+  ): Promise<void> {
+    await this.rewrite(recordId, (doc) => {
+      const slot = slotOf(doc, eventId);
+      if (!slot) return null;
+      const slots = outboxSlotsOf(doc).map((s) =>
+        s.path === slot.path
+          ? { ...s, deliveries: s.deliveries.map((d, i) => (i === sinkIndex ? delivery : d)) }
+          : s,
+      );
       // By array index: FerretDB has no positional `$` operator. `outboxHasDead` only ever goes
       // up here; only a retry clears it.
-      await this.model
-        .updateOne(
-          { _id: recordId },
-          {
-            $set: {
-              [`removal.deliveries.${sinkIndex}`]: delivery,
-              outboxDue: outboxDueOf(deliveries),
-              ...(delivery.status === 'dead' ? { outboxHasDead: true } : {}),
-            },
-          },
-        )
-        .exec();
+      return {
+        slot,
+        set: {
+          [`${slot.path}.deliveries.${sinkIndex}`]: delivery,
+          outboxDue: documentDueOf(slots),
+          ...(delivery.status === 'dead' ? { outboxHasDead: true } : {}),
+        },
+      };
     });
   }
 
   async resettle(recordId: string): Promise<void> {
-    await this.withEntryLock(recordId, async () => {
-      const entry = await this.findByRecordId(recordId);
-      if (!entry) return;
-      await this.model
-        .updateOne({ _id: recordId }, { $set: { outboxDue: outboxDueOf(entry.deliveries) } })
-        .exec();
-    });
+    await this.rewrite(recordId, (doc) => ({ set: { outboxDue: documentDueOf(outboxSlotsOf(doc)) } }));
   }
 
   /**
-   * Runs a read-modify-write of one entry's deliveries and due time with nobody else writing it:
-   * the fast path, the relay, two sinks, two replicas and a retry all write the same document,
-   * and the due time must follow what is stored. The lock is a unique insert, the one conditional
-   * write FerretDB v1 performs atomically (its conditional updates re-check nothing).
+   * A read-modify-write of one record's outbox under its entry lock. The write is conditional on
+   * the version read and on the event being where it was read: a removal (which writes the due
+   * time of its own event) or a restore (which moves the removal's event) between the read and
+   * the write makes it read again, so what is written always follows what is stored.
    */
-  private async withEntryLock<T>(recordId: string, work: () => Promise<T>): Promise<T> {
-    const key = `entry-lock#${recordId}`;
-    const deadline = Date.now() + ENTRY_LOCK_WAIT_MS;
-    for (let attempt = 0; !(await this.claim(key, new Date(), ENTRY_LOCK_STALE_MS)); attempt++) {
-      if (Date.now() > deadline) throw new Error(`outbox entry ${recordId} stayed locked by another writer`);
-      await sleep(Math.min(100, 5 * 2 ** attempt));
-    }
-    try {
-      return await work();
-    } finally {
-      await this.claims.release(key);
-    }
+  private async rewrite(
+    recordId: string,
+    change: (doc: Doc) => { slot?: OutboxSlot; set: Record<string, unknown> } | null,
+  ): Promise<void> {
+    await this.lock.run(recordId, async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const doc = await this.model.findById(recordId).lean<Doc>().exec();
+        const planned = doc ? change(doc) : null;
+        if (!doc || !planned) return;
+        const filter: Record<string, unknown> = { _id: recordId, version: doc.version };
+        if (planned.slot) filter[`${planned.slot.path}.event.eventId`] = planned.slot.event.eventId;
+        const result = await this.model.updateOne(filter, { $set: planned.set }).exec();
+        if (result.matchedCount === 1) return;
+      }
+      throw new Error(`outbox entry ${recordId} kept changing while its deliveries were recorded`);
+    });
   }
 
   count(status: 'pending' | 'dead'): Promise<number> {
@@ -148,34 +156,32 @@ export class MongoLabEventOutbox extends LabEventOutbox {
       .lean<Doc[]>()
       .exec();
     return docs
-      .map(toEntry)
-      .filter((e): e is OutboxEntry => e !== null)
-      .map((e) => ({ ...e, deliveries: e.deliveries.filter((d) => d.status === status) }));
+      .flatMap((doc) => outboxSlotsOf(doc).map((s) => entryOf(doc._id, s)))
+      .map((e) => ({ ...e, deliveries: e.deliveries.filter((d) => d.status === status) }))
+      .filter((e) => e.deliveries.length > 0);
   }
 
   async retry(eventId: string, now: Date): Promise<boolean> {
-    const found = await this.findByEventId(eventId);
+    const found = await this.model.findOne(BY_EVENT_ID(eventId), { _id: 1 }).lean<Pick<Doc, '_id'>>().exec();
     if (!found) return false;
-    await this.withEntryLock(found.recordId, async () => {
-      const entry = await this.findByRecordId(found.recordId);
-      if (!entry) return;
-      const deliveries = entry.deliveries.map((d) =>
+    await this.rewrite(found._id, (doc) => {
+      const slot = slotOf(doc, eventId);
+      if (!slot) return null;
+      const deliveries = slot.deliveries.map((d) =>
         d.status === 'dead'
           ? { ...d, status: 'pending' as const, attempts: 0, replays: d.replays + 1, nextAttemptAt: now }
           : d,
       );
-      await this.model
-        .updateOne(
-          { _id: entry.recordId },
-          {
-            $set: {
-              'removal.deliveries': deliveries,
-              outboxDue: outboxDueOf(deliveries),
-              outboxHasDead: false,
-            },
-          },
-        )
-        .exec();
+      const slots = outboxSlotsOf(doc).map((s) => (s.path === slot.path ? { ...s, deliveries } : s));
+      return {
+        slot,
+        set: {
+          [`${slot.path}.deliveries`]: deliveries,
+          outboxDue: documentDueOf(slots),
+          // Another event of the record may still be dead.
+          outboxHasDead: slots.some((s) => s.deliveries.some((d) => d.status === 'dead')),
+        },
+      };
     });
     return true;
   }

@@ -2,8 +2,9 @@ import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, mongo, QueryFilter } from 'mongoose';
-import { AppConfig, isDuplicateKeyError, Page } from '@app/common';
+import { AppConfig, isDuplicateKeyError, Page, UniqueClaims } from '@app/common';
 import { TracedDbWrite } from '@app/telemetry';
+import { LabRestoredEvent } from '../../../domain/events/lab-restored.event';
 import {
   LabListFilter,
   LabRecordRepository,
@@ -11,14 +12,23 @@ import {
 } from '../../../application/ports/lab-record.repository';
 import { LabRecord, labRecordId } from '../../../domain/lab-record.aggregate';
 import { DeleteIntent } from '../../../domain/delete-intent';
-import { deleteIntentToDocument, labRecordFromDocument, labRecordToDocument } from './lab-record.mapper';
-import { LabRecordDocument } from './lab-record.schema';
+import {
+  deleteIntentToDocument,
+  labRecordFromDocument,
+  labRecordToDocument,
+  pendingDeliveries,
+  removalEventToData,
+} from './lab-record.mapper';
+import { LabRecordDocument, StoredOutboxEvent } from './lab-record.schema';
+import { outboxClaimModel, OutboxEntryLock } from './outbox-entry-lock';
+import { deliveriesFrom, documentDueOf, isUnsettled } from './outbox-slots';
 
 type Doc = LabRecordDocument;
 
 @Injectable()
 export class MongoLabRecordRepository extends LabRecordRepository {
   private readonly sinks: readonly string[];
+  private readonly outboxLock: OutboxEntryLock;
 
   constructor(
     @InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>,
@@ -26,6 +36,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
   ) {
     super();
     this.sinks = config?.cloudEventsSinks ?? [];
+    this.outboxLock = new OutboxEntryLock(new UniqueClaims(outboxClaimModel(model)));
   }
 
   async findByWorker(workerId: string): Promise<LabRecord[]> {
@@ -103,13 +114,14 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     });
     const updates: AnyBulkWriteOperation<Doc>[] = updated.map(({ record, expectedVersion }) => {
       // The delete intent is Phase 1's to write: one stored since the read must survive this update.
-      const { _id, deleteIntent: _intent, ...fields } = labRecordToDocument(record, this.sinks);
+      // The due time is a removal's to write: a live record's may belong to a restore's pending event.
+      const { _id, deleteIntent: _intent, outboxDue, ...fields } = labRecordToDocument(record, this.sinks);
       // Never write over a tombstone, a newer version, or a record a newer lease holder wrote.
       const filter: QueryFilter<Doc> = { _id, version: expectedVersion, removal: null };
       if (fence !== undefined) filter.fence = { $lte: fence };
       const set = {
         ...fields,
-        ...(record.isRemoved ? { deleteIntent: null } : {}),
+        ...(record.isRemoved ? { deleteIntent: null, outboxDue } : {}),
         version: expectedVersion + 1,
         writeId,
         ...(fence !== undefined ? { fence } : {}),
@@ -198,11 +210,70 @@ export class MongoLabRecordRepository extends LabRecordRepository {
     return result.modifiedCount === 1;
   }
 
+  async saveRestoration(
+    record: LabRecord,
+    event: LabRestoredEvent,
+    expected: { version: number; removalEventId: string },
+    fence?: number,
+  ): Promise<boolean> {
+    // Under the outbox lock of the record: the removal's deliveries are moved as they are stored,
+    // so no sender may record an attempt of them in between.
+    return this.outboxLock.run(record.id, async () => {
+      const doc = await this.model.findById(record.id).lean<Doc>().exec();
+      if (!doc?.removal || doc.version !== expected.version) return false;
+      if (doc.removal.event.eventId !== expected.removalEventId) return false;
+      if (fence !== undefined && (doc.fence ?? 0) > fence) return false;
+      const now = new Date(event.occurredAt);
+      const restored: StoredOutboxEvent = {
+        event: removalEventToData(event),
+        deliveries: pendingDeliveries(this.sinks, now),
+      };
+      const pastEvents = [
+        // Settled events of earlier restores have done their work; unsettled ones stay.
+        ...(doc.pastEvents ?? []).filter(isUnsettled),
+        { event: doc.removal.event, deliveries: doc.removal.deliveries ?? [] },
+        restored,
+      ].filter(isUnsettled);
+      const { _id, removal: _r, outboxDue: _d, deleteIntent: _i, ...fields } = labRecordToDocument(record);
+      const filter: QueryFilter<Doc> = {
+        _id,
+        version: expected.version,
+        'removal.event.eventId': expected.removalEventId,
+      };
+      if (fence !== undefined) filter.fence = { $lte: fence };
+      const result = await this.model
+        .updateOne(filter, {
+          $set: {
+            ...fields,
+            removal: null,
+            pendingOrphan: null,
+            deleteIntent: null,
+            pastEvents,
+            outboxDue: documentDueOf(pastEvents.map((p) => ({ deliveries: deliveriesFrom(p.deliveries) }))),
+            version: expected.version + 1,
+            ...(fence !== undefined ? { fence } : {}),
+          },
+        })
+        .exec();
+      return result.modifiedCount === 1;
+    });
+  }
+
+  async findRemoved(workerId: string, limit: number): Promise<LabRecord[]> {
+    const docs = await this.model
+      .find({ workerId, removal: { $ne: null } })
+      .sort({ 'removal.at': -1 })
+      .limit(limit)
+      .lean<Doc[]>()
+      .exec();
+    return docs.map(labRecordFromDocument);
+  }
+
   async removeAllForWorker(workerId: string): Promise<number> {
-    // Tombstones whose events are not delivered yet stay: the audit trail is at least once, and the
+    // Records whose events are not delivered yet stay: the audit trail is at least once, and the
     // relay (then the purge) still needs them. Everything else of the worker goes.
     const result = await this.model
-      .deleteMany({ workerId, $or: [{ removal: null }, { outboxDue: null, outboxHasDead: { $ne: true } }] })
+      .deleteMany({ workerId, outboxDue: null, outboxHasDead: { $ne: true } })
       .exec();
     return result.deletedCount;
   }

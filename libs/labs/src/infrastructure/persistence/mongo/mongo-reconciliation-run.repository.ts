@@ -1,20 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { ReconcileSummary, ReconcileTrigger } from '../../../domain/reconcile-summary';
+import { ReconcileSummary, ReconcileTrigger, withSummaryDefaults } from '../../../domain/reconcile-summary';
 import {
   ReconciliationRun,
   ReconciliationRunRepository,
+  ReconciliationRunStatus,
 } from '../../../application/ports/reconciliation-run.repository';
 import { ReconciliationRunDocument } from './reconciliation-run.schema';
 
 function toRun(doc: ReconciliationRunDocument): ReconciliationRun {
+  const workers = ((doc.workers ?? []) as unknown as ReconcileSummary[]).map(withSummaryDefaults);
   return {
     id: doc._id,
     trigger: doc.trigger as ReconcileTrigger,
+    // Runs stored before v1.2 have no status nor counts: what their finish time and summaries say.
+    status: (doc.status as ReconciliationRunStatus | undefined) ?? (doc.finishedAt ? 'succeeded' : 'running'),
     startedAt: new Date(doc.startedAt).toISOString(),
     finishedAt: doc.finishedAt ? new Date(doc.finishedAt).toISOString() : null,
-    workers: (doc.workers ?? []) as unknown as ReconcileSummary[],
+    workersTotal: doc.workersTotal ?? workers.length,
+    workersDone: doc.workersDone ?? workers.length,
+    workers,
   };
 }
 
@@ -35,6 +41,9 @@ export class MongoReconciliationRunRepository extends ReconciliationRunRepositor
           trigger: run.trigger,
           startedAt: new Date(run.startedAt),
           finishedAt: null,
+          status: 'running',
+          workersTotal: run.workersTotal,
+          workersDone: 0,
           workers: [],
         },
       ],
@@ -43,11 +52,13 @@ export class MongoReconciliationRunRepository extends ReconciliationRunRepositor
   }
 
   async appendSummary(runId: string, summary: ReconcileSummary): Promise<void> {
-    await this.model.updateOne({ _id: runId }, { $push: { workers: summary } }).exec();
+    await this.model
+      .updateOne({ _id: runId }, { $push: { workers: summary }, $inc: { workersDone: 1 } })
+      .exec();
   }
 
-  async finish(runId: string, finishedAt: Date): Promise<void> {
-    await this.model.updateOne({ _id: runId }, { $set: { finishedAt } }).exec();
+  async finish(runId: string, finishedAt: Date, status: 'succeeded' | 'failed'): Promise<void> {
+    await this.model.updateOne({ _id: runId }, { $set: { finishedAt, status } }).exec();
   }
 
   async list(limit: number): Promise<ReconciliationRun[]> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { CmlContact } from '../../../domain/cml-contact';
-import { ReconcileSummary } from '../../../domain/reconcile-summary';
+import { ReconcileSummary, withSummaryDefaults } from '../../../domain/reconcile-summary';
 import { emptySyncState, WorkerSyncState } from '../../../domain/worker-sync-state';
 import { WorkerSyncStateRepository } from '../../../application/ports/worker-sync-state.repository';
 import { WorkerSyncStateDocument } from './worker-sync-state.schema';
@@ -10,7 +10,7 @@ import { WorkerSyncStateDocument } from './worker-sync-state.schema';
 function toState(doc: WorkerSyncStateDocument): WorkerSyncState {
   return {
     workerId: doc._id,
-    lastReconcile: doc.lastReconcile ?? null,
+    lastReconcile: doc.lastReconcile ? withSummaryDefaults(doc.lastReconcile) : null,
     lastSuccessfulSyncAt: doc.lastSuccessfulSyncAt ? new Date(doc.lastSuccessfulSyncAt) : null,
     cml: doc.cml ?? null,
   };

@@ -15,6 +15,16 @@ export class ReconciliationRunDocument {
   @Prop({ type: Date, default: null })
   finishedAt!: Date | null;
 
+  /** Absent on runs stored before v1.2 (read from finishedAt). */
+  @Prop({ type: String })
+  status?: string;
+
+  @Prop({ type: Number })
+  workersTotal?: number;
+
+  @Prop({ type: Number })
+  workersDone?: number;
+
   @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
   workers!: Record<string, unknown>[];
 }
