@@ -22,3 +22,4 @@ export * from './logging/correlation-id';
 export * from './errors/database-unavailable';
 export * from './http/request-input.decorators';
 export * from './http/query-values';
+export * from './config/notification-settings';
