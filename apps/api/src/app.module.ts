@@ -16,6 +16,7 @@ import { DatabaseHealthIndicator } from './health/database-health.indicator';
 import { HealthController } from './health/health.controller';
 import { LabsController } from './labs/labs.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { NotificationsController } from './notifications/notifications.controller';
 import { OutboxController } from './outbox/outbox.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { pinoHttpOptions } from './logging/pino-http.options';
@@ -91,6 +92,7 @@ export class AppModule {
         LabsController,
         ReconciliationsController,
         OutboxController,
+        NotificationsController,
         HealthController,
         MetricsController,
       ],

@@ -125,5 +125,12 @@ function hasStatus(doc: InMemoryLabDocument, status: 'pending' | 'dead'): boolea
 function toEntry(recordId: string, doc: InMemoryLabDocument): OutboxEntry[] {
   const removal = doc.props.removal;
   if (!removal) return [];
-  return [{ recordId, event: copyRemovalEvent(removal.event), deliveries: doc.deliveries.map(copyDelivery) }];
+  return [
+    {
+      recordId,
+      event: copyRemovalEvent(removal.event),
+      deliveries: doc.deliveries.map(copyDelivery),
+      owner: { id: doc.props.owner, username: doc.props.ownerUsername },
+    },
+  ];
 }

@@ -52,7 +52,7 @@ export class NotificationEnqueuer extends NotificationIntake {
   async labRemoved(facts: LabRemovalFacts): Promise<void> {
     if (!this.enabled) return;
     const n = notificationOfLabRemoval(facts);
-    if (n) await this.enqueue(n, true);
+    if (n) await this.enqueue(n);
   }
 
   async reconciled(
@@ -62,20 +62,20 @@ export class NotificationEnqueuer extends NotificationIntake {
   ): Promise<void> {
     if (!this.enabled) return;
     for (const n of notificationsOfReconcile(facts, pending, workerName)) {
-      await this.enqueue(n, false).catch((error: unknown) => this.enqueueFailed(n, error));
+      await this.enqueue(n).catch((error: unknown) => this.enqueueFailed(n, error));
     }
   }
 
   async labEventDead(facts: DeadDeliveryFacts): Promise<void> {
     if (!this.enabled) return;
     const n = notificationOfDeadDelivery(facts);
-    await this.enqueue(n, true).catch((error: unknown) => this.enqueueFailed(n, error));
+    await this.enqueue(n).catch((error: unknown) => this.enqueueFailed(n, error));
   }
 
-  private async enqueue(n: Notification, lookUpWorker: boolean): Promise<void> {
+  private async enqueue(n: Notification): Promise<void> {
     const planned = planNotifications(n, this.routing);
     if (planned.length === 0) return;
-    const named = lookUpWorker && !n.workerName ? await this.withWorkerName(n) : n;
+    const named = n.workerName ? n : await this.withWorkerName(n);
     const now = this.clock.now();
     const deliveries: NotificationDelivery[] = planned.map(({ provider, recipient }) => ({
       id: notificationDeliveryId(n.sourceKey, n.route, provider, recipient),

@@ -19,6 +19,8 @@ export interface OutboxEntry {
   recordId: string;
   event: LabRemovalEvent;
   deliveries: OutboxDelivery[];
+  /** The lab's CML owner as the record held it (user id and username), for who is told of the removal. */
+  owner: { id: string; username: string };
 }
 
 /**

@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '@app/common';
+import { NotificationIntake, PendingOrphanFact } from '@app/notifications';
 import { CmlContact } from '../../domain/cml-contact';
 import {
   ReconcileCounts,
@@ -28,6 +29,7 @@ export interface ReconcileOutcome {
 export class WorkerReconcileRun {
   private readonly startedAt: Date;
   private contact: CmlContact | undefined;
+  private pending: PendingOrphanFact[] = [];
 
   constructor(
     private readonly workerId: string,
@@ -38,8 +40,15 @@ export class WorkerReconcileRun {
     private readonly syncStates: WorkerSyncStateRepository,
     private readonly logger: Logger,
     private readonly metrics: LabsMetrics,
+    private readonly notifications?: NotificationIntake,
+    private readonly workerName?: string,
   ) {
     this.startedAt = clock.now();
+  }
+
+  /** The orphans this run holds back for approval (named in the orphans-pending notification). */
+  heldBack(records: readonly { labId: string; title: string; owner: string }[]): void {
+    this.pending = records.map(({ labId, title, owner }) => ({ labId, title, owner }));
   }
 
   /** What this contact learned of the controller, stored on the worker with the summary. */
@@ -83,6 +92,9 @@ export class WorkerReconcileRun {
     if (status === 'failed')
       this.logger.error(line, `Reconciliation of worker ${this.workerId} failed: ${reason}`);
     else this.logger.log(line, `Reconciliation of worker ${this.workerId} ${status}`);
+    // Nothing to gather, no round trip, when notifications are off; otherwise one insert per notification.
+    if (this.notifications?.enabled && (status === 'failed' || summary.orphansPending > 0))
+      await this.notifications.reconciled(summary, this.pending, this.workerName);
     return { summary, upstreamError };
   }
 }
@@ -96,6 +108,7 @@ export class WorkerReconcileRuns {
     private readonly clock: Clock,
     private readonly syncStates: WorkerSyncStateRepository,
     private readonly metrics: LabsMetrics,
+    @Optional() private readonly notifications?: NotificationIntake,
   ) {}
 
   start(
@@ -103,6 +116,7 @@ export class WorkerReconcileRuns {
     trigger: ReconcileTrigger,
     reconciliationId: string,
     mode: ReconcileRunMode,
+    workerName?: string,
   ): WorkerReconcileRun {
     return new WorkerReconcileRun(
       workerId,
@@ -113,6 +127,8 @@ export class WorkerReconcileRuns {
       this.syncStates,
       this.logger,
       this.metrics,
+      this.notifications,
+      workerName,
     );
   }
 }

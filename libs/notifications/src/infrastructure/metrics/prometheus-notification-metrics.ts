@@ -3,6 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { NotificationProvider } from '../../domain/notification-provider';
 import { NotificationMetrics } from '../../application/ports/notification-metrics';
 import { NotificationOutbox } from '../../application/ports/notification-outbox';
+import { NotificationTransport } from '../../application/ports/notification-transport';
 
 /** On the API's registry (GET /metrics). The gauges are read when Prometheus scrapes. */
 @Injectable()
@@ -11,8 +12,11 @@ export class PrometheusNotificationMetrics extends NotificationMetrics {
   private readonly failedTotal: Counter<'provider'>;
   private readonly deadTotal: Counter<'provider'>;
 
-  constructor(registry: Registry, outbox: NotificationOutbox) {
+  constructor(registry: Registry, outbox: NotificationOutbox, transport: NotificationTransport) {
     super();
+    // No provider, no notification: a scrape then costs the database nothing.
+    const count = async (status: 'pending' | 'dead') =>
+      transport.senders.length > 0 ? outbox.count(status) : 0;
     const counter = (name: string, help: string) =>
       new Counter({ name, help, labelNames: ['provider'] as const, registers: [registry] });
     this.sentTotal = counter('cml_labs_notifications_sent_total', 'Notifications delivered, per provider');
@@ -29,7 +33,7 @@ export class PrometheusNotificationMetrics extends NotificationMetrics {
       help: 'Notifications waiting to be delivered',
       registers: [registry],
       async collect() {
-        this.set(await outbox.count('pending'));
+        this.set(await count('pending'));
       },
     });
     new Gauge({
@@ -37,7 +41,7 @@ export class PrometheusNotificationMetrics extends NotificationMetrics {
       help: 'Notifications kept as dead (replayable)',
       registers: [registry],
       async collect() {
-        this.set(await outbox.count('dead'));
+        this.set(await count('dead'));
       },
     });
   }

@@ -32,7 +32,12 @@ function toEntry(doc: Doc): OutboxEntry | null {
     lastError: d.lastError ?? null,
     deliveredAt: d.deliveredAt ? new Date(d.deliveredAt) : null,
   }));
-  return { recordId: doc._id, event: removalEventFromData(doc.removal.event), deliveries };
+  return {
+    recordId: doc._id,
+    event: removalEventFromData(doc.removal.event),
+    deliveries,
+    owner: { id: doc.owner ?? '', username: doc.ownerUsername ?? '' },
+  };
 }
 
 /** The outbox kept in the tombstones of `lab_records`; claims are inserts into `outbox_claims`. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, mongo, QueryFilter } from 'mongoose';
 import { AppConfig, isDuplicateKeyError, Page } from '@app/common';
+import { INTERNAL_NOTIFICATIONS_SINK, NotificationIntake } from '@app/notifications';
 import {
   LabListFilter,
   LabRecordRepository,
@@ -22,9 +23,15 @@ export class MongoLabRecordRepository extends LabRecordRepository {
   constructor(
     @InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>,
     @Optional() config?: AppConfig,
+    @Optional() notifications?: NotificationIntake,
   ) {
     super();
-    this.sinks = config?.cloudEventsSinks ?? [];
+    // The notifications of a removal are one more delivery of its event, written by the same write: a crash
+    // right after the removal still notifies (the relay finds the delivery pending).
+    this.sinks = [
+      ...(config?.cloudEventsSinks ?? []),
+      ...(notifications?.notifiesRemovals ? [INTERNAL_NOTIFICATIONS_SINK] : []),
+    ];
   }
 
   async findByWorker(workerId: string): Promise<LabRecord[]> {
