@@ -138,8 +138,9 @@ export function notificationOfDeadDelivery(d: DeadDeliveryFacts, workerName?: st
   const origin = sinkOrigin(d.sink);
   return {
     route: 'dead-letter',
-    // The same death is one notification; a replay that dies again is a new one.
-    sourceKey: `dead-letter:${d.eventId}:${d.sink}:${d.replays}`,
+    // The same death is one notification; a replay that dies again is a new one. The sink by its hash: the
+    // key is stored, and a sink's URL may hold a key of its own.
+    sourceKey: `dead-letter:${d.eventId}:${createHash('sha256').update(d.sink).digest('hex').slice(0, 16)}:${d.replays}`,
     workerId: d.workerId,
     ...(workerName ? { workerName } : {}),
     occurredAt: d.occurredAt,

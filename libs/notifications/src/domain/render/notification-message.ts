@@ -38,7 +38,8 @@ function auditHash(workerId: string, labId: string): string {
 /** The message of a notification; `publicUrl` is the console's base URL for links (none: no link). */
 export function notificationMessage(n: Notification, publicUrl?: string): NotificationMessage {
   const worker = { label: 'Worker', value: workerOf(n) };
-  const at = { label: 'When', value: [v(n.occurredAt)] };
+  // Ours (an ISO timestamp), not typed by anyone: literal, so it is not defanged like a host name.
+  const at = { label: 'When', value: [n.occurredAt] };
   switch (n.route) {
     case 'lab-removed-outside':
       return {
