@@ -2,9 +2,13 @@ import { NotificationSendError } from './notification-send.error';
 
 /** fetch says only "fetch failed"; the cause's code (ECONNREFUSED, ENOTFOUND, ...) is what an operator needs. */
 function reasonOf(error: unknown, timeoutMs: number): string {
-  if (!(error instanceof Error)) return 'unknown error';
-  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const cause = (error as Error & { cause?: { code?: unknown } }).cause;
+  // Not `instanceof Error`: fetch's errors may come from another realm (undici's own).
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    cause?: { code?: unknown };
+  };
+  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = e.cause;
   return typeof cause?.code === 'string' ? cause.code : 'connection failed';
 }
 
