@@ -105,9 +105,10 @@ export function notificationMessage(n: Notification, publicUrl?: string): Notifi
       };
     case 'dead-letter':
       return {
-        headline: ['A ', v(n.eventType), ' event could not be delivered to ', v(n.sink)],
+        // The event type is ours (lab.deleted, ...): literal.
+        headline: ['A ', n.eventType, ' event could not be delivered to ', v(n.sink)],
         facts: [
-          { label: 'Event', value: [v(n.eventType), ' ', v(n.eventId)] },
+          { label: 'Event', value: [n.eventType, ' ', v(n.eventId)] },
           { label: 'Sink', value: [v(n.sink)] },
           worker,
           { label: 'Lab', value: [v(n.labId)] },
