@@ -95,6 +95,9 @@ describe('OpenAPI (e2e)', () => {
     'GET /api/reconciliations/{id}',
     'GET /api/outbox',
     'POST /api/outbox/{eventId}/retry',
+    // Issue 15, item 3: the notification outbox (operator reads, admin replays).
+    'GET /api/notifications',
+    'POST /api/notifications/{id}/retry',
   ];
 
   it('documents exactly the /api routes of the contract, generated from the code', async () => {

@@ -44,7 +44,11 @@ describe('NOTIFY_* settings', () => {
   });
 
   it('one provider turns notifications on; its URL is never printed', () => {
-    const c = loadAppConfig({ ...base, NOTIFY_SLACK_WEBHOOK_URL: SLACK, PUBLIC_URL: 'https://labs.example.com/' });
+    const c = loadAppConfig({
+      ...base,
+      NOTIFY_SLACK_WEBHOOK_URL: SLACK,
+      PUBLIC_URL: 'https://labs.example.com/',
+    });
     expect(c.notifications.enabled).toBe(true);
     expect(c.notifications.secrets.slackWebhookUrl).toBe(SLACK);
     expect(c.notifications.publicUrl).toBe('https://labs.example.com');
@@ -55,12 +59,19 @@ describe('NOTIFY_* settings', () => {
   it('reads a webhook URL from NAME_FILE', () => {
     const file = join(dir, 'slack');
     writeFileSync(file, `${SLACK}\n`);
-    expect(loadAppConfig({ ...base, NOTIFY_SLACK_WEBHOOK_URL_FILE: file }).notifications.secrets.slackWebhookUrl).toBe(SLACK);
+    expect(
+      loadAppConfig({ ...base, NOTIFY_SLACK_WEBHOOK_URL_FILE: file }).notifications.secrets.slackWebhookUrl,
+    ).toBe(SLACK);
   });
 
   it('webhooks must be https, except to a loopback host; the problem never echoes the URL', () => {
-    expect(loadAppConfig({ ...base, NOTIFY_TEAMS_WORKFLOW_URL: 'http://127.0.0.1:9/hook' }).notifications.enabled).toBe(true);
-    const problems = problemsOf({ NOTIFY_TEAMS_WORKFLOW_URL: 'http://teams.example/SECRETPATH', NOTIFY_WEBEX_WEBHOOK_URL: 'nope' });
+    expect(
+      loadAppConfig({ ...base, NOTIFY_TEAMS_WORKFLOW_URL: 'http://127.0.0.1:9/hook' }).notifications.enabled,
+    ).toBe(true);
+    const problems = problemsOf({
+      NOTIFY_TEAMS_WORKFLOW_URL: 'http://teams.example/SECRETPATH',
+      NOTIFY_WEBEX_WEBHOOK_URL: 'nope',
+    });
     expect(problems).toEqual([
       'NOTIFY_WEBEX_WEBHOOK_URL must be an https:// URL',
       'NOTIFY_TEAMS_WORKFLOW_URL must be an https:// URL (http only to a loopback host)',
@@ -119,7 +130,9 @@ describe('NOTIFY_* settings', () => {
   it('reads the owner mapping from a JSON file, and says what is wrong with a bad one', () => {
     const good = join(dir, 'owners.json');
     writeFileSync(good, JSON.stringify({ alice: 'alice@example.com', 'u-42': 'bob@example.com' }));
-    expect(loadAppConfig({ ...base, NOTIFY_OWNER_ADDRESSES_FILE: good }).notifications.ownerAddresses).toEqual({
+    expect(
+      loadAppConfig({ ...base, NOTIFY_OWNER_ADDRESSES_FILE: good }).notifications.ownerAddresses,
+    ).toEqual({
       alice: 'alice@example.com',
       'u-42': 'bob@example.com',
     });

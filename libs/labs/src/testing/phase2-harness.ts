@@ -1,3 +1,4 @@
+import { NotificationIntake } from '@app/notifications';
 import { EventBus, EventPublisher, ICommand } from '@nestjs/cqrs';
 import nock from 'nock';
 import { CmlClientFactory, NoopCmlRequestObserver } from '@app/cml-client';
@@ -34,7 +35,11 @@ export const CML_API = `${CML_ENDPOINT}/api/v0`;
  * Phase 2's handlers wired over in-memory ports and a real CML client, whose HTTP calls the spec
  * answers with nock at {@link CML_API}: the handlers and their collaborators are the real ones.
  */
-export function phase2Harness(worker: WorkerFixtureInput = {}, config: Partial<AppConfig> = {}) {
+export function phase2Harness(
+  worker: WorkerFixtureInput = {},
+  config: Partial<AppConfig> = {},
+  notifications?: NotificationIntake,
+) {
   const clock = new ManualClock();
   const workers = new InMemoryWorkerRepository();
   const theWorker = aWorker({ endpoint: CML_ENDPOINT, ...worker });
@@ -61,7 +66,7 @@ export function phase2Harness(worker: WorkerFixtureInput = {}, config: Partial<A
   const keeper = new ReconcileLeaseKeeper(leases, appConfig, clock);
   const drain = new ReconciliationDrain(keeper);
   const gate = new WorkerReconcileGate(new WorkerRunExclusion(), keeper, drain);
-  const runs = new WorkerReconcileRuns(clock, syncStates, metrics);
+  const runs = new WorkerReconcileRuns(clock, syncStates, metrics, notifications);
   const reader = new CmlEvidenceReader(directory, cmlFactory, appConfig, clock);
   const writer = new ReconciliationWriter(labs, new WorkerWriteLock(), publisher);
   const refresh = new RefreshWorkerLabsHandler(

@@ -49,7 +49,7 @@ describe('notification outbox (real FerretDB)', () => {
       maxAttempts: 3,
       retryBaseMs: 200,
     },
-  } as AppConfig;
+  } as unknown as AppConfig;
   const workers = { require: async () => ({ name: 'cml-east' }) } as unknown as WorkerDirectory;
   let enqueuer: NotificationEnqueuer;
   let deliverers: NotificationDeliverer[];

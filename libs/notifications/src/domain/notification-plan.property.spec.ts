@@ -16,8 +16,8 @@ const routing = (owners: fc.Arbitrary<Record<string, string>>): fc.Arbitrary<Not
     providers: fc.uniqueArray(capability, { selector: (c) => c.provider, maxLength: 4 }),
     ownerAddresses: owners,
   });
-const carolMapped = fc.constant({ carol: 'carol@example.com' });
-const nobodyMapped = fc.constantFrom({}, { dave: 'dave@example.com' });
+const carolMapped = fc.constant<Record<string, string>>({ carol: 'carol@example.com' });
+const nobodyMapped = fc.constantFrom<Record<string, string>>({}, { dave: 'dave@example.com' });
 
 describe('planNotifications', () => {
   it('plans nothing for a route that is off', () => {

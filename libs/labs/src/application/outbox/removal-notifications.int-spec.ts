@@ -109,7 +109,7 @@ describe('lab removals notify through the lab outbox (real FerretDB, crash after
         emailFrom: 'cml-labs@example.com',
         ownerAddresses: { alice: 'alice@example.com' },
       },
-    } as AppConfig;
+    } as unknown as AppConfig;
   });
   afterAll(async () => {
     await processes[0]?.connection.dropDatabase();
