@@ -23,3 +23,4 @@ export * from './errors/database-unavailable';
 export * from './http/request-input.decorators';
 export * from './http/query-values';
 export * from './config/notification-settings';
+export * from './async/in-flight-work';

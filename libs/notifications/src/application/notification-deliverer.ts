@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { retryDelayMs } from '@app/cloud-events';
-import { AppConfig, Clock } from '@app/common';
+import { AppConfig, Clock, InFlightWork } from '@app/common';
 import { attemptOutcome, NotificationDelivery } from '../domain/notification-delivery';
 import { recipientKey } from '../domain/notification-provider';
 import { NotificationMetrics } from './ports/notification-metrics';
@@ -15,7 +15,7 @@ import { NotificationTransport } from './ports/notification-transport';
 @Injectable()
 export class NotificationDeliverer {
   private readonly logger = new Logger(NotificationDeliverer.name);
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlightWork();
 
   constructor(
     private readonly outbox: NotificationOutbox,
@@ -25,19 +25,13 @@ export class NotificationDeliverer {
     private readonly clock: Clock,
   ) {}
 
-  async deliver(delivery: NotificationDelivery): Promise<void> {
-    const work = this.attempt(delivery);
-    this.inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
+  deliver(delivery: NotificationDelivery): Promise<void> {
+    return this.inFlight.track(this.attempt(delivery));
   }
 
   /** Resolves when no attempt is in flight (graceful shutdown). */
-  async flush(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  flush(): Promise<void> {
+    return this.inFlight.flush();
   }
 
   private async attempt(delivery: NotificationDelivery): Promise<void> {

@@ -17,6 +17,9 @@ import { NotificationIntake } from './ports/notification-intake';
 import { NotificationOutbox } from './ports/notification-outbox';
 import { NotificationTransport } from './ports/notification-transport';
 
+const WORKER_NAME_TTL_MS = 5 * 60_000;
+const WORKER_NAMES_KEPT = 1000;
+
 /**
  * Turns facts into queued deliveries: the plan (routes, owner mapping, providers) decides who gets what, and
  * each delivery is inserted once under its deterministic id. One insert per notification; nothing at all (no
@@ -26,6 +29,7 @@ import { NotificationTransport } from './ports/notification-transport';
 export class NotificationEnqueuer extends NotificationIntake {
   private readonly logger = new Logger(NotificationEnqueuer.name);
   private readonly routing: NotificationRouting;
+  private readonly workerNames = new Map<string, { name: string; at: number }>();
   readonly enabled: boolean;
   readonly notifiesRemovals: boolean;
 
@@ -101,10 +105,18 @@ export class NotificationEnqueuer extends NotificationIntake {
     if (queued > 0) this.logger.log({ ...log, deliveries: queued }, `Notification queued: ${n.route}`);
   }
 
-  /** The worker's name for the message; a removed worker (or a database hiccup) leaves its id. */
+  /**
+   * The worker's name for the message; a removed worker (or a database hiccup) leaves its id. Names are kept a
+   * few minutes, so a burst of removals on one worker reads it once.
+   */
   private async withWorkerName(n: Notification): Promise<Notification> {
+    const now = this.clock.now().getTime();
+    const cached = this.workerNames.get(n.workerId);
+    if (cached && now - cached.at < WORKER_NAME_TTL_MS) return { ...n, workerName: cached.name };
     try {
       const worker = await this.workers.require(n.workerId);
+      if (this.workerNames.size >= WORKER_NAMES_KEPT) this.workerNames.clear();
+      this.workerNames.set(n.workerId, { name: worker.name, at: now });
       return { ...n, workerName: worker.name };
     } catch {
       return n;

@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { HttpCloudEventSender, retryDelayMs } from '@app/cloud-events';
-import { AppConfig, Clock } from '@app/common';
+import { AppConfig, Clock, InFlightWork } from '@app/common';
 import { INTERNAL_NOTIFICATIONS_SINK, NotificationIntake } from '@app/notifications';
 import { LabEventOutbox, OutboxDelivery, OutboxEntry } from '../ports/lab-event-outbox';
 import { labCloudEvent } from './lab-cloud-event';
@@ -16,7 +16,7 @@ import { labCloudEvent } from './lab-cloud-event';
 @Injectable()
 export class LabEventDeliverer {
   private readonly logger = new Logger(LabEventDeliverer.name);
-  private inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlightWork();
 
   constructor(
     private readonly outbox: LabEventOutbox,
@@ -26,19 +26,13 @@ export class LabEventDeliverer {
     @Optional() private readonly notifications?: NotificationIntake,
   ) {}
 
-  async deliver(entry: OutboxEntry): Promise<void> {
-    const work = this.deliverAll(entry);
-    this.inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
+  deliver(entry: OutboxEntry): Promise<void> {
+    return this.inFlight.track(this.deliverAll(entry));
   }
 
   /** Resolves when no delivery is in flight (graceful shutdown). */
-  async flush(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  flush(): Promise<void> {
+    return this.inFlight.flush();
   }
 
   private async deliverAll(entry: OutboxEntry): Promise<void> {

@@ -7,12 +7,7 @@ import { SAMPLE_NOTIFICATIONS } from '../../testing/notification.fixtures';
 import { SmtpTestServer } from '../../testing/smtp-test-server';
 import { WebhookTestServer } from '../../testing/webhook-test-server';
 import { SmtpEmailSender } from './smtp-email-sender';
-import {
-  SlackWebhookSender,
-  TeamsWorkflowSender,
-  WebexBotSender,
-  WebexWebhookSender,
-} from './webhook-senders';
+import { WebexBotSender, WebhookSender } from './webhook-senders';
 
 const n = SAMPLE_NOTIFICATIONS['lab-deleted-by-other'];
 const LINK = 'https://cml-labs.example.com';
@@ -29,7 +24,7 @@ describe('webhook senders (real HTTP server on loopback)', () => {
   });
 
   it('Webex webhook: POST {markdown}', async () => {
-    await new WebexWebhookSender(server.url('/webex/KEY'), LINK).send(n, channel, 2000);
+    await new WebhookSender('webex', server.url('/webex/KEY'), LINK).send(n, channel, 2000);
     const [req] = server.received;
     expect(req).toMatchObject({ method: 'POST', path: '/webex/KEY' });
     expect(req.headers['content-type']).toBe('application/json');
@@ -56,14 +51,14 @@ describe('webhook senders (real HTTP server on loopback)', () => {
   });
 
   it('Slack: the Block Kit body of the fixture', async () => {
-    await new SlackWebhookSender(server.url('/services/T/B/X'), LINK).send(n, channel, 2000);
+    await new WebhookSender('slack', server.url('/services/T/B/X'), LINK).send(n, channel, 2000);
     const rendered = renderNotification('slack', n, LINK);
     expect(server.received[0].body).toEqual(rendered.provider === 'slack' ? rendered.body : null);
     expect(server.received[0].body).toMatchObject({ text: expect.any(String), blocks: expect.any(Array) });
   });
 
   it('Teams: a message with an Adaptive Card attachment', async () => {
-    await new TeamsWorkflowSender(server.url('/workflows/abc?sig=SECRET'), LINK).send(n, channel, 2000);
+    await new WebhookSender('teams', server.url('/workflows/abc?sig=SECRET'), LINK).send(n, channel, 2000);
     expect(server.received[0].body).toMatchObject({
       type: 'message',
       attachments: [
@@ -78,7 +73,7 @@ describe('webhook senders (real HTTP server on loopback)', () => {
   it('a refusal names the provider and the status, never the URL', async () => {
     server.status = 500;
     const url = server.url('/workflows/abc?sig=SECRET');
-    const error = await new TeamsWorkflowSender(url).send(n, channel, 2000).catch((e: Error) => e);
+    const error = await new WebhookSender('teams', url).send(n, channel, 2000).catch((e: Error) => e);
     expect((error as Error).message).toBe('Teams workflow answered HTTP 500');
   });
 
@@ -87,7 +82,7 @@ describe('webhook senders (real HTTP server on loopback)', () => {
     await closed.start();
     const url = closed.url('/hook/SECRET');
     await closed.stop();
-    const e1 = await new SlackWebhookSender(url).send(n, channel, 2000).catch((e: Error) => e);
+    const e1 = await new WebhookSender('slack', url).send(n, channel, 2000).catch((e: Error) => e);
     expect((e1 as Error).message).toBe('Slack webhook unreachable: ECONNREFUSED');
     const e2 = await new WebexBotSender(url, 'bot-token-123', 'r')
       .send(n, channel, 2000)

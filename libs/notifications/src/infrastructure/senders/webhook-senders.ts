@@ -4,23 +4,40 @@ import { renderNotification } from '../../domain/render/render-notification';
 import { ProviderSender } from '../../application/ports/notification-transport';
 import { postJson } from './post-json';
 
-const CHANNEL_ONLY = { hasChannel: true, canAddressPerson: false } as const;
+/** The webhook providers: each posts to the one space its URL names (no person can be addressed). */
+export type WebhookProvider = 'webex' | 'slack' | 'teams';
 
-/** Webex incoming webhook: `{markdown}` to the webhook's space. */
-export class WebexWebhookSender extends ProviderSender {
-  readonly capability: ProviderCapability = { provider: 'webex', ...CHANNEL_ONLY };
+const WEBHOOK_NAMES: Record<WebhookProvider, string> = {
+  webex: 'Webex webhook',
+  slack: 'Slack webhook',
+  teams: 'Teams workflow',
+};
+
+/**
+ * An incoming webhook: Webex `{markdown}`, Slack's Block Kit body (`text` fallback and `blocks`), or a Teams
+ * Workflows message with an Adaptive Card.
+ */
+export class WebhookSender extends ProviderSender {
+  readonly capability: ProviderCapability;
 
   constructor(
+    private readonly provider: WebhookProvider,
     private readonly url: string,
     private readonly publicUrl?: string,
   ) {
     super();
+    this.capability = { provider, hasChannel: true, canAddressPerson: false };
   }
 
   async send(n: Notification, _recipient: Recipient, timeoutMs: number): Promise<void> {
-    const rendered = renderNotification('webex', n, this.publicUrl);
-    if (rendered.provider !== 'webex') throw new Error('unreachable');
-    await postJson('Webex webhook', this.url, { markdown: rendered.markdown }, timeoutMs);
+    const rendered = renderNotification(this.provider, n, this.publicUrl);
+    const body =
+      rendered.provider === 'webex'
+        ? { markdown: rendered.markdown }
+        : rendered.provider === 'email'
+          ? rendered.email
+          : rendered.body;
+    await postJson(WEBHOOK_NAMES[this.provider], this.url, body, timeoutMs);
   }
 }
 
@@ -57,41 +74,5 @@ export class WebexBotSender extends ProviderSender {
   private requireRoom(): string {
     if (this.roomId === undefined) throw new Error('no NOTIFY_WEBEX_ROOM_ID: the bot has no channel');
     return this.roomId;
-  }
-}
-
-/** Slack incoming webhook: `text` fallback and Block Kit `blocks`. */
-export class SlackWebhookSender extends ProviderSender {
-  readonly capability: ProviderCapability = { provider: 'slack', ...CHANNEL_ONLY };
-
-  constructor(
-    private readonly url: string,
-    private readonly publicUrl?: string,
-  ) {
-    super();
-  }
-
-  async send(n: Notification, _recipient: Recipient, timeoutMs: number): Promise<void> {
-    const rendered = renderNotification('slack', n, this.publicUrl);
-    if (rendered.provider !== 'slack') throw new Error('unreachable');
-    await postJson('Slack webhook', this.url, rendered.body, timeoutMs);
-  }
-}
-
-/** Microsoft Teams through a Workflows webhook: a message with an Adaptive Card. */
-export class TeamsWorkflowSender extends ProviderSender {
-  readonly capability: ProviderCapability = { provider: 'teams', ...CHANNEL_ONLY };
-
-  constructor(
-    private readonly url: string,
-    private readonly publicUrl?: string,
-  ) {
-    super();
-  }
-
-  async send(n: Notification, _recipient: Recipient, timeoutMs: number): Promise<void> {
-    const rendered = renderNotification('teams', n, this.publicUrl);
-    if (rendered.provider !== 'teams') throw new Error('unreachable');
-    await postJson('Teams workflow', this.url, rendered.body, timeoutMs);
   }
 }

@@ -77,11 +77,7 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   async claim(claimKey: string, now: Date, ttlMs: number): Promise<boolean> {
     // A sender that claimed this attempt and died before recording it would block the event
     // forever; once its claim is stale, it is taken over.
-    return this.claims.claimOrTakeOver(
-      { _id: claimKey, at: now },
-      (held) => now.getTime() - new Date(held.at).getTime() >= ttlMs,
-      (held) => ({ _id: held._id, at: held.at }),
-    );
+    return this.claims.claimAttempt(claimKey, now, ttlMs);
   }
 
   async recordAttempt(recordId: string, sinkIndex: number, delivery: OutboxDelivery): Promise<void> {

@@ -102,11 +102,7 @@ export class MongoNotificationOutbox extends NotificationOutbox {
   }
 
   claim(claimKey: string, now: Date, ttlMs: number): Promise<boolean> {
-    return this.claims.claimOrTakeOver(
-      { _id: claimKey, at: now },
-      (held) => now.getTime() - new Date(held.at).getTime() >= ttlMs,
-      (held) => ({ _id: held._id, at: held.at }),
-    );
+    return this.claims.claimAttempt(claimKey, now, ttlMs);
   }
 
   async record(seen: NotificationDelivery, outcome: AttemptOutcome): Promise<void> {
