@@ -12,6 +12,8 @@ export interface ReceivedRequest {
 export class WebhookTestServer {
   readonly received: ReceivedRequest[] = [];
   status = 200;
+  /** How long it waits before it answers. */
+  delayMs = 0;
   private server!: Server;
   private waiters: (() => void)[] = [];
 
@@ -32,8 +34,11 @@ export class WebhookTestServer {
           // kept as text
         }
         this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-        res.writeHead(this.status, { 'content-type': 'text/plain' }).end(this.status < 300 ? 'ok' : 'no');
         for (const w of this.waiters.splice(0)) w();
+        setTimeout(() => {
+          if (!res.destroyed)
+            res.writeHead(this.status, { 'content-type': 'text/plain' }).end(this.status < 300 ? 'ok' : 'no');
+        }, this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));

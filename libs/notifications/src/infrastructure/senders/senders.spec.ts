@@ -21,6 +21,7 @@ describe('webhook senders (real HTTP server on loopback)', () => {
   beforeEach(() => {
     server.received.length = 0;
     server.status = 200;
+    server.delayMs = 0;
   });
 
   it('Webex webhook: POST {markdown}', async () => {
@@ -75,6 +76,16 @@ describe('webhook senders (real HTTP server on loopback)', () => {
     const url = server.url('/workflows/abc?sig=SECRET');
     const error = await new WebhookSender('teams', url).send(n, channel, 2000).catch((e: Error) => e);
     expect((error as Error).message).toBe('Teams workflow answered HTTP 500');
+  });
+
+  it('a webhook that does not answer in time fails after the send timeout', async () => {
+    server.delayMs = 2000;
+    const started = Date.now();
+    const error = await new WebhookSender('slack', server.url('/slow'))
+      .send(n, channel, 200)
+      .catch((e: Error) => e);
+    expect((error as Error).message).toBe('Slack webhook unreachable: no answer within 200 ms');
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('an unreachable webhook and a bot token never show in the error', async () => {
