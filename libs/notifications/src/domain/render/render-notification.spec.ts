@@ -87,6 +87,16 @@ describe('a hostile lab title renders as text on every provider', () => {
     expect(json).not.toContain('"Action.OpenUrl"');
   });
 
+  it("teams: a title cannot call the card's {{DATE()}} and {{TIME()}} functions", () => {
+    const n = {
+      ...withHostileTitle('lab-deleted-by-other'),
+      labTitle: '{{DATE(2017-02-14T06:00:00Z, SHORT)}} {{{TIME(x)}}}',
+    };
+    const json = JSON.stringify(renderNotification('teams', n));
+    expect(json).not.toContain('{{');
+    expect(json).toContain('{ {DATE');
+  });
+
   it('email: the subject is one line (no header injection), the HTML escapes every tag', () => {
     const r = hostile('email');
     if (r.provider !== 'email') throw new Error();

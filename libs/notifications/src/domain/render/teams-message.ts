@@ -1,7 +1,11 @@
 import { chatField } from '../chat-text';
 import { NotificationMessage, textOf } from './notification-message';
 
-const md = (value: string) => chatField(value, 'markdown');
+/**
+ * Markdown-escaped, and `{{` broken up: Adaptive Cards evaluate `{{DATE(...)}}` and `{{TIME(...)}}` in a
+ * TextBlock's text, which a title must not be able to do.
+ */
+const md = (value: string) => chatField(value, 'markdown').replace(/\{(?=\{)/g, '{ ');
 
 /**
  * A Teams Workflows webhook body ("Post to a channel when a webhook request is received"): a message with one
