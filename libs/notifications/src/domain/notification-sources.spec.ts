@@ -29,6 +29,16 @@ describe('notificationOfLabRemoval', () => {
     expect(notificationOfLabRemoval(deleted('u-carol'))).toBeNull();
   });
 
+  it('a delete by the owner whose token subject is no CML name, but whose username claim is', () => {
+    expect(notificationOfLabRemoval({ ...deleted('3f0c-sub-uuid'), deletedByUsername: 'carol' })).toBeNull();
+    expect(
+      notificationOfLabRemoval({ ...deleted('3f0c-sub-uuid'), deletedByUsername: 'dave' }),
+    ).toMatchObject({
+      route: 'lab-deleted-by-other',
+      deletedBy: 'dave',
+    });
+  });
+
   it('a delete by someone else is lab-deleted-by-other, keyed by the event', () => {
     expect(notificationOfLabRemoval(deleted('dave'))).toMatchObject({
       route: 'lab-deleted-by-other',

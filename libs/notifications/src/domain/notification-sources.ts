@@ -12,6 +12,8 @@ export interface LabRemovalFacts {
   owner: string;
   occurredAt: string;
   deletedBy?: string;
+  /** The deleter's username claim, when the token had one. */
+  deletedByUsername?: string;
   alreadyAbsentInCml?: boolean;
   trigger?: 'manual' | 'scheduled';
   reconciliationId?: string;
@@ -41,14 +43,16 @@ export function notificationOfLabRemoval(r: LabRemovalFacts, workerName?: string
       trigger: r.trigger ?? 'scheduled',
     };
   }
-  // The owner deleting their own lab is no news. A lab whose owner is unknown has nobody the deleter could
-  // be, so its delete is reported.
+  // The owner deleting their own lab is no news: the deleter's token subject or username is one of the owner's
+  // names. A lab whose owner is unknown has nobody the deleter could be, so its delete is reported.
   const deletedBy = r.deletedBy ?? '';
-  if (ownerKeys.includes(deletedBy)) return null;
+  if ([deletedBy, r.deletedByUsername ?? ''].some((name) => name !== '' && ownerKeys.includes(name)))
+    return null;
   return {
     ...base,
     route: 'lab-deleted-by-other',
-    deletedBy,
+    // The username reads better than a token subject (often a UUID) where there is one.
+    deletedBy: r.deletedByUsername || deletedBy,
     alreadyAbsentInCml: r.alreadyAbsentInCml ?? false,
   };
 }

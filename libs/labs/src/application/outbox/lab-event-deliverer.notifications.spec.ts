@@ -7,6 +7,8 @@ import { InMemoryLabEventOutbox } from '../../testing/in-memory-lab-event-outbox
 import { InMemoryLabRecordRepository } from '../../testing/in-memory-lab-record.repository';
 import { RecordingCloudEventSender } from '../../testing/recording-cloud-event-sender';
 import { storeRemovedLab } from '../../testing/removed-lab.fixture';
+import { LabRecord } from '../../domain/lab-record.aggregate';
+import { plainLabSnapshot } from '../../testing/plain-lab-snapshot.fixture';
 import { LabEventDeliverer } from './lab-event-deliverer';
 
 const W = '11111111-1111-4111-8111-111111111111';
@@ -57,6 +59,22 @@ describe('LabEventDeliverer and notifications', () => {
       [SINK, 'delivered', 1],
       [INTERNAL_NOTIFICATIONS_SINK, 'delivered', 1],
     ]);
+  });
+
+  it("the deleter's username goes to the intake, never into the CloudEvent's data (the contract's fields only)", async () => {
+    const record = LabRecord.discovered(W, plainLabSnapshot(9), clock.now());
+    record.markDeleted({
+      deletedBy: 'sub-123',
+      deletedByUsername: 'alice',
+      alreadyAbsentInCml: false,
+      now: clock.now(),
+    });
+    await labs.saveDeletion(record, true);
+    await deliverer.deliver((await outbox.findByRecordId(record.id))!);
+    expect(Object.keys(sender.sent[0].event.data).sort()).toEqual(
+      ['alreadyAbsentInCml', 'deletedBy', 'labId', 'labTitle', 'occurredAt', 'owner', 'workerId'].sort(),
+    );
+    expect(intake.removals[0]).toMatchObject({ deletedBy: 'sub-123', deletedByUsername: 'alice' });
   });
 
   it('a failing enqueue is retried like a sink, and goes dead without a dead-letter notification of its own', async () => {

@@ -116,7 +116,11 @@ export class LabEventDeliverer {
       owner: event.owner,
       occurredAt: event.occurredAt,
       ...(event.type === 'lab.deleted'
-        ? { deletedBy: event.deletedBy, alreadyAbsentInCml: event.alreadyAbsentInCml }
+        ? {
+            deletedBy: event.deletedBy,
+            ...(event.deletedByUsername ? { deletedByUsername: event.deletedByUsername } : {}),
+            alreadyAbsentInCml: event.alreadyAbsentInCml,
+          }
         : { trigger: event.trigger, reconciliationId: event.reconciliationId }),
       ownerId: owner.id,
       ownerUsername: owner.username,
