@@ -3,7 +3,7 @@
  * (*.int-spec.ts) and e2e specs over HTTP (test/*.e2e-spec.ts). The global setup starts FerretDB
  * unless MONGODB_URI points at a database already.
  */
-const aliases = ['common', 'cml-client', 'workers', 'labs', 'dev-infra', 'cloud-events', 'telemetry'];
+const aliases = ['common', 'cml-client', 'workers', 'labs', 'dev-infra', 'cloud-events', 'telemetry', 'notifications'];
 const moduleNameMapper = {};
 for (const lib of aliases) {
   moduleNameMapper[`^@app/${lib}$`] = `<rootDir>/libs/${lib}/src`;

@@ -107,6 +107,9 @@ describe('OpenAPI (e2e)', () => {
     'POST /api/outbox/{eventId}/retry',
     'POST /api/labs/bulk-delete',
     'GET /api/jobs/{jobId}',
+    // Issue 15, item 3: the notification outbox (operator reads, admin replays).
+    'GET /api/notifications',
+    'POST /api/notifications/{id}/retry',
   ];
 
   it('documents exactly the /api routes of the contract, generated from the code', async () => {

@@ -25,6 +25,7 @@ import { JobsController } from './jobs/jobs.controller';
 import { BulkDeleteController } from './labs/bulk-delete.controller';
 import { LabsController } from './labs/labs.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { NotificationsController } from './notifications/notifications.controller';
 import { OutboxController } from './outbox/outbox.controller';
 import { ReconciliationsController } from './reconciliations/reconciliations.controller';
 import { pinoHttpOptions } from './logging/pino-http.options';
@@ -102,6 +103,7 @@ export class AppModule {
         JobsController,
         ReconciliationsController,
         OutboxController,
+        NotificationsController,
         HealthController,
         MetricsController,
       ],

@@ -12,7 +12,7 @@ import {
 } from '@app/common/config/env-schemas';
 import { hiddenFromLogs } from '@app/common/config/secret-setting';
 import { httpUrlOf, isHttpUrl } from '@app/common/config/url-checks';
-import { ChatFormat } from './domain/chat-text';
+import { ChatFormat } from '@app/notifications/domain/chat-text';
 
 const CORS_MESSAGE = 'must be comma-separated origins (scheme://host[:port], no path), not *';
 

@@ -24,3 +24,5 @@ export * from './logging/log-format';
 export * from './errors/database-unavailable';
 export * from './http/request-input.decorators';
 export * from './http/query-values';
+export * from './config/notification-settings';
+export * from './async/in-flight-work';

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { CmlClientModule } from '@app/cml-client';
 import { HttpCloudEventSender } from '@app/cloud-events';
 import { AppConfig } from '@app/common';
+import { NotificationsModule } from '@app/notifications';
 import { WorkersModule } from '@app/workers';
 import { ApproveOrphansHandler } from './application/commands/approve-orphans/approve-orphans.handler';
 import { DeliverLabEventHandler } from './application/commands/deliver-lab-event/deliver-lab-event.handler';
@@ -82,6 +83,7 @@ import {
 @Module({
   imports: [
     WorkersModule,
+    NotificationsModule,
     CmlClientModule.forRootAsync({
       observer: PrometheusCmlRequestObserver,
       inject: [AppConfig],

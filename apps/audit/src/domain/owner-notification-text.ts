@@ -1,4 +1,4 @@
-import { chatField, ChatFormat } from './chat-text';
+import { chatField, ChatFormat } from '@app/notifications/domain/chat-text';
 import { LabOrphanRemovedData } from './lab-orphan-removed-data';
 
 /**

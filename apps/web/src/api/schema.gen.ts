@@ -40,6 +40,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Undelivered notifications: `pending` (the backlog, the default) or `dead`. */
+    get: operations['NotificationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replays a dead notification (404 unknown, 409 not dead). */
+    post: operations['NotificationsController_retry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/outbox': {
     parameters: {
       query?: never;
@@ -411,6 +445,30 @@ export interface components {
       items: components['schemas']['Lab'][];
       nextCursor: string | null;
     };
+    /** @description One notification to one recipient on one provider, not delivered yet (or dead). */
+    NotificationItem: {
+      attempts: number;
+      createdAt: string;
+      /** @description Deterministic: the same notification to the same recipient on the same provider. */
+      id: string;
+      labId: string | null;
+      /** @description Why the last attempt failed; never a webhook URL, token or password. */
+      lastError: string | null;
+      nextAttemptAt: string;
+      /** @description `webex`, `slack`, `teams` or `email`. */
+      provider: string;
+      /** @description `channel`, or `person:<email>` for an owner. */
+      recipient: string;
+      /** @description How often it was replayed after it was dead. */
+      replays: number;
+      route: string;
+      /** @enum {string} */
+      status: 'pending' | 'delivered' | 'dead';
+      workerId: string;
+    };
+    NotificationItemList: {
+      items: components['schemas']['NotificationItem'][];
+    };
     /** @description A CloudEvent not yet delivered to one sink. */
     OutboxItem: {
       attempts: number;
@@ -594,6 +652,46 @@ export interface operations {
         content: {
           'application/json': components['schemas']['BulkDeleteStarted'];
         };
+      };
+    };
+  };
+  NotificationsController_list: {
+    parameters: {
+      query?: {
+        status?: 'pending' | 'dead';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationItemList'];
+        };
+      };
+    };
+  };
+  NotificationsController_retry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -13,6 +13,11 @@ import {
 } from './env-schemas';
 import { LogFormat } from '../logging/log-format';
 import { hiddenFromLogs } from './secret-setting';
+import {
+  NotificationSettings,
+  notificationSettingsOf,
+  notificationSettingsShape,
+} from './notification-settings';
 import { isHttpUrlWithoutCredentials } from './url-checks';
 
 const isSecretsKey = (v: string) => Buffer.from(v, 'base64').length === 32;
@@ -76,6 +81,7 @@ const envSchema = z
     SECRETS_KEY: secretsKey,
     SECRETS_KEYS_PREVIOUS: previousSecretsKeys,
     ...authSettingsShape,
+    ...notificationSettingsShape,
     LOG_LEVEL: logLevel,
     LOG_FORMAT: logFormat,
     DB_OPERATION_TIMEOUT_MS: intIn(100, 600_000, 30_000),
@@ -130,6 +136,8 @@ export class AppConfig {
   /** Old keys that still decrypt, during a rotation; nothing new is written under them. */
   readonly secretsPreviousKeys!: Buffer[];
   readonly auth!: AuthSettings;
+  /** NOTIFY_*: who hears of removals, pending orphans, failed reconciliations and dead letters, and how. */
+  readonly notifications!: NotificationSettings;
   readonly logLevel!: string;
   readonly logFormat!: LogFormat;
   readonly database!: {
@@ -179,7 +187,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sinkToken = readSharedSecret(env, 'CLOUDEVENTS_SINK_TOKEN');
   const sinkHmacSecret = readSharedSecret(env, 'CLOUDEVENTS_SINK_HMAC_SECRET');
   const secretProblems = [sinkToken.problem, sinkHmacSecret.problem].filter((p): p is string => !!p);
-  if (!parsed.success || secretProblems.length > 0) {
+  const notifications = parsed.success ? notificationSettingsOf(env, parsed.data) : undefined;
+  secretProblems.push(...(notifications?.problems ?? []));
+  if (!parsed.success || !notifications || secretProblems.length > 0) {
     throw new ConfigValidationError([...(parsed.error?.issues ?? []).map(problemOf), ...secretProblems]);
   }
   const e = parsed.data;
@@ -208,6 +218,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretsKey: Buffer.from(e.SECRETS_KEY ?? '', 'base64'),
     secretsPreviousKeys: commaSeparated(e.SECRETS_KEYS_PREVIOUS).map((k) => Buffer.from(k, 'base64')),
     auth: authSettingsOf(e),
+    notifications: notifications.settings,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     database: {

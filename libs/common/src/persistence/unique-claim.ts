@@ -57,4 +57,21 @@ export class UniqueClaims<T extends ClaimDocument> {
   async release(id: string): Promise<void> {
     await this.model.deleteOne({ _id: id }).exec();
   }
+
+  /**
+   * Claims `id` at `now` (a claim document with its time, `at`), taking over a claim of it at least `ttlMs` old:
+   * the claim of one delivery attempt, whose sender may have died before recording it.
+   */
+  claimAttempt(
+    this: UniqueClaims<ClaimDocument & { at: Date }>,
+    id: string,
+    now: Date,
+    ttlMs: number,
+  ): Promise<boolean> {
+    return this.claimOrTakeOver(
+      { _id: id, at: now },
+      (held) => now.getTime() - new Date(held.at).getTime() >= ttlMs,
+      (held) => ({ _id: held._id, at: held.at }),
+    );
+  }
 }

@@ -9,6 +9,8 @@ export interface DeleteIntent {
   labId: string;
   /** Who asked (token subject): the `deletedBy` of the event. */
   by: string;
+  /** The asker's username claim, when the token had one (see LabDeletedEvent.deletedByUsername). */
+  byUsername?: string;
   at: Date;
   force: boolean;
   traceparent?: string;

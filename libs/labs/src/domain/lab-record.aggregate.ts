@@ -162,6 +162,7 @@ export class LabRecord extends AggregateRoot {
     alreadyAbsentInCml: boolean;
     now: Date;
     traceparent?: string;
+    deletedByUsername?: string;
   }): LabDeletedEvent {
     this.assertLive();
     const event = new LabDeletedEvent(
@@ -171,6 +172,7 @@ export class LabRecord extends AggregateRoot {
       input.alreadyAbsentInCml,
       input.now.toISOString(),
       input.traceparent,
+      input.deletedByUsername,
     );
     return this.removeWith(event, input.now);
   }

@@ -146,10 +146,12 @@ function hasStatus(doc: InMemoryLabDocument, status: 'pending' | 'dead'): boolea
 
 /** The events a document stores, oldest first: its past events, then its tombstone's. */
 function toEntries(recordId: string, doc: InMemoryLabDocument): OutboxEntry[] {
+  const owner = { id: doc.props.owner, username: doc.props.ownerUsername };
   const entries = doc.pastEvents.map((p) => ({
     recordId,
     event: copyRemovalEvent(p.event),
     deliveries: p.deliveries.map(copyDelivery),
+    owner,
   }));
   const removal = doc.props.removal;
   if (removal)
@@ -157,6 +159,7 @@ function toEntries(recordId: string, doc: InMemoryLabDocument): OutboxEntry[] {
       recordId,
       event: copyRemovalEvent(removal.event),
       deliveries: doc.deliveries.map(copyDelivery),
+      owner,
     });
   return entries;
 }

@@ -1,3 +1,4 @@
+import { NotificationIntake } from '@app/notifications';
 import { EventBus, EventPublisher, ICommand } from '@nestjs/cqrs';
 import nock from 'nock';
 import { CmlClientFactory, NoopCmlRequestObserver } from '@app/cml-client';
@@ -39,6 +40,7 @@ export function phase2Harness(
   worker: WorkerFixtureInput = {},
   config: Partial<AppConfig> = {},
   sinks: readonly string[] = [],
+  notifications?: NotificationIntake,
 ) {
   const clock = new ManualClock();
   const workers = new InMemoryWorkerRepository();
@@ -66,7 +68,7 @@ export function phase2Harness(
   const keeper = new ReconcileLeaseKeeper(leases, appConfig, clock);
   const drain = new ReconciliationDrain(keeper);
   const gate = new WorkerReconcileGate(new WorkerRunExclusion(), keeper, drain);
-  const runs = new WorkerReconcileRuns(clock, syncStates, metrics);
+  const runs = new WorkerReconcileRuns(clock, syncStates, metrics, notifications);
   const reader = new CmlEvidenceReader(directory, cmlFactory, appConfig, clock);
   const writer = new ReconciliationWriter(labs, new WorkerWriteLock(), publisher);
   const refresh = new RefreshWorkerLabsHandler(

@@ -9,6 +9,8 @@ export function labCloudEvent(
   const { eventId, type, ...data } = event;
   const traceparent = 'traceparent' in data ? data.traceparent : undefined;
   if ('traceparent' in data) delete data.traceparent;
+  // Not in the contract's data: kept for notifications only.
+  if ('deletedByUsername' in data) delete data.deletedByUsername;
   return {
     id: eventId,
     source: `${settings.source}/workers/${event.workerId}`,

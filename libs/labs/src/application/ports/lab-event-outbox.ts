@@ -22,6 +22,8 @@ export interface OutboxEntry {
   recordId: string;
   event: LabOutboxEvent;
   deliveries: OutboxDelivery[];
+  /** The lab's CML owner as the record held it (user id and username), for who is told of the removal. */
+  owner: { id: string; username: string };
 }
 
 /**

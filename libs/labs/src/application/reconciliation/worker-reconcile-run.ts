@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '@app/common';
+import { NotificationIntake, PendingOrphanFact } from '@app/notifications';
 import { CmlContact } from '../../domain/cml-contact';
 import {
   ReconcileCandidate,
@@ -31,6 +32,7 @@ export class WorkerReconcileRun {
   private readonly startedAt: Date;
   private contact: CmlContact | undefined;
   private candidates: ReconcileCandidate[] = [];
+  private pending: PendingOrphanFact[] = [];
 
   constructor(
     private readonly workerId: string,
@@ -41,8 +43,15 @@ export class WorkerReconcileRun {
     private readonly syncStates: WorkerSyncStateRepository,
     private readonly logger: Logger,
     private readonly metrics: LabsMetrics,
+    private readonly notifications?: NotificationIntake,
+    private readonly workerName?: string,
   ) {
     this.startedAt = clock.now();
+  }
+
+  /** The orphans this run holds back for approval (named in the orphans-pending notification). */
+  heldBack(records: readonly { labId: string; title: string; owner: string }[]): void {
+    this.pending = records.map(({ labId, title, owner }) => ({ labId, title, owner }));
   }
 
   /** What this contact learned of the controller, stored on the worker with the summary. */
@@ -92,6 +101,9 @@ export class WorkerReconcileRun {
     if (status === 'failed')
       this.logger.error(line, `Reconciliation of worker ${this.workerId} failed: ${reason}`);
     else this.logger.log(line, `Reconciliation of worker ${this.workerId} ${status}`);
+    // Nothing to gather, no round trip, when notifications are off; otherwise one insert per notification.
+    if (this.notifications?.enabled && (status === 'failed' || summary.orphansPending > 0))
+      await this.notifications.reconciled(summary, this.pending, this.workerName);
     return { summary, upstreamError };
   }
 }
@@ -105,6 +117,7 @@ export class WorkerReconcileRuns {
     private readonly clock: Clock,
     private readonly syncStates: WorkerSyncStateRepository,
     private readonly metrics: LabsMetrics,
+    @Optional() private readonly notifications?: NotificationIntake,
   ) {}
 
   start(
@@ -112,6 +125,7 @@ export class WorkerReconcileRuns {
     trigger: ReconcileTrigger,
     reconciliationId: string,
     mode: ReconcileRunMode,
+    workerName?: string,
   ): WorkerReconcileRun {
     return new WorkerReconcileRun(
       workerId,
@@ -122,6 +136,8 @@ export class WorkerReconcileRuns {
       this.syncStates,
       this.logger,
       this.metrics,
+      this.notifications,
+      workerName,
     );
   }
 }

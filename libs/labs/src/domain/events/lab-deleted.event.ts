@@ -14,5 +14,10 @@ export class LabDeletedEvent {
     readonly occurredAt: string,
     /** W3C traceparent of the request that deleted the lab, when it had one (a CloudEvent extension, not data). */
     readonly traceparent?: string,
+    /**
+     * The deleter's username claim, when the token had one: kept in the tombstone (not CloudEvent data) so that
+     * a notification can tell an owner deleting their own lab (a token subject is rarely the CML username).
+     */
+    readonly deletedByUsername?: string,
   ) {}
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ManualClock } from '@app/workers/testing/manual-clock';
 import { loadAuditConfig } from '../../../audit-config';
-import { ChatFormat } from '../../../domain/chat-text';
+import { ChatFormat } from '@app/notifications/domain/chat-text';
 import { LabAuditEvent } from '../../../domain/lab-audit-event';
 import { InMemoryAuditEventRepository } from '../../../testing/in-memory-audit-event.repository';
 import {

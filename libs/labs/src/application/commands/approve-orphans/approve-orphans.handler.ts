@@ -41,7 +41,7 @@ export class ApproveOrphansHandler implements ICommandHandler<ApproveOrphansComm
     if (!worker.enabled)
       throw new ConflictError(`Worker ${workerId} is disabled; enable it to approve orphans`);
     const reconciliationId = randomUUID();
-    const run = this.runs.start(workerId, 'manual', reconciliationId, 'enforce');
+    const run = this.runs.start(workerId, 'manual', reconciliationId, 'enforce', worker.name);
     if (worker.reconcileMode !== 'enforce') {
       return (
         await run.finish('skipped', ZERO, `reconcileMode is ${worker.reconcileMode}; nothing was removed`)

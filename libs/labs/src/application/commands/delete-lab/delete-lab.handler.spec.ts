@@ -156,6 +156,20 @@ describe('DeleteLabHandler', () => {
     expect(metrics.deletes).toEqual(['deleted']);
   });
 
+  it("keeps the deleter's username claim in the event and in the delete intent (for notifications)", async () => {
+    let intentDuringDelete: unknown;
+    client.deleteLab.mockImplementation(async () => {
+      intentDuringDelete = (await stored())?.deleteIntent;
+    });
+    await run(false, { username: 'bob.smith' });
+    expect(intentDuringDelete).toMatchObject({ by: 'bob', byUsername: 'bob.smith' });
+    expect(published[0]).toMatchObject({
+      type: 'lab.deleted',
+      deletedBy: 'bob',
+      deletedByUsername: 'bob.smith',
+    });
+  });
+
   it('refuses a started lab without force and changes nothing', async () => {
     cmlHas('STARTED');
     await expect(run()).rejects.toBeInstanceOf(ConflictError);

@@ -90,6 +90,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
       workerId,
       labId,
       by: deletedBy,
+      ...(requester.username ? { byUsername: requester.username } : {}),
       at: this.clock.now(),
       force,
       ...(traceparent ? { traceparent } : {}),
@@ -120,7 +121,16 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
 
     // Serialised with Phase 2's writes to this worker (see WorkerWriteLock).
     const result = await this.writeLock.run(workerId, () =>
-      this.removeLocally({ workerId, labId, local, cmlLab, alreadyAbsentInCml, deletedBy, traceparent }),
+      this.removeLocally({
+        workerId,
+        labId,
+        local,
+        cmlLab,
+        alreadyAbsentInCml,
+        deletedBy,
+        deletedByUsername: requester.username,
+        traceparent,
+      }),
     );
     // The tombstone cleared the intent; when it could not be written, the intent stays and Phase 2
     // completes this user's delete.
@@ -136,9 +146,11 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     cmlLab: CmlLab | DeletedLab | null;
     alreadyAbsentInCml: boolean;
     deletedBy: string;
+    deletedByUsername?: string;
     traceparent?: string;
   }): Promise<DeleteLabResult> {
-    const { workerId, labId, local, cmlLab, alreadyAbsentInCml, deletedBy, traceparent } = input;
+    const { workerId, labId, local, cmlLab, alreadyAbsentInCml, deletedBy, deletedByUsername, traceparent } =
+      input;
     const log = { workerId, labId, deletedBy };
     if (alreadyAbsentInCml && (!local || local.isRemoved)) {
       throw new NotFoundError(`Lab ${labId} exists neither in CML nor locally on worker ${workerId}`);
@@ -154,7 +166,7 @@ export class DeleteLabHandler implements ICommandHandler<DeleteLabCommand, Delet
     const record = local ?? LabRecord.discovered(workerId, toLabSnapshot(cmlLab as CmlLab), now);
     if (!local)
       this.logger.warn(log, `Lab record ${labId} not found in database (may not have been synced yet)`);
-    record.markDeleted({ deletedBy, alreadyAbsentInCml, now, traceparent });
+    record.markDeleted({ deletedBy, alreadyAbsentInCml, now, traceparent, deletedByUsername });
     let removed: boolean;
     try {
       removed = await this.labs.saveDeletion(record, local === null);

@@ -48,6 +48,7 @@ export class ReconciliationPlanApplier {
       const expectedVersion = record.version;
       record.markDeleted({
         deletedBy: intent.by,
+        ...(intent.byUsername ? { deletedByUsername: intent.byUsername } : {}),
         alreadyAbsentInCml: false,
         now: ctx.now,
         ...(intent.traceparent ? { traceparent: intent.traceparent } : {}),

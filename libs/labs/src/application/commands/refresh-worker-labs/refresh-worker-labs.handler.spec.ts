@@ -78,13 +78,22 @@ describe('RefreshWorkerLabsHandler', () => {
 
   it('completes an interrupted Phase 1 delete as the user’s lab.deleted, and clears its intent', async () => {
     h.labs.seed(LabRecord.discovered(W, plainLabSnapshot(3), t0));
-    await h.labs.findForDelete({ workerId: W, labId: C, by: 'carol', at: h.clock.now(), force: false });
+    await h.labs.findForDelete({
+      workerId: W,
+      labId: C,
+      by: 'carol',
+      byUsername: 'carol.k',
+      at: h.clock.now(),
+      force: false,
+    });
     cmlAnswers({ listed: [], labs: { [C]: CML_404 } });
 
     const summary = await refresh();
 
     expect(summary.reason).toMatch(/1 interrupted deletes completed/);
-    expect(h.published).toEqual([expect.objectContaining({ type: 'lab.deleted', deletedBy: 'carol' })]);
+    expect(h.published).toEqual([
+      expect.objectContaining({ type: 'lab.deleted', deletedBy: 'carol', deletedByUsername: 'carol.k' }),
+    ]);
     expect(h.published[0]).toBeInstanceOf(LabDeletedEvent);
     expect((await h.labs.findOne(W, C))?.deleteIntent).toBeNull();
   });

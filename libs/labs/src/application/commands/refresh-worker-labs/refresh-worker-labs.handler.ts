@@ -62,7 +62,13 @@ export class RefreshWorkerLabsHandler implements ICommandHandler<RefreshWorkerLa
       : worker.reconcileMode === 'observe'
         ? 'observe'
         : 'enforce';
-    const run = this.runs.start(worker.id, command.trigger, command.reconciliationId ?? randomUUID(), mode);
+    const run = this.runs.start(
+      worker.id,
+      command.trigger,
+      command.reconciliationId ?? randomUUID(),
+      mode,
+      worker.name,
+    );
     if (!worker.enabled) return run.finish('skipped', ZERO, 'worker is disabled');
     if (worker.reconcileMode === 'paused') return run.finish('skipped', ZERO, 'reconcileMode is paused');
 
@@ -86,6 +92,14 @@ export class RefreshWorkerLabsHandler implements ICommandHandler<RefreshWorkerLa
             `Found ${labIds.length} orphaned lab records for worker ${worker.id}: ${JSON.stringify(labIds)}`,
           );
         }
+        // Held back by the delete-ratio guard, every orphan waits (observe runs count them too).
+        if (plan.counts.orphansPending > 0)
+          run.heldBack(
+            plan.orphans.map((r) => {
+              const p = r.toProps();
+              return { labId: r.labId, title: r.title, owner: p.ownerUsername || p.owner };
+            }),
+          );
         if (!plan.writes || !lease)
           return run.finish(plan.status, plan.counts, reason(plan.notes), upstreamError);
         if (!evidence.listing.trusted) throw new Error('a plan with writes needs a trusted listing');

@@ -15,6 +15,7 @@ import { LabRecordDocument, StoredDeleteIntent } from './lab-record.schema';
 export function removalEventToData(event: LabOutboxEvent): Record<string, unknown> {
   const data: Record<string, unknown> = { ...event };
   if (data.traceparent === undefined) delete data.traceparent;
+  if (data.deletedByUsername === undefined) delete data.deletedByUsername;
   return data;
 }
 
@@ -31,6 +32,7 @@ export function removalEventFromData(data: Record<string, unknown>): LabRemovalE
       d.alreadyAbsentInCml,
       d.occurredAt,
       d.traceparent ?? undefined,
+      d.deletedByUsername ?? undefined,
     );
   }
   return new LabOrphanRemovedEvent(
@@ -94,6 +96,7 @@ export function removalToDocument(
 export function deleteIntentToDocument(intent: DeleteIntent): StoredDeleteIntent {
   return {
     by: intent.by,
+    ...(intent.byUsername ? { byUsername: intent.byUsername } : {}),
     at: intent.at,
     force: intent.force,
     ...(intent.traceparent ? { traceparent: intent.traceparent } : {}),
@@ -149,6 +152,7 @@ export function labRecordFromDocument(doc: LabRecordDocument): LabRecord {
           workerId: doc.workerId,
           labId: doc.labId,
           by: doc.deleteIntent.by,
+          ...(doc.deleteIntent.byUsername ? { byUsername: doc.deleteIntent.byUsername } : {}),
           at: new Date(doc.deleteIntent.at),
           force: doc.deleteIntent.force,
           ...(doc.deleteIntent.traceparent ? { traceparent: doc.deleteIntent.traceparent } : {}),

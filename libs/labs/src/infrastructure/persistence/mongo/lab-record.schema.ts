@@ -4,6 +4,7 @@ import { Schema as MongooseSchema } from 'mongoose';
 /** DeleteIntent as the record stores it (its worker and lab are the record's). */
 export interface StoredDeleteIntent {
   by: string;
+  byUsername?: string;
   at: Date;
   force: boolean;
   traceparent?: string;

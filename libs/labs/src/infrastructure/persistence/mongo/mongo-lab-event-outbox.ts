@@ -18,7 +18,7 @@ type Doc = LabRecordDocument;
 function dueEntries(doc: Doc): OutboxEntry[] {
   const slots = outboxSlotsOf(doc);
   const pending = slots.filter((s) => s.deliveries.some((d) => d.status === 'pending'));
-  return (pending.length > 0 ? pending : slots.slice(0, 1)).map((s) => entryOf(doc._id, s));
+  return (pending.length > 0 ? pending : slots.slice(0, 1)).map((s) => entryOf(doc, s));
 }
 
 /** The event of this id in a document, or the tombstone's event when no id is given. */
@@ -64,18 +64,18 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   async findByRecordId(recordId: string): Promise<OutboxEntry | null> {
     const doc = await this.model.findById(recordId).lean<Doc>().exec();
     const slot = doc ? (slotOf(doc) ?? outboxSlotsOf(doc)[0]) : undefined;
-    return doc && slot ? entryOf(doc._id, slot) : null;
+    return doc && slot ? entryOf(doc, slot) : null;
   }
 
   async findEntriesOf(recordId: string): Promise<OutboxEntry[]> {
     const doc = await this.model.findById(recordId).lean<Doc>().exec();
-    return doc ? outboxSlotsOf(doc).map((s) => entryOf(doc._id, s)) : [];
+    return doc ? outboxSlotsOf(doc).map((s) => entryOf(doc, s)) : [];
   }
 
   async findByEventId(eventId: string): Promise<OutboxEntry | null> {
     const doc = await this.model.findOne(BY_EVENT_ID(eventId)).lean<Doc>().exec();
     const slot = doc ? slotOf(doc, eventId) : undefined;
-    return doc && slot ? entryOf(doc._id, slot) : null;
+    return doc && slot ? entryOf(doc, slot) : null;
   }
 
   /** The claim of an attempt is a unique insert (see UniqueClaims). */
@@ -156,7 +156,7 @@ export class MongoLabEventOutbox extends LabEventOutbox {
       .lean<Doc[]>()
       .exec();
     return docs
-      .flatMap((doc) => outboxSlotsOf(doc).map((s) => entryOf(doc._id, s)))
+      .flatMap((doc) => outboxSlotsOf(doc).map((s) => entryOf(doc, s)))
       .map((e) => ({ ...e, deliveries: e.deliveries.filter((d) => d.status === status) }))
       .filter((e) => e.deliveries.length > 0);
   }

@@ -63,6 +63,7 @@ describe('MongoLabRecordRepository (real FerretDB)', () => {
       workerId: DELETER,
       labId: live.labId,
       by: 'alice',
+      byUsername: 'alice.k',
       at: t0,
       force: true,
       traceparent: '00-abc-def-01',

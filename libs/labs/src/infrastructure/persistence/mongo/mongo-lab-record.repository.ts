@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, mongo, QueryFilter } from 'mongoose';
 import { AppConfig, isDuplicateKeyError, Page, UniqueClaims } from '@app/common';
+import { INTERNAL_NOTIFICATIONS_SINK, NotificationIntake } from '@app/notifications';
 import { TracedDbWrite } from '@app/telemetry';
 import { LabRestoredEvent } from '../../../domain/events/lab-restored.event';
 import {
@@ -33,9 +34,15 @@ export class MongoLabRecordRepository extends LabRecordRepository {
   constructor(
     @InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>,
     @Optional() config?: AppConfig,
+    @Optional() notifications?: NotificationIntake,
   ) {
     super();
-    this.sinks = config?.cloudEventsSinks ?? [];
+    // The notifications of a removal are one more delivery of its event, written by the same write: a crash
+    // right after the removal still notifies (the relay finds the delivery pending).
+    this.sinks = [
+      ...(config?.cloudEventsSinks ?? []),
+      ...(notifications?.notifiesRemovals ? [INTERNAL_NOTIFICATIONS_SINK] : []),
+    ];
     this.outboxLock = new OutboxEntryLock(new UniqueClaims(outboxClaimModel(model)));
   }
 
@@ -226,7 +233,11 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       const now = new Date(event.occurredAt);
       const restored: StoredOutboxEvent = {
         event: removalEventToData(event),
-        deliveries: pendingDeliveries(this.sinks, now),
+        // No route tells people of a restore: its event goes to the CloudEvents sinks only.
+        deliveries: pendingDeliveries(
+          this.sinks.filter((sink) => sink !== INTERNAL_NOTIFICATIONS_SINK),
+          now,
+        ),
       };
       const pastEvents = [
         // Settled events of earlier restores have done their work; unsettled ones stay.

@@ -26,11 +26,7 @@ export class OutboxEntryLock {
 
   /** Claims `key` unless another holds it, taking over a claim older than `ttlMs`. */
   claim(key: string, now: Date, ttlMs: number): Promise<boolean> {
-    return this.claims.claimOrTakeOver(
-      { _id: key, at: now },
-      (held) => now.getTime() - new Date(held.at).getTime() >= ttlMs,
-      (held) => ({ _id: held._id, at: held.at }),
-    );
+    return this.claims.claimAttempt(key, now, ttlMs);
   }
 
   async run<T>(recordId: string, work: () => Promise<T>): Promise<T> {

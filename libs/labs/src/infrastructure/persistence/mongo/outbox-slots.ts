@@ -42,8 +42,16 @@ export function outboxSlotsOf(doc: LabRecordDocument): OutboxSlot[] {
   return slots;
 }
 
-export function entryOf(recordId: string, slot: OutboxSlot): OutboxEntry {
-  return { recordId, event: outboxEventFromData(slot.event), deliveries: slot.deliveries };
+export function entryOf(
+  doc: Pick<LabRecordDocument, '_id' | 'owner' | 'ownerUsername'>,
+  slot: OutboxSlot,
+): OutboxEntry {
+  return {
+    recordId: doc._id,
+    event: outboxEventFromData(slot.event),
+    deliveries: slot.deliveries,
+    owner: { id: doc.owner ?? '', username: doc.ownerUsername ?? '' },
+  };
 }
 
 /** When the document next needs the relay: the earliest pending delivery of any of its events. */

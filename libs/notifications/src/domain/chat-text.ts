@@ -38,7 +38,7 @@ export function cleanChatField(value: string, maxLength = CHAT_FIELD_MAX_LENGTH)
 }
 
 /** Breaks what a chat would link by itself: `https://` and dots inside words. */
-function defang(value: string): string {
+export function defang(value: string): string {
   return value.replace(SCHEME_SEPARATOR, '[:]//').replace(INNER_DOT, '[.]');
 }
 

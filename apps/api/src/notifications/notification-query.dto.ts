@@ -1,0 +1,7 @@
+import { IsIn, IsOptional } from 'class-validator';
+
+export class NotificationQueryDto {
+  @IsOptional()
+  @IsIn(['pending', 'dead'])
+  status?: 'pending' | 'dead';
+}
