@@ -31,7 +31,9 @@ const VIEWER = bearer('vera', ['viewer']);
 
 const receivedAt = new Date('2024-06-01T08:00:00.000Z');
 /** Enough that a read of everything at once would show, as memory and as a client that had to wait for it. */
-const LARGE = 20_000;
+// Large enough that an unread export stops far short of the end (the sockets hold about 4,500 events), small
+// enough that FerretDB, which sorts the whole trail in memory for an unfiltered export, answers in CI time.
+const LARGE = 12_000;
 
 const PADDING = '\u00b7'.repeat(400);
 
@@ -269,7 +271,7 @@ describe('Audit trail paging, filters and export over HTTP (e2e, FerretDB)', () 
       expect(res.headers['content-type']).toContain('application/problem+json');
     });
 
-    it('exports all 20,000 and more as CSV, complete and parseable, newest first, as an attachment', async () => {
+    it('exports all 12,000 and more as CSV, complete and parseable, newest first, as an attachment', async () => {
       const watch = watchStreams(app);
       try {
         const res = await open(port, exportPath({ format: 'csv' }));
@@ -290,7 +292,7 @@ describe('Audit trail paging, filters and export over HTTP (e2e, FerretDB)', () 
       } finally {
         watch.restore();
       }
-    }, 120_000);
+    }, 180_000);
 
     it('escapes CSV and makes formulas text; NDJSON keeps the values exactly', async () => {
       const csvRes = await http()
@@ -362,7 +364,7 @@ describe('Audit trail paging, filters and export over HTTP (e2e, FerretDB)', () 
         clearInterval(sampler);
         watch.restore();
       }
-    }, 120_000);
+    }, 180_000);
 
     it('reads only as fast as the client reads (back-pressure), and stops the cursor when the client goes away', async () => {
       const watch = watchStreams(app);
@@ -401,7 +403,7 @@ describe('Audit trail paging, filters and export over HTTP (e2e, FerretDB)', () 
         socket.destroy();
         watch.restore();
       }
-    }, 120_000);
+    }, 180_000);
 
     it('lets the console read the file name (CORS exposes Content-Disposition)', async () => {
       const res = await http()

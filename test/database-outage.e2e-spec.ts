@@ -189,6 +189,26 @@ describe('Database outage: 503 while FerretDB is down, recovery without a restar
     },
     { route: 'GET /api/jobs/{jobId}', method: 'get', url: () => `/api/jobs/${jobId}`, ok: 200 },
     {
+      route: 'GET /api/notifications',
+      method: 'get',
+      url: () => '/api/notifications?status=dead',
+      ok: 200,
+    },
+    {
+      // No such notification (none are configured here): once the database is back, an honest 404.
+      route: 'POST /api/notifications/{id}/retry',
+      method: 'post',
+      url: () => '/api/notifications/0123456789abcdef0123456789abcdef/retry',
+      ok: 404,
+    },
+    {
+      // A live record: restoring it changes nothing and answers 200 (CML has the lab).
+      route: 'POST /api/workers/{workerId}/labs/{labId}/restore',
+      method: 'post',
+      url: () => `/api/workers/${workerId}/labs/${labToRead}/restore`,
+      ok: 200,
+    },
+    {
       route: 'DELETE /api/workers/{workerId}',
       method: 'delete',
       url: () => `/api/workers/${spareWorkerId}`,

@@ -529,12 +529,14 @@ describe('FerretDB indexed filter pushdown (patch 0003, integration)', () => {
       ['worker_sync_states', '_id_', 'findMany', { _id: { $in: ['w1', 'w2'] } }],
       [
         'audit_events',
-        'workerId_1_labId_1_time_-1',
+        'workerId_1_labId_1_time_-1__id_-1',
         'audit find by worker',
         { workerId: 'w', labId: 'l', type: 't', time: { $gte: now } },
       ],
-      ['audit_events', 'labId_1_time_-1', 'audit find by lab', { labId: 'l', time: { $gte: now } }],
-      ['audit_events', 'type_1_time_-1', 'audit find by type', { type: 't' }],
+      ['audit_events', 'labId_1_time_-1__id_-1', 'audit find by lab', { labId: 'l', time: { $gte: now } }],
+      ['audit_events', 'type_1_time_-1__id_-1', 'audit find by type', { type: 't' }],
+      ['audit_events', 'owner_1_time_-1__id_-1', 'audit find by owner', { owner: 'alice' }],
+      ['audit_events', 'deletedBy_1_time_-1__id_-1', 'audit find by deleter', { deletedBy: 'bob' }],
     ];
 
     it.each(indexed)('%s: %s answers %s from an index', async (collection, index, _query, filter) => {

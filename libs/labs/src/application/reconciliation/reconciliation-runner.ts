@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
-import { AppConfig, Clock } from '@app/common';
+import { AppConfig, Clock, isDatabaseUnavailableError } from '@app/common';
 import { Worker, WorkerDirectory } from '@app/workers';
 import { ReconcileSummary, ReconcileTrigger } from '../../domain/reconcile-summary';
 import { RefreshWorkerLabsCommand } from '../commands/refresh-worker-labs/refresh-worker-labs.command';
@@ -40,10 +40,15 @@ export class ReconciliationRunner {
     }
     const id = randomUUID();
     // The workers are read before the run is stored, so that its progress has a total from the
-    // start. A run whose workers cannot be read is still recorded, and finished as failed.
+    // start. A run whose workers cannot be read is still recorded, and finished as failed; but
+    // not when the database itself is away: the run could not be stored either, and waiting for
+    // it a second time would double the time the caller waits for its 503.
     const workers = this.directory.all().then(
       (all) => all.filter((w) => w.enabled),
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => {
+        if (isDatabaseUnavailableError(error)) throw error;
+        return error instanceof Error ? error : new Error(String(error));
+      },
     );
     const created = workers.then((enabled) =>
       this.runs.create({
