@@ -16,7 +16,10 @@ import { auditEventKey } from '../apps/audit/src/domain/lab-audit-event';
 import { auditEventDocumentOf } from '../apps/audit/src/infrastructure/persistence/mongo/mongo-audit-event.repository';
 import { aDeletedEvent, anOrphanRemovedEvent } from '../apps/audit/src/testing/lab-audit-event.fixture';
 import { parseCsvWithPython } from '../apps/audit/src/testing/parse-csv-with-python';
-import { testDatabaseUri } from './support/test-database';
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { EmbeddedFerretDb, findRepoRoot, startEmbeddedFerretDb } from '@app/dev-infra';
+import { testDatabaseName, testDatabaseUri, withDatabaseName } from './support/test-database';
 
 const JWT_SECRET = randomBytes(32).toString('hex');
 const ISSUER = 'https://idp.test/realms/cml';
@@ -121,8 +124,28 @@ describe('Audit trail paging, filters and export over HTTP (e2e, FerretDB)', () 
   const http = () => request(app.getHttpServer());
   const legacyOwner = 'owner-from-before';
 
+  let ownFerretDb: EmbeddedFerretDb | null = null;
+  const repoRoot = findRepoRoot(__dirname);
+  const dataDir = path.join(repoRoot, '.data', `audit-export-e2e-${process.pid}`);
+
+  /**
+   * On FerretDB an unfiltered export is sorted in its memory over the whole trail, and on the FerretDB the
+   * other suites share, their load stalled that sort past any timeout in CI: this suite gets a FerretDB of
+   * its own. On MongoDB (npm run test:mongo) it uses the given server, whose index serves the order.
+   */
+  const databaseUri = async (): Promise<string> => {
+    const shared = testDatabaseUri('audit_export');
+    const probe = await mongoose.createConnection(shared).asPromise();
+    const info = await probe.db!.admin().command({ buildInfo: 1 });
+    await probe.close();
+    if (typeof info.ferretdbVersion !== 'string') return shared;
+    rmSync(dataDir, { recursive: true, force: true });
+    ownFerretDb = await startEmbeddedFerretDb({ dataDir, repoRoot });
+    return withDatabaseName(ownFerretDb.uri, testDatabaseName('audit_export'));
+  };
+
   beforeAll(async () => {
-    const uri = testDatabaseUri('audit_export');
+    const uri = await databaseUri();
     db = await mongoose.createConnection(uri).asPromise();
     // Stored by the code before owner/deletedBy were top-level: the start's backfill must make them findable.
     const legacy = [
@@ -159,6 +182,8 @@ describe('Audit trail paging, filters and export over HTTP (e2e, FerretDB)', () 
     await app?.close();
     await db?.dropDatabase().catch(() => undefined);
     await db?.close();
+    await ownFerretDb?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const list = (query: Record<string, string>) =>
