@@ -75,6 +75,8 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
       [['--timeout', 'soon', 'workers', 'ls']],
       [['--token', 'a', '--token-file', '/x', 'workers', 'ls']],
       [['outbox', 'ls', '--dead', '--pending']],
+      [['notifications', 'ls', '--dead', '--pending']],
+      [['notifications', 'retry']],
       [['labs', 'ls', '--state', 'RUNNING']],
       [['bulk-delete', '--older-than', '7 days', '--dry-run']],
     ])('%j exits 2 without a request', async (argv) => {
@@ -592,6 +594,113 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
       const { code, out } = await run(['--json', 'outbox', 'retry', LAB]);
       expect(code).toBe(0);
       expect(JSON.parse(out)).toEqual({ eventId: LAB, accepted: true });
+    });
+  });
+
+  describe('notifications', () => {
+    const NOTE = '0123456789abcdef0123456789abcdef';
+    const item = (extra: Record<string, unknown> = {}) => ({
+      id: NOTE,
+      route: 'lab-deleted-by-other',
+      provider: 'email',
+      recipient: 'person:alice@example.com',
+      workerId: W1,
+      labId: LAB,
+      status: 'dead',
+      attempts: 8,
+      replays: 0,
+      nextAttemptAt: '2026-12-08T10:00:00.000Z',
+      lastError: 'SMTP answered 550',
+      createdAt: '2026-12-08T09:00:00.000Z',
+      ...extra,
+    });
+
+    it('ls --dead asks for the dead ones and prints the table', async () => {
+      api()
+        .get('/api/notifications')
+        .query({ status: 'dead' })
+        .reply(200, {
+          items: [
+            item(),
+            item({ id: 'f'.repeat(32), provider: 'slack', recipient: 'channel', lastError: null }),
+          ],
+        });
+      const { code, out } = await run(['notifications', 'ls', '--dead']);
+      expect(code).toBe(0);
+      const lines = out.split('\n');
+      expect(lines[0]).toMatch(
+        /^ID\s+ROUTE\s+PROVIDER\s+RECIPIENT\s+STATUS\s+ATTEMPTS\s+NEXT ATTEMPT\s+LAST ERROR$/,
+      );
+      expect(lines[1]).toMatch(
+        new RegExp(
+          `^${NOTE}\\s+lab-deleted-by-other\\s+email\\s+person:alice@example.com\\s+dead\\s+8\\s+SMTP answered 550$`,
+        ),
+      );
+      expect(lines[2]).toMatch(
+        new RegExp(`^f{32}\\s+lab-deleted-by-other\\s+slack\\s+channel\\s+dead\\s+8$`),
+      );
+      expect(lines).toHaveLength(4);
+    });
+
+    it('ls shows when a pending one is tried next', async () => {
+      api()
+        .get('/api/notifications')
+        .query({ status: 'pending' })
+        .reply(200, {
+          items: [item({ status: 'pending', attempts: 2, lastError: 'Slack answered HTTP 500' })],
+        });
+      const { code, out } = await run(['notifications', 'ls', '--pending']);
+      expect(code).toBe(0);
+      expect(out).toMatch(/pending\s+2\s+\S.*\s+Slack answered HTTP 500\n$/);
+    });
+
+    it('ls without a flag takes the API default (pending)', async () => {
+      api().get('/api/notifications').reply(200, { items: [] });
+      const { code, out } = await run(['notifications', 'ls']);
+      expect(code).toBe(0);
+      expect(out).toBe('No pending notifications.\n');
+    });
+
+    it('ls --json prints the API answer', async () => {
+      const answer = { items: [item()] };
+      api().get('/api/notifications').query({ status: 'dead' }).reply(200, answer);
+      const { code, out } = await run(['--json', 'notifications', 'ls', '--dead']);
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toEqual(answer);
+    });
+
+    it('ls without the operator role exits 3', async () => {
+      api()
+        .get('/api/notifications')
+        .reply(403, { title: 'Forbidden', status: 403, detail: 'requires the operator role' });
+      const { code } = await run(['notifications', 'ls']);
+      expect(code).toBe(3);
+    });
+
+    it('retry replays a dead one', async () => {
+      api().post(`/api/notifications/${NOTE}/retry`).reply(202);
+      const { code, out } = await run(['notifications', 'retry', NOTE]);
+      expect(code).toBe(0);
+      expect(out).toBe(`Notification ${NOTE} is queued for delivery again.\n`);
+    });
+
+    it('retry --json answers a document', async () => {
+      api().post(`/api/notifications/${NOTE}/retry`).reply(202);
+      const { code, out } = await run(['--json', 'notifications', 'retry', NOTE]);
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toEqual({ id: NOTE, accepted: true });
+    });
+
+    it.each([
+      [404, 'No such notification', 4],
+      [409, 'The notification is not dead', 5],
+      [403, 'requires the admin role', 3],
+      [400, 'id must be a notification id (32 hex digits)', 2],
+    ])('retry answered %i exits %i', async (status, detail, exit) => {
+      api().post(`/api/notifications/${NOTE}/retry`).reply(status, { title: 'Refused', status, detail });
+      const { code, err } = await run(['notifications', 'retry', NOTE]);
+      expect(code).toBe(exit);
+      expect(err).toContain(detail);
     });
   });
 

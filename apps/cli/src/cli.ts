@@ -7,6 +7,11 @@ import { CommandContext } from './command-context';
 import { bulkDelete, BulkDeleteOptions } from './commands/bulk-delete.command';
 import { labsLs, LabsLsOptions } from './commands/labs-ls.command';
 import { labsRm, LabsRmOptions } from './commands/labs-rm.command';
+import {
+  notificationsLs,
+  NotificationsLsOptions,
+  notificationsRetry,
+} from './commands/notifications.command';
 import { outboxLs, OutboxLsOptions, outboxRetry } from './commands/outbox.command';
 import { reconcile, ReconcileOptions } from './commands/reconcile.command';
 import { workersLs } from './commands/workers-ls.command';
@@ -75,7 +80,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 function buildProgram(io: CliIo): Command {
   const program = new Command('cml-labs')
-    .description('Operate cml-labs over its HTTP API: workers, labs, reconciliation, bulk delete, the outbox')
+    .description(
+      'Operate cml-labs over its HTTP API: workers, labs, reconciliation, bulk delete, the outbox, notifications',
+    )
     .option('--url <url>', `the API's URL (env CML_LABS_URL; default ${DEFAULT_API_URL})`)
     .option('--token <jwt>', 'bearer token (env CML_LABS_TOKEN); visible in ps, prefer --token-file')
     .option('--token-file <path>', 'file holding the bearer token (env CML_LABS_TOKEN_FILE)')
@@ -186,6 +193,23 @@ function buildProgram(io: CliIo): Command {
     .description('deliver an event again now')
     .argument('<eventId>', 'the event id (outbox ls)')
     .action((eventId: string, _options: object, command: Command) => outboxRetry(context(command), eventId));
+
+  const notifications = program
+    .command('notifications')
+    .description('chat and e-mail notifications not yet delivered (operator role; retry: admin)');
+  notifications
+    .command('ls')
+    .description('list pending (default) or dead notifications')
+    .option('--dead', 'notifications that ran out of attempts')
+    .option('--pending', 'notifications still being retried (the default)')
+    .action((options: NotificationsLsOptions, command: Command) =>
+      notificationsLs(context(command), options),
+    );
+  notifications
+    .command('retry')
+    .description('replay a dead notification now (admin role)')
+    .argument('<id>', 'the notification id (notifications ls)')
+    .action((id: string, _options: object, command: Command) => notificationsRetry(context(command), id));
 
   return program;
 }

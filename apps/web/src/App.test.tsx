@@ -59,6 +59,7 @@ describe('App and auth', () => {
     expect(screen.queryByRole('button', { name: 'Add worker' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Refresh/ })).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Outbox' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Notifications' })).not.toBeInTheDocument();
   });
 
   it('offers single sign-on when an OIDC client is configured, and refuses a non-JWT', async () => {
@@ -81,6 +82,8 @@ describe('App and auth', () => {
     );
     expect(await screen.findByRole('button', { name: 'Refresh cml-1 now' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Edit cml-1' })).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Notifications' })).toHaveAttribute('href', '#/notifications');
+    expect(screen.queryByRole('link', { name: 'Outbox' })).not.toBeInTheDocument();
   });
 
   it("reads roles where the API reads them: Keycloak's client roles, not a top-level roles claim", async () => {

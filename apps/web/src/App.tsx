@@ -3,6 +3,7 @@ import { useHashRoute, useSession } from './context';
 import { AuditPage } from './pages/AuditPage';
 import { BulkDeletePage } from './pages/BulkDeletePage';
 import { LabsPage } from './pages/LabsPage';
+import { NotificationsPage } from './pages/NotificationsPage';
 import { OutboxPage } from './pages/OutboxPage';
 import { ReconciliationsPage } from './pages/ReconciliationsPage';
 import { WorkersPage } from './pages/WorkersPage';
@@ -35,7 +36,10 @@ export function App() {
     ['#/reconciliations', 'Reconciliations', route.name === 'reconciliations'],
     ['#/audit', 'Audit trail', route.name === 'audit'],
   ];
-  if (session.can('operator')) nav.push(['#/bulk-delete', 'Bulk delete', route.name === 'bulk-delete']);
+  if (session.can('operator')) {
+    nav.push(['#/bulk-delete', 'Bulk delete', route.name === 'bulk-delete']);
+    nav.push(['#/notifications', 'Notifications', route.name === 'notifications']);
+  }
   if (session.can('admin')) nav.push(['#/outbox', 'Outbox', route.name === 'outbox']);
 
   return (
@@ -88,6 +92,7 @@ export function App() {
         {route.name === 'reconciliations' ? <ReconciliationsPage /> : null}
         {route.name === 'audit' ? <AuditPage key={`${route.workerId}:${route.labId}`} {...route} /> : null}
         {route.name === 'outbox' ? <OutboxPage /> : null}
+        {route.name === 'notifications' ? <NotificationsPage /> : null}
         {route.name === 'bulk-delete' ? <BulkDeletePage /> : null}
       </main>
     </>

@@ -109,13 +109,15 @@ export function useSession(): Session {
   return s;
 }
 
-/** Hash routes: `#/workers`, `#/workers/:id`, `#/reconciliations`, `#/audit`, `#/outbox`, `#/bulk-delete`. */
+/** Hash routes: `#/workers`, `#/workers/:id`, `#/reconciliations`, `#/audit`, `#/outbox`, `#/notifications`,
+ * `#/bulk-delete`. */
 export type Route =
   | { name: 'workers' }
   | { name: 'labs'; workerId: string }
   | { name: 'reconciliations' }
   | { name: 'audit'; workerId?: string; labId?: string }
   | { name: 'outbox' }
+  | { name: 'notifications' }
   | { name: 'bulk-delete' };
 
 export function parseRoute(hash: string): Route {
@@ -127,6 +129,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'audit')
     return { name: 'audit', workerId: q.get('workerId') ?? undefined, labId: q.get('labId') ?? undefined };
   if (parts[0] === 'outbox') return { name: 'outbox' };
+  if (parts[0] === 'notifications') return { name: 'notifications' };
   if (parts[0] === 'bulk-delete') return { name: 'bulk-delete' };
   return { name: 'workers' };
 }

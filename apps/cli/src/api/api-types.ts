@@ -6,7 +6,13 @@ import type * as Api from '../../../web/src/api/types';
  * contract the document does not have yet (candidates, run progress, removed records) are written here as the
  * contract states them, and optional, so the CLI works against an API with or without them.
  */
-export type { DeleteResult, OutboxItem, Worker } from '../../../web/src/api/types';
+export type {
+  DeleteResult,
+  NotificationItem,
+  NotificationItemList,
+  OutboxItem,
+  Worker,
+} from '../../../web/src/api/types';
 export { LAB_STATES } from '../../../web/src/api/types';
 export type LabState = Api.LabState;
 

@@ -222,6 +222,10 @@ export function createApi(token: string | null, settings: Pick<WebSettings, 'aud
       call<Schemas['OutboxItemList']>('/api/outbox', { query: { status } }),
     retryOutbox: (eventId: string) =>
       call<void>(`/api/outbox/${encodeURIComponent(eventId)}/retry`, { method: 'POST' }),
+    listNotifications: (status: 'pending' | 'dead') =>
+      call<Schemas['NotificationItemList']>('/api/notifications', { query: { status } }),
+    retryNotification: (id: string) =>
+      call<void>(`/api/notifications/${encodeURIComponent(id)}/retry`, { method: 'POST' }),
     previewBulkDelete: (body: Omit<BulkDeleteRequest, 'dryRun'>) =>
       call<BulkDeletePreview>('/api/labs/bulk-delete', { method: 'POST', body: { ...body, dryRun: true } }),
     startBulkDelete: (body: Omit<BulkDeleteRequest, 'dryRun'>) =>

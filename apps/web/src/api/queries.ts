@@ -20,6 +20,8 @@ export const queryKeys = {
   reconciliation: (id: string) => ['reconciliations', id] as const,
   outbox: ['outbox'] as const,
   outboxList: (status: 'pending' | 'dead') => ['outbox', status] as const,
+  notifications: ['notifications'] as const,
+  notificationList: (status: 'pending' | 'dead') => ['notifications', status] as const,
   auditEvents: (q: object) => ['audit-events', q] as const,
   job: (jobId: string) => ['jobs', jobId] as const,
 };
