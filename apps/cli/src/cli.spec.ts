@@ -64,7 +64,11 @@ describe('cml-labs (argument parsing and the requests it makes)', () => {
     nock.cleanAll();
     expect(pending).toEqual([]);
   });
-  afterAll(() => nock.enableNetConnect());
+  // nock.restore: its interceptor would otherwise stay on http for the next spec file in this jest worker.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   describe('usage', () => {
     it.each([

@@ -13,7 +13,11 @@ const client = (token: string | null = TOKEN, timeoutMs = 5000, baseUrl = BASE) 
 describe('ApiClient', () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  // nock.restore: its interceptor would otherwise stay on http for the next spec file in this jest worker.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   it('sends the bearer token and the query, and answers the JSON', async () => {
     const scope = nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } })

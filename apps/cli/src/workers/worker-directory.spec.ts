@@ -27,6 +27,7 @@ describe('WorkerDirectory', () => {
   afterAll(() => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
   });
 
   it('reads every page', () => {
