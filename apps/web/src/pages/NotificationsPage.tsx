@@ -5,6 +5,7 @@ import { queryKeys } from '../api/queries';
 import { useSession } from '../context';
 import { formatTime } from '../components/format';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { DeliveryStatus, DeliveryStatusTabs } from '../components/DeliveryStatusTabs';
 
 /**
  * Chat and e-mail notifications not delivered yet (operator role): pending (being retried) or dead (gave
@@ -14,7 +15,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 export function NotificationsPage() {
   const { api, can } = useSession();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<'pending' | 'dead'>('pending');
+  const [status, setStatus] = useState<DeliveryStatus>('pending');
   const items = useQuery({
     queryKey: queryKeys.notificationList(status),
     queryFn: () => api.listNotifications(status),
@@ -47,20 +48,12 @@ export function NotificationsPage() {
       <p className="muted small">
         Chat and e-mail notifications not yet delivered: pending (being retried) or dead (gave up).
       </p>
-      <div className="tabs" role="radiogroup" aria-label="Notification status">
-        {(['pending', 'dead'] as const).map((s) => (
-          <label key={s} className={status === s ? 'tab tab-active' : 'tab'}>
-            <input
-              type="radio"
-              name="notification-status"
-              value={s}
-              checked={status === s}
-              onChange={() => setStatus(s)}
-            />
-            {s === 'pending' ? 'Pending' : 'Dead'}
-          </label>
-        ))}
-      </div>
+      <DeliveryStatusTabs
+        label="Notification status"
+        name="notification-status"
+        status={status}
+        onChange={setStatus}
+      />
       <div aria-live="polite">{note ? <p className="alert alert-success">{note}</p> : null}</div>
       <ProblemAlert problem={items.error ? toProblem(items.error) : problem} />
       <div className="table-wrap">

@@ -5,11 +5,12 @@ import { queryKeys } from '../api/queries';
 import { useSession } from '../context';
 import { formatTime, shortType } from '../components/format';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { DeliveryStatus, DeliveryStatusTabs } from '../components/DeliveryStatusTabs';
 
 export function OutboxPage() {
   const { api, can } = useSession();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<'pending' | 'dead'>('pending');
+  const [status, setStatus] = useState<DeliveryStatus>('pending');
   const items = useQuery({
     queryKey: queryKeys.outboxList(status),
     queryFn: () => api.listOutbox(status),
@@ -39,20 +40,7 @@ export function OutboxPage() {
       <p className="muted small">
         CloudEvents not yet delivered to a sink: pending (being retried) or dead (gave up).
       </p>
-      <div className="tabs" role="radiogroup" aria-label="Outbox status">
-        {(['pending', 'dead'] as const).map((s) => (
-          <label key={s} className={status === s ? 'tab tab-active' : 'tab'}>
-            <input
-              type="radio"
-              name="outbox-status"
-              value={s}
-              checked={status === s}
-              onChange={() => setStatus(s)}
-            />
-            {s === 'pending' ? 'Pending' : 'Dead'}
-          </label>
-        ))}
-      </div>
+      <DeliveryStatusTabs label="Outbox status" name="outbox-status" status={status} onChange={setStatus} />
       <div aria-live="polite">{note ? <p className="alert alert-success">{note}</p> : null}</div>
       <ProblemAlert problem={items.error ? toProblem(items.error) : problem} />
       <div className="table-wrap">
