@@ -1,5 +1,4 @@
 import { SpanKind } from '@opentelemetry/api';
-import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,11 +7,13 @@ import { recordFailure, tracer } from '@app/telemetry';
 import type { CmlAccount } from './cml-account.interface';
 import type { CmlAddressPolicy } from './cml-address-policy';
 import { convergePollDelayMs } from './cml-converge-backoff';
+import { createCmlHttpAgent, dropIdleSockets } from './cml-http-agent.factory';
 import {
-  createCmlHttpAgent,
-  dropIdleSockets,
-  isResetBeforeAnswerOnReusedSocket,
-} from './cml-http-agent.factory';
+  CmlHttpTransport,
+  CmlTransportFailure,
+  type CmlHttpRequest,
+  type CmlHttpResponse,
+} from './cml-http-transport';
 import type { CmlConnectionSettings } from './cml-connection-settings.interface';
 import { parseCmlEndpoint } from './cml-endpoint.parser';
 import type { CmlLab } from './cml-lab.interface';
@@ -94,7 +95,7 @@ export class CmlClient {
   readonly #username: string;
   readonly #password: string;
   readonly #timeoutMs: number;
-  readonly #http: AxiosInstance;
+  readonly #http: CmlHttpTransport;
   readonly #agent: http.Agent;
   readonly #observer: CmlRequestObserver;
   readonly #tokens: CmlTokenCache;
@@ -125,21 +126,9 @@ export class CmlClient {
     this.#timeoutMs = settings.timeoutMs;
     this.#observer = observer;
     this.#agent = createCmlHttpAgent(location.protocol, settings, addressPolicy);
-    this.#http = axios.create({
-      baseURL: location.baseUrl,
-      timeout: settings.timeoutMs,
-      httpAgent: this.#agent,
-      httpsAgent: this.#agent,
-      // Env proxies would bypass the per-worker TLS settings of our agent.
-      proxy: false,
-      // A redirect would replay the bearer token to wherever CML points us; CML never redirects.
-      maxRedirects: 0,
-      // We classify every status ourselves, and parse JSON ourselves so HTML is not taken as a string.
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      headers: { Accept: 'application/json' },
-    });
+    // No env proxy (it would bypass the per-worker TLS settings of our agent) and no redirect (it would
+    // replay the bearer token to wherever it points; CML never redirects): the transport does neither.
+    this.#http = new CmlHttpTransport(location.baseUrl, this.#agent, settings.timeoutMs);
     this.#tokens = new CmlTokenCache(() => this.#authenticate());
   }
 
@@ -386,12 +375,12 @@ export class CmlClient {
         response = await this.#exchange(
           {
             method: spec.method,
-            url: spec.path,
-            params: spec.params,
-            data: spec.data,
-            maxContentLength: MAX_RESPONSE_BYTES[spec.route] ?? DEFAULT_MAX_RESPONSE_BYTES,
+            path: spec.path,
+            query: spec.params,
+            json: spec.data,
+            maxBytes: MAX_RESPONSE_BYTES[spec.route] ?? DEFAULT_MAX_RESPONSE_BYTES,
             headers: token === undefined ? undefined : { Authorization: `Bearer ${token}` },
-            // axios' timeout only covers idle sockets; this also bounds a server that trickles
+            // The idle timeout only covers a silent socket; this also bounds a server that trickles
             // bytes. One signal for both attempts, so a retry stays within the same deadline.
             signal: AbortSignal.timeout(this.#timeoutMs),
           },
@@ -402,13 +391,13 @@ export class CmlClient {
       }
       status = response.status;
       if (status < 200 || status > 299) {
-        const body = parseCmlErrorBody(response.data);
+        const body = parseCmlErrorBody(response.body);
         if (body.cmlDescription !== undefined) {
           body.cmlDescription = scrubSecrets(body.cmlDescription, [this.#password, token]);
         }
         throw mapCmlStatusError(ctx, status, body);
       }
-      return spec.read(response.data, ctx, status);
+      return spec.read(response.body, ctx, status);
     } catch (error) {
       outcome = error instanceof CmlError ? error.outcome : 'bad_response';
       recordFailure(span, error);
@@ -435,16 +424,16 @@ export class CmlClient {
    * reused socket closed before any byte of the answer) and repeating it is harmless. Anything
    * else, a second reset included, goes to the caller.
    */
-  async #exchange(config: AxiosRequestConfig, repeatable: boolean): Promise<AxiosResponse<unknown>> {
+  async #exchange(request: CmlHttpRequest, repeatable: boolean): Promise<CmlHttpResponse> {
     try {
-      return await this.#http.request(config);
+      return await this.#http.send(request);
     } catch (error) {
-      if (!repeatable || !isResetBeforeAnswerOnReusedSocket(error)) {
+      if (!repeatable || !(error instanceof CmlTransportFailure && error.resetBeforeAnswerOnReusedSocket)) {
         throw error;
       }
     }
     dropIdleSockets(this.#agent);
-    return this.#http.request(config);
+    return this.#http.send(request);
   }
 
   #validate<T>(ctx: CmlRequestContext, status: number, raw: unknown, schema: ZodType<T>): T {

@@ -1,4 +1,3 @@
-import { isAxiosError } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, Socket } from 'node:net';
@@ -48,7 +47,7 @@ export function createCmlHttpAgent(
   const common = {
     keepAlive: true,
     // Node applies the agent's timeout to a socket while it is pooled (it then destroys it); a
-    // request in flight runs under axios' timeout instead, which replaces it on the socket.
+    // request in flight runs under the transport's idle timeout instead, which replaces it on the socket.
     timeout: CML_IDLE_SOCKET_TIMEOUT_MS,
     maxSockets: CML_MAX_SOCKETS_PER_WORKER,
     maxFreeSockets: 4,
@@ -71,20 +70,16 @@ export function createCmlHttpAgent(
 
 /**
  * True for the keep-alive race: the request went out on a socket reused from the pool, and the
- * connection was closed under it (ECONNRESET, "socket hang up", EPIPE) before a single byte of an
- * answer arrived. Most likely the server closed the idle connection as the request reached it. It
- * may still have acted on the request, so only a request that is safe to repeat may be retried.
+ * connection was closed under it (`code` ECONNRESET, "socket hang up", or EPIPE) before a single byte
+ * of an answer arrived. Most likely the server closed the idle connection as the request reached it.
+ * It may still have acted on the request, so only a request that is safe to repeat may be retried.
  *
  * `reusedSocket` is Node's own flag for this case (see `request.reusedSocket` in the http docs).
  * Node's "socket hang up" only says that no complete response head had been parsed; whether any
  * byte came back is counted on the socket by this module's agent.
  */
-export function isResetBeforeAnswerOnReusedSocket(error: unknown): boolean {
-  if (!isAxiosError(error) || error.response || !RESET_CODES.has(error.code ?? '')) {
-    return false;
-  }
-  const request: unknown = error.request;
-  if (!(request instanceof http.ClientRequest) || !request.reusedSocket) {
+export function resetBeforeAnswer(request: http.ClientRequest, code: string): boolean {
+  if (!RESET_CODES.has(code) || !request.reusedSocket) {
     return false;
   }
   const socket = request.socket as (Socket & CountedSocket) | null;

@@ -1,4 +1,3 @@
-import { isAxiosError, isCancel } from 'axios';
 import { CML_BLOCKED_ADDRESS_CODE } from './cml-blocked-address.error';
 import type { CmlRequestContext } from './cml-request-context.interface';
 import { CmlBadResponseError } from './errors/cml-bad-response.error';
@@ -30,20 +29,21 @@ const REASONS: ReadonlyArray<[CmlUnavailableReason, string, (code: string) => bo
 ];
 
 /**
- * Maps a failure without an HTTP status (network, TLS, timeout, abort) to a {@link CmlError}.
- * The original error is deliberately not attached as `cause`: axios errors carry the request
- * config, i.e. the Authorization header and the login body with the password.
+ * Maps a failure without an HTTP status (network, TLS, timeout, abort; a CmlTransportFailure) to a
+ * {@link CmlError}. The original error is deliberately not attached as `cause`: what callers see of a
+ * transport failure is this message, built from codes, so no library can ever put a request's header or
+ * body (the token, the login's password) into it.
  */
 export function mapCmlTransportError(ctx: CmlRequestContext, error: unknown, timeoutMs: number): CmlError {
   const details = { workerId: ctx.workerId, route: ctx.route };
   const worker = `CML worker "${ctx.workerId}"`;
   const code = errorCode(error);
 
-  if (isCancel(error) || TIMEOUT_CODES.has(code)) {
+  if (TIMEOUT_CODES.has(code)) {
     return new CmlTimeoutError(`${worker} did not answer ${ctx.route} within ${timeoutMs} ms`, details);
   }
   if (code === 'ERR_BAD_RESPONSE') {
-    // Axios uses this for bodies over maxContentLength and undecodable responses.
+    // The transport's code for bodies over the route's cap and undecodable (decompression) answers.
     return new CmlBadResponseError(
       `${worker} sent an unreadable or oversized answer to ${ctx.route}`,
       details,
@@ -67,7 +67,7 @@ export function mapCmlTransportError(ctx: CmlRequestContext, error: unknown, tim
 }
 
 function errorCode(error: unknown): string {
-  const direct = isAxiosError(error) ? error.code : codeOf(error);
+  const direct = codeOf(error);
   if (direct && direct !== 'ERR_NETWORK') {
     return direct;
   }
