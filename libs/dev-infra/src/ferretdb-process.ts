@@ -141,6 +141,14 @@ class FerretDbExitedError extends Error {
   }
 }
 
+/**
+ * Go's garbage collector target for the embedded FerretDB, unless GOGC is set. Its live heap is small (tens of
+ * MiB) and it allocates heavily while it decodes documents, so at Go's default (100) it collects all the time:
+ * a loop of `{workerId}` reads of 1,000 records (of 20,000) cost FerretDB 29 CPU ticks a read at 100 and 19 at
+ * 400, 35 % less, for a peak RSS of 83 MiB instead of 47 (README, "FerretDB").
+ */
+export const FERRETDB_GOGC = '400';
+
 async function startOnce(
   binary: string,
   dataDir: string,
@@ -159,7 +167,11 @@ async function startOnce(
     `--log-level=${logLevel}`,
     ...extraArgs,
   ];
-  const child = spawn(binary, args, { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, {
+    cwd: dataDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GOGC: process.env.GOGC ?? FERRETDB_GOGC },
+  });
   let output = '';
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
