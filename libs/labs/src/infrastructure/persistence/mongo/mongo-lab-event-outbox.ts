@@ -8,6 +8,7 @@ import { LabRecordDocument } from './lab-record.schema';
 import { OutboxClaimDocument } from './outbox-claim.schema';
 import { outboxClaimModel, OutboxEntryLock } from './outbox-entry-lock';
 import { documentDueOf, entryOf, OutboxSlot, outboxSlotsOf } from './outbox-slots';
+import { RemovedAtBackfill } from './removed-at-backfill';
 
 type Doc = LabRecordDocument;
 
@@ -43,9 +44,11 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   private readonly claimModel: Model<OutboxClaimDocument>;
   private readonly lock: OutboxEntryLock;
   private readonly claims: UniqueClaims<OutboxClaimDocument>;
+  private readonly removedAtBackfill: RemovedAtBackfill;
 
   constructor(@InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>) {
     super();
+    this.removedAtBackfill = new RemovedAtBackfill(model);
     this.claimModel = outboxClaimModel(model);
     this.claims = new UniqueClaims(this.claimModel);
     this.lock = new OutboxEntryLock(this.claims);
@@ -187,12 +190,17 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   }
 
   async purgeTombstones(before: Date): Promise<number> {
+    // Tombstones of older versions have no removedAt until this has run (once per database).
+    await this.removedAtBackfill.ensureDone();
     const result = await this.model
       .deleteMany({
-        removal: { $ne: null },
-        'removal.at': { $lt: before },
+        // The date range on an indexed top-level field is what FerretDB answers from an index (patch 0003): only
+        // tombstones have a date there, so it reads just the tombstones older than `before`, not every record.
+        removedAt: { $lt: before },
         outboxDue: null,
         outboxHasDead: { $ne: true },
+        // What makes a record a tombstone, checked on the rows the index gave (no index on it: costs nothing).
+        removal: { $ne: null },
       })
       .exec();
     await this.claimModel.deleteMany({ at: { $lt: before } }).exec();
