@@ -35,6 +35,21 @@ const BY_EVENT_ID = (eventId: string) => ({
 });
 
 /**
+ * The tombstones the purge deletes: removed before `before`, every delivery settled, none dead. The date range on
+ * an indexed top-level field is the condition FerretDB answers from an index (scripts/ferretdb-patches/0003):
+ * only tombstones have a date in `removedAt`, so it reads the tombstones, not every record of every worker.
+ */
+export function purgeableTombstones(before: Date) {
+  return {
+    removedAt: { $lt: before },
+    outboxDue: null,
+    outboxHasDead: { $ne: true },
+    // What makes a record a tombstone, checked on the rows the index gave (no index has it first: costs nothing).
+    removal: { $ne: null },
+  };
+}
+
+/**
  * The outbox kept in `lab_records`: each record's events (its tombstone's, and those of states it
  * left: see LabRecordDocument.pastEvents) with their deliveries; claims are inserts into
  * `outbox_claims`.
@@ -192,17 +207,7 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   async purgeTombstones(before: Date): Promise<number> {
     // Tombstones of older versions have no removedAt until this has run (once per database).
     await this.removedAtBackfill.ensureDone();
-    const result = await this.model
-      .deleteMany({
-        // The date range on an indexed top-level field is what FerretDB answers from an index (patch 0003): only
-        // tombstones have a date there, so it reads just the tombstones older than `before`, not every record.
-        removedAt: { $lt: before },
-        outboxDue: null,
-        outboxHasDead: { $ne: true },
-        // What makes a record a tombstone, checked on the rows the index gave (no index on it: costs nothing).
-        removal: { $ne: null },
-      })
-      .exec();
+    const result = await this.model.deleteMany(purgeableTombstones(before)).exec();
     await this.claimModel.deleteMany({ at: { $lt: before } }).exec();
     return result.deletedCount;
   }
