@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { AnyBulkWriteOperation, Model } from 'mongoose';
-import { UniqueClaims } from '@app/common';
+import { Model } from 'mongoose';
+import { UniqueClaims, updateInBatches } from '@app/common';
 import { LabRecordDocument } from './lab-record.schema';
 import { SchemaMigrationDocument, SchemaMigrationSchema } from './schema-migration.schema';
 
@@ -64,36 +64,25 @@ export class RemovedAtBackfill {
       this.done = true;
       return { skipped: true, updated: 0 };
     }
-    let updated = 0;
-    let batch: AnyBulkWriteOperation<LabRecordDocument>[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const result = await this.records.bulkWrite(batch, { ordered: false });
-      updated += result.modifiedCount;
-      batch = [];
-    };
-    const cursor = this.records
-      .find({ removal: { $ne: null }, removedAt: { $exists: false } }, { _id: 1, 'removal.at': 1 })
-      .lean<LegacyTombstone>()
-      .cursor({ batchSize: REMOVED_AT_BACKFILL_BATCH_SIZE });
-    try {
-      for (let doc = await cursor.next(); doc !== null; doc = await cursor.next()) {
+    const updated = await updateInBatches<LabRecordDocument, LegacyTombstone>(
+      this.records,
+      {
+        filter: { removal: { $ne: null }, removedAt: { $exists: false } },
+        projection: { _id: 1, 'removal.at': 1 },
+      },
+      REMOVED_AT_BACKFILL_BATCH_SIZE,
+      (doc) => {
         const at = doc.removal?.at;
-        batch.push({
+        return {
           updateOne: {
             filter: { _id: doc._id, removal: { $ne: null }, removedAt: { $exists: false } },
             // A tombstone without a date was never purged (the old filter needed `removal.at`); null keeps it so,
             // and it is not read again.
             update: { $set: { removedAt: at instanceof Date ? at : null } },
           },
-        });
-        if (batch.length >= REMOVED_AT_BACKFILL_BATCH_SIZE) await flush();
-      }
-      await flush();
-    } finally {
-      // Not to hide the error that stopped the loop, if one did.
-      await cursor.close().catch(() => undefined);
-    }
+        };
+      },
+    );
     // Another process may have finished first: its marker stands, and this one is not needed.
     await this.markers.claim({ _id: REMOVED_AT_BACKFILL, completedAt: this.now(), updated });
     this.done = true;
