@@ -37,38 +37,12 @@ import {
   schemaMigrationModel,
 } from '../libs/labs/src/infrastructure/persistence/mongo/removed-at-backfill';
 import { loadNote, processCpuSeconds } from './support/proc-stats';
+import {
+  benchLabId as labId,
+  benchWorkerId as workerId,
+  parseFerretDbBenchArgs,
+} from './support/ferretdb-bench-options';
 
-interface Options {
-  binary: string | undefined;
-  workers: number;
-  labs: number;
-  runs: number;
-}
-
-const USAGE = 'bench/purge-tombstones.ts [--binary PATH] [--workers N] [--labs N] [--runs N]';
-
-function parseArgs(argv: string[]): Options {
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i < 0 ? undefined : argv[i + 1];
-  };
-  const num = (name: string, fallback: number): number => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a whole number above 0\n${USAGE}`);
-    return n;
-  };
-  return {
-    binary: value('--binary'),
-    workers: num('--workers', 100),
-    labs: num('--labs', 1_000),
-    runs: num('--runs', 3),
-  };
-}
-
-const workerId = (w: number): string => `worker-${String(w).padStart(4, '0')}`;
-const labId = (l: number): string => `00000000-0000-4000-8000-${String(l).padStart(12, '0')}`;
 /** Every 100th record is a tombstone: 1 % of them, 1,000 at 100 x 1,000. */
 const isTombstone = (l: number): boolean => l % 100 === 7;
 
@@ -115,7 +89,7 @@ function summary(samples: Sample[]): string {
 }
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseFerretDbBenchArgs(process.argv.slice(2), 'bench/purge-tombstones.ts', 3);
   const repoRoot = findRepoRoot(__dirname);
   if (!opts.binary) ensureFerretDbInstalled(repoRoot);
   const binary = path.resolve(opts.binary ?? ferretDbBinaryPath(repoRoot));

@@ -3,8 +3,7 @@ import type { AnyBulkWriteOperation, Model, mongo, ProjectionType, QueryFilter }
 /**
  * Reads the documents `filter` matches (only the `projection`) through one cursor and writes the update `updateOf`
  * makes for each, in unordered bulk writes of at most `batchSize`: what a one-time backfill needs, with bounded
- * memory whatever the collection's size. Returns how
- * many documents the updates modified.
+ * memory whatever the collection's size. Returns how many documents the updates modified.
  */
 export async function updateInBatches<T extends mongo.Document, D>(
   model: Model<T>,
