@@ -30,11 +30,11 @@ export function schemaMigrationModel(records: Model<LabRecordDocument>): Model<S
  * Once per database: one cursor over the legacy tombstones, updates in unordered bulks of
  * REMOVED_AT_BACKFILL_BATCH_SIZE, then a marker in schema_migrations (a unique insert: a second process that
  * finished too gets a duplicate key, which is fine). With the marker there, a call costs one `_id` read, and none
- * once this instance has seen it. Not run at start-up but before the first purge (MongoLabEventOutbox), because the
- * scan is what a restart should not pay for (see OutboxRelayJob). Idempotent, so a process that dies midway or two
- * processes at once just run it again: each update is conditional on the record still being a tombstone without
- * `removedAt`, so a record restored meanwhile (removal and removedAt null) or removed again by new code (which
- * writes both) is left alone. No pipeline update (`$set: {removedAt: '$removal.at'}`): FerretDB v1 has none.
+ * once this instance has seen it. Not run at start-up but before a process's first purge (MongoLabEventOutbox),
+ * so that the scan does not add to a start's work (see OutboxRelayJob). Idempotent, so a process that dies midway
+ * or two processes at once just run it again: each update is conditional on the record still being a tombstone
+ * without `removedAt`, so a record restored meanwhile (removal and removedAt null) or removed again by new code
+ * (which writes both) is left alone. No pipeline update (`$set: {removedAt: '$removal.at'}`): FerretDB v1 has none.
  */
 export class RemovedAtBackfill {
   private readonly logger = new Logger(RemovedAtBackfill.name);
@@ -55,8 +55,7 @@ export class RemovedAtBackfill {
     this.running ??= this.run().finally(() => {
       this.running = null;
     });
-    const { skipped, updated } = await this.running;
-    if (!skipped) this.logger.log({ updated }, 'legacy tombstones given a top-level removedAt');
+    await this.running;
   }
 
   async run(): Promise<RemovedAtBackfillOutcome> {
@@ -86,6 +85,7 @@ export class RemovedAtBackfill {
     // Another process may have finished first: its marker stands, and this one is not needed.
     await this.markers.claim({ _id: REMOVED_AT_BACKFILL, completedAt: this.now(), updated });
     this.done = true;
+    this.logger.log({ updated }, 'legacy tombstones given a top-level removedAt');
     return { skipped: false, updated };
   }
 }
