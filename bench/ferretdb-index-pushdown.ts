@@ -21,38 +21,12 @@ import {
   findRepoRoot,
   startEmbeddedFerretDb,
 } from '@app/dev-infra';
-
-interface Options {
-  binary: string | undefined;
-  workers: number;
-  labs: number;
-  runs: number;
-}
-
-const USAGE = 'bench/ferretdb-index-pushdown.ts [--binary PATH] [--workers N] [--labs N] [--runs N]';
-
-function parseArgs(argv: string[]): Options {
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i < 0 ? undefined : argv[i + 1];
-  };
-  const num = (name: string, fallback: number): number => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a whole number above 0\n${USAGE}`);
-    return n;
-  };
-  return {
-    binary: value('--binary'),
-    workers: num('--workers', 100),
-    labs: num('--labs', 1_000),
-    runs: num('--runs', 5),
-  };
-}
-
-const workerId = (w: number): string => `worker-${String(w).padStart(4, '0')}`;
-const labId = (l: number): string => `00000000-0000-4000-8000-${String(l).padStart(12, '0')}`;
+import {
+  benchLabId as labId,
+  benchWorkerId as workerId,
+  parseFerretDbBenchArgs,
+} from './support/ferretdb-bench-options';
+import { purgeableTombstones } from '../libs/labs/src/infrastructure/persistence/mongo/mongo-lab-event-outbox';
 
 /** A lab record as labRecordToDocument writes it; every 100th is a tombstone with a pending delivery. */
 function labRecord(w: number, l: number, now: Date): Document {
@@ -87,6 +61,7 @@ function labRecord(w: number, l: number, now: Date): Document {
           ],
         }
       : null,
+    removedAt: tombstone ? now : null,
     outboxDue: tombstone && !dead ? new Date(now.getTime() - 1_000) : null,
     ...(dead ? { outboxHasDead: true } : {}),
     pendingOrphan: l % 250 === 3 ? { detectedAt: now, lastConfirmedAt: now } : null,
@@ -103,7 +78,7 @@ interface Timing {
 }
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseFerretDbBenchArgs(process.argv.slice(2), 'bench/ferretdb-index-pushdown.ts', 5);
   const repoRoot = findRepoRoot(__dirname);
   if (!opts.binary) ensureFerretDbInstalled(repoRoot);
   const binary = path.resolve(opts.binary ?? ferretDbBinaryPath(repoRoot));
@@ -116,6 +91,7 @@ async function main(): Promise<void> {
     await labs.createIndex({ workerId: 1, labId: 1 }, { name: 'lab_worker_lab' });
     await labs.createIndex({ outboxDue: 1 }, { name: 'lab_outbox_due' });
     await labs.createIndex({ outboxHasDead: 1 }, { name: 'lab_outbox_dead' });
+    await labs.createIndex({ removedAt: 1 }, { name: 'lab_removed_at' });
     await labs.createIndex({ 'removal.event.eventId': 1 }, { name: 'lab_removal_event' });
 
     const now = new Date();
@@ -162,7 +138,11 @@ async function main(): Promise<void> {
         () => labs.countDocuments({ outboxHasDead: true }),
       ],
       [
-        'purgeTombstones filter (not pushed down)',
+        'purgeTombstones filter {removedAt: {$lt}, ...}',
+        () => labs.countDocuments(purgeableTombstones(new Date(0))),
+      ],
+      [
+        'purgeTombstones filter before removedAt (not pushed down)',
         () =>
           labs.countDocuments({
             removal: { $ne: null },

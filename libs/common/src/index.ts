@@ -3,6 +3,7 @@ export * from './errors/not-found.error';
 export * from './errors/conflict.error';
 export * from './errors/duplicate-key';
 export * from './persistence/unique-claim';
+export * from './persistence/update-in-batches';
 export * from './errors/forbidden.error';
 export * from './errors/invalid-input.error';
 export * from './errors/upstream-failure.error';

@@ -18,6 +18,7 @@ import { type Collection, type Db, type Document, Double, Int32, Long, MongoClie
 import mongoose, { type Connection, type Schema } from 'mongoose';
 import { AuditEventSchema } from '../../../apps/audit/src/infrastructure/persistence/mongo/audit-event.schema';
 import { LabRecordSchema } from '../../labs/src/infrastructure/persistence/mongo/lab-record.schema';
+import { purgeableTombstones } from '../../labs/src/infrastructure/persistence/mongo/mongo-lab-event-outbox';
 import { OutboxClaimSchema } from '../../labs/src/infrastructure/persistence/mongo/outbox-claim.schema';
 import { ReconcileLeaseClaimSchema } from '../../labs/src/infrastructure/persistence/mongo/reconcile-lease-claim.schema';
 import { ReconcileLeaseSchema } from '../../labs/src/infrastructure/persistence/mongo/reconcile-lease.schema';
@@ -495,6 +496,12 @@ describe('FerretDB indexed filter pushdown (patch 0003, integration)', () => {
         'removeAllForWorker',
         { workerId: 'w', $or: [{ removal: null }, { outboxDue: null, outboxHasDead: { $ne: true } }] },
       ],
+      [
+        'lab_records',
+        'lab_worker_lab',
+        'findRemoved (removed=true)',
+        { workerId: 'w', removal: { $ne: null } },
+      ],
       ['lab_records', '_id_', 'findOne, outbox findByRecordId and updates by _id', { _id: 'w:l' }],
       ['lab_records', '_id_', 'findForDelete, saveDeletion', { _id: 'w:l', removal: null }],
       ['lab_records', '_id_', 'clearDeleteIntent', { _id: 'w:l', 'deleteIntent.at': now }],
@@ -508,6 +515,7 @@ describe('FerretDB indexed filter pushdown (patch 0003, integration)', () => {
       ['lab_records', 'lab_outbox_due', 'outbox findDue (relay sweep)', { outboxDue: { $lte: now } }],
       ['lab_records', 'lab_outbox_due', 'outbox count/list pending (metrics)', { outboxDue: { $ne: null } }],
       ['lab_records', 'lab_outbox_dead', 'outbox count/list dead (metrics)', { outboxHasDead: true }],
+      ['lab_records', 'lab_removed_at', 'outbox purgeTombstones (hourly)', purgeableTombstones(now)],
       ['outbox_claims', '_id_', 'outbox claims: held, release', { _id: 'k' }],
       ['outbox_claims', '_id_', 'outbox claims: take over', { _id: 'k', at: now }],
       ['reconcile_leases', '_id_', 'acquire (read)', { _id: 'w' }],
@@ -556,8 +564,8 @@ describe('FerretDB indexed filter pushdown (patch 0003, integration)', () => {
       ],
       [
         'lab_records',
-        'outbox purgeTombstones (hourly: nothing indexed to push down)',
-        { removal: { $ne: null }, outboxDue: null, outboxHasDead: { $ne: true } },
+        'RemovedAtBackfill (once per database, before the first purge)',
+        { removal: { $ne: null }, removedAt: { $exists: false } },
       ],
       ['outbox_claims', 'outbox purge of claims (hourly: no index on at)', { at: { $lt: now } }],
       [
@@ -573,6 +581,70 @@ describe('FerretDB indexed filter pushdown (patch 0003, integration)', () => {
       const { plan } = await explainFind(connection.db as unknown as Db, collection, filter);
       expect(plan.filter((l) => /detail=SCAN /.test(l))).toHaveLength(1);
       expect(plan.join('\n')).not.toMatch(/USING INDEX/);
+    });
+
+    it('the tombstone purge reads only the tombstones (rows of the SQL FerretDB ran, counted with node:sqlite)', async () => {
+      const records = connection.db!.collection<Document>('lab_records');
+      const t = new Date('2026-01-01T00:00:00.000Z');
+      const at = (i: number) => new Date(t.getTime() + i);
+      await records.insertMany([
+        ...Array.from({ length: 40 }, (_, i) => ({
+          _id: `w:live-${i}`,
+          workerId: 'w',
+          removal: null,
+          removedAt: null,
+          outboxDue: i % 4 === 0 ? t : null,
+        })),
+        // Live records stored before removedAt existed.
+        ...Array.from({ length: 4 }, (_, i) => ({
+          _id: `w:old-${i}`,
+          workerId: 'w',
+          removal: null,
+          outboxDue: null,
+        })),
+        ...Array.from({ length: 6 }, (_, i) => ({
+          _id: `w:gone-${i}`,
+          workerId: 'w',
+          removal: { kind: 'deleted', at: at(i) },
+          removedAt: at(i),
+          outboxDue: i === 0 ? t : null,
+          ...(i === 1 ? { outboxHasDead: true } : {}),
+        })),
+      ] as Document[]);
+      const file = new DatabaseSync(path.join(ferretDb.dataDir, 'hotpaths.sqlite'), {
+        readOnly: true,
+        enableDoubleQuotedStringLiterals: true,
+      });
+      /** What the filter finds, and how many rows FerretDB read and decoded for it (the rows its SELECT gives). */
+      const rowsOf = async (filter: Document): Promise<{ found: number; read: number }> => {
+        const comment = `rows-${filter.removedAt ? 'removedAt' : 'removal.at'}-${Date.now()}`;
+        const found = await records.find(filter, { comment }).toArray();
+        // FerretDB's output reaches the log file through this process's pipe: it may lag the answer a little.
+        let line: string | undefined;
+        for (let wait = 0; !line && wait < 50; wait++) {
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+          line = readFileSync(logFile, 'utf8')
+            .split('\n')
+            .find((l) => l.includes(`>>> SELECT /* ${comment} */`));
+        }
+        expect(line).toBeDefined();
+        const [message, fields] = line!.split('\t').slice(3);
+        const args = (JSON.parse(fields) as { args: string[] | null }).args ?? [];
+        return { found: found.length, read: file.prepare(message.slice('>>> '.length)).all(...args).length };
+      };
+      try {
+        const before = at(1_000);
+        expect(await rowsOf(purgeableTombstones(before))).toEqual({ found: 4, read: 6 });
+        // The purge's filter before removedAt: the same answer, from every record of every worker.
+        const removalAt = { removal: { $ne: null }, 'removal.at': { $lt: before } };
+        expect(await rowsOf({ ...removalAt, outboxDue: null, outboxHasDead: { $ne: true } })).toEqual({
+          found: 4,
+          read: 50,
+        });
+      } finally {
+        file.close();
+        await records.deleteMany({});
+      }
     });
   });
 });

@@ -121,6 +121,7 @@ export class InMemoryLabEventOutbox extends LabEventOutbox {
   async purgeTombstones(before: Date): Promise<number> {
     let purged = 0;
     for (const [id, doc] of this.docs()) {
+      // removal.at is what MongoLabEventOutbox filters on as the top-level removedAt (always equal).
       const removal = doc.props.removal;
       if (removal && removal.at < before && doc.outboxDue === null && !doc.outboxHasDead) {
         this.labs.documents.delete(id);

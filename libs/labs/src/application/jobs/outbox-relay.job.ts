@@ -65,8 +65,10 @@ export class OutboxRelayJob implements OnApplicationBootstrap, BeforeApplication
         ),
       );
     }
-    // Not at start-up: on FerretDB the purge reads the whole collection (12 s of its CPU at 100,000
-    // records, no index narrows it), and a restart should not cost that every time.
+    // Not at start-up: the first purge after the upgrade runs the one-time removedAt backfill (a full
+    // read of the collection on FerretDB, see RemovedAtBackfill), which should not add to a start's work,
+    // and an old instance of a rolling deploy is gone by then. The purge itself reads only the tombstones
+    // (the lab_removed_at index).
     if (++this.ticks % PURGE_EVERY_TICKS === 0) {
       const before = new Date(this.clock.now().getTime() - this.config.tombstoneRetentionSeconds * 1000);
       const purged = await this.outbox.purgeTombstones(before);

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { AnyBulkWriteOperation, Model } from 'mongoose';
-import { Clock, UniqueClaims } from '@app/common';
+import { Model } from 'mongoose';
+import { Clock, UniqueClaims, updateInBatches } from '@app/common';
 import { AuditEventDocument } from './audit-event.schema';
 import { AuditMaintenanceDocument } from './audit-maintenance.schema';
 
@@ -46,23 +46,14 @@ export class AuditEventFieldsBackfill implements OnModuleInit {
 
   async run(): Promise<BackfillOutcome> {
     if (await this.markers.held(AUDIT_EVENT_FIELDS_BACKFILL)) return { skipped: true, updated: 0 };
-    let updated = 0;
-    let batch: AnyBulkWriteOperation<AuditEventDocument>[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const result = await this.events.bulkWrite(batch, { ordered: false });
-      updated += result.modifiedCount;
-      batch = [];
-    };
-    const cursor = this.events
-      .find({ owner: { $exists: false } }, { _id: 1, 'data.owner': 1, 'data.deletedBy': 1 })
-      .lean<LegacyDocument>()
-      .cursor({ batchSize: BACKFILL_BATCH_SIZE });
-    try {
-      for (let doc = await cursor.next(); doc !== null; doc = await cursor.next()) {
+    const updated = await updateInBatches<AuditEventDocument, LegacyDocument>(
+      this.events,
+      { filter: { owner: { $exists: false } }, projection: { _id: 1, 'data.owner': 1, 'data.deletedBy': 1 } },
+      BACKFILL_BATCH_SIZE,
+      (doc) => {
         const owner = doc.data?.owner;
         const deletedBy = doc.data?.deletedBy;
-        batch.push({
+        return {
           updateOne: {
             // Still missing: an insert of the new code meanwhile has its own values, never overwritten.
             filter: { _id: doc._id, owner: { $exists: false } },
@@ -73,14 +64,9 @@ export class AuditEventFieldsBackfill implements OnModuleInit {
               },
             },
           },
-        });
-        if (batch.length >= BACKFILL_BATCH_SIZE) await flush();
-      }
-      await flush();
-    } finally {
-      // Not to hide the error that stopped the loop, if one did.
-      await cursor.close().catch(() => undefined);
-    }
+        };
+      },
+    );
     // A second instance may have finished first: its marker stands, this one is not needed.
     await this.markers.claim({ _id: AUDIT_EVENT_FIELDS_BACKFILL, completedAt: this.clock.now(), updated });
     return { skipped: false, updated };

@@ -1,5 +1,7 @@
 import { LabOrphanRemovedEvent } from '../../../domain/events/lab-orphan-removed.event';
-import { removalEventFromData, removalEventToData } from './lab-record.mapper';
+import { LabRecord } from '../../../domain/lab-record.aggregate';
+import { plainLabSnapshot } from '../../../testing/plain-lab-snapshot.fixture';
+import { labRecordToDocument, removalEventFromData, removalEventToData } from './lab-record.mapper';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -36,5 +38,35 @@ describe('stored removal events', () => {
       reconciliationId: 'r-1',
       evidence: { confirmedBy: 'lookup-404' },
     });
+  });
+});
+
+describe('removedAt (the purge filters on it)', () => {
+  const at = new Date('2026-01-01T00:05:00.000Z');
+
+  it('is the removal time of a tombstone, whichever removal made it', () => {
+    const deleted = LabRecord.discovered('w-1', plainLabSnapshot(1), at);
+    deleted.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: at });
+    const orphan = LabRecord.discovered('w-1', plainLabSnapshot(2), at);
+    orphan.markOrphanRemoved({
+      trigger: 'scheduled',
+      reconciliationId: 'r-1',
+      lastSeenAt: at,
+      evidence: { listedAt: at.toISOString(), confirmedBy: 'lookup-404' },
+      now: new Date(at.getTime() + 1),
+    });
+    for (const record of [deleted, orphan]) {
+      const doc = labRecordToDocument(record, ['http://sink.test/']);
+      expect(doc.removedAt).toEqual(record.removal!.at);
+      expect(doc.removedAt).toEqual(doc.removal!.at);
+    }
+  });
+
+  it('is null for a live record and for a restored one', () => {
+    const live = LabRecord.discovered('w-1', plainLabSnapshot(3), at);
+    expect(labRecordToDocument(live).removedAt).toBeNull();
+    live.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: at });
+    live.markRestored({ restoredBy: 'admin', now: at });
+    expect(labRecordToDocument(live).removedAt).toBeNull();
   });
 });

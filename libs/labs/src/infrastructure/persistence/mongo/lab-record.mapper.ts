@@ -109,6 +109,7 @@ export function labRecordToDocument(record: LabRecord, sinks: readonly string[] 
     _id: labRecordId(p.workerId, p.labId),
     ...p,
     removal: p.removal ? removalToDocument(p.removal, sinks) : null,
+    removedAt: p.removal ? p.removal.at : null,
     deleteIntent: p.deleteIntent ? deleteIntentToDocument(p.deleteIntent) : null,
     outboxDue: p.removal && sinks.length > 0 ? p.removal.at : null,
   };

@@ -83,6 +83,15 @@ export class LabRecordDocument {
   } | null;
 
   /**
+   * `removal.at`, top level and indexed, null while the record is live: written by every write that writes
+   * `removal` (and set back to null by the restore), so that the hourly purge's date range is answered from an
+   * index. FerretDB pushes down no dotted path, and without it the purge read the whole collection. Records
+   * tombstoned before it existed get it from RemovedAtBackfill, before the first purge.
+   */
+  @Prop({ type: Date, default: null })
+  removedAt!: Date | null;
+
+  /**
    * Outbox: events of states the record has left, kept until their deliveries are settled. A
    * restore moves the removal's event here (its deliveries as they stand) beside the restore's
    * own, in the same write that makes the record live; a later removal leaves them be.
@@ -121,5 +130,7 @@ LabRecordSchema.index({ workerId: 1, labId: 1 }, { name: 'lab_worker_lab' });
 // The outbox relay, GET /api/outbox, the backlog metrics and the retry endpoint (a dotted path: MongoDB only).
 LabRecordSchema.index({ outboxDue: 1 }, { name: 'lab_outbox_due' });
 LabRecordSchema.index({ outboxHasDead: 1 }, { name: 'lab_outbox_dead' });
+// The tombstone purge: only tombstones have a date there, so FerretDB reads just them (a date range, patch 0003).
+LabRecordSchema.index({ removedAt: 1 }, { name: 'lab_removed_at' });
 LabRecordSchema.index({ 'removal.event.eventId': 1 }, { name: 'lab_removal_event' });
 LabRecordSchema.index({ 'pastEvents.event.eventId': 1 }, { name: 'lab_past_event' });

@@ -5,6 +5,7 @@ import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { LabRecordDocument, LabRecordSchema } from './lab-record.schema';
 import { MongoLabEventOutbox } from './mongo-lab-event-outbox';
 import { MongoLabRecordRepository } from './mongo-lab-record.repository';
+import { REMOVED_AT_BACKFILL, schemaMigrationModel } from './removed-at-backfill';
 import { plainLabSnapshot } from '../../../testing/plain-lab-snapshot.fixture';
 
 const W = '5a0e1c2d-0000-4000-8000-000000000001';
@@ -107,5 +108,116 @@ describe('MongoLabEventOutbox (real FerretDB)', () => {
     expect(await labs.removeAllForWorker(worker)).toBe(1);
     expect(await model.collection.findOne({ _id: live.id as never })).toBeNull();
     expect((await outbox.findByRecordId(undelivered.id))?.deliveries[0].status).toBe('pending');
+  });
+  describe('removedAt: the tombstone date the purge filters on', () => {
+    /** Without sinks a tombstone is settled as it is written (outboxDue null): the purge may take it. */
+    let settledLabs: MongoLabRecordRepository;
+    const PW = '5a0e1c2d-0000-4000-8000-0000000000aa';
+    const old = new Date('2025-01-01T00:00:00Z');
+    const before = new Date('2026-03-01T00:00:00Z');
+    const stored = (id: string) => model.collection.findOne<LabRecordDocument>({ _id: id as never });
+    const orphanRemoval = (now: Date) => ({
+      trigger: 'scheduled' as const,
+      reconciliationId: 'r-1',
+      lastSeenAt: now,
+      evidence: { listedAt: now.toISOString(), confirmedBy: 'lookup-404' as const },
+      now,
+    });
+
+    beforeAll(() => {
+      settledLabs = new MongoLabRecordRepository(model);
+    });
+    beforeEach(async () => {
+      await model.deleteMany({});
+    });
+
+    it('every write of a tombstone writes removedAt = removal.at, a live record has null, a restore sets it back to null', async () => {
+      const t = new Date('2026-02-01T10:00:00.123Z');
+      // Phase 1, a lab without a record: the tombstone is inserted.
+      const inserted = LabRecord.discovered(PW, snap(40), t);
+      inserted.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: true, now: t });
+      expect(await settledLabs.saveDeletion(inserted, true)).toBe(true);
+      // Phase 1 on a live record, and Phase 2's orphan removal in its bulk write.
+      const live = LabRecord.discovered(PW, snap(41), old);
+      const deleted = LabRecord.discovered(PW, snap(42), old);
+      const orphan = LabRecord.discovered(PW, snap(43), old);
+      await settledLabs.saveChanges([live, deleted, orphan], []);
+      expect((await stored(live.id))!.removedAt).toBeNull();
+      deleted.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: t });
+      expect(await settledLabs.saveDeletion(deleted, false)).toBe(true);
+      const read = (await settledLabs.findOne(PW, orphan.labId))!;
+      read.markOrphanRemoved(orphanRemoval(new Date(t.getTime() + 1)));
+      expect(
+        (await settledLabs.saveChanges([], [{ record: read, expectedVersion: read.version }])).updated,
+      ).toBe(1);
+      // Phase 2 inserting a record removed already (the mapper's insert path).
+      const created = LabRecord.discovered(PW, snap(44), old);
+      created.markOrphanRemoved(orphanRemoval(new Date(t.getTime() + 2)));
+      await settledLabs.saveChanges([created], []);
+
+      for (const [record, at] of [
+        [inserted, t],
+        [deleted, t],
+        [orphan, new Date(t.getTime() + 1)],
+        [created, new Date(t.getTime() + 2)],
+      ] as const) {
+        const doc = (await stored(record.id))!;
+        expect(doc.removal).not.toBeNull();
+        expect([record.labId, doc.removedAt]).toEqual([record.labId, at]);
+        expect(doc.removedAt).toEqual(doc.removal!.at);
+      }
+      // A later sync of the live record keeps it null.
+      const again = (await settledLabs.findOne(PW, live.labId))!;
+      again.syncWith({ ...snap(41), title: 'renamed' }, t);
+      await settledLabs.saveChanges([], [{ record: again, expectedVersion: again.version }]);
+      expect((await stored(live.id))!.removedAt).toBeNull();
+
+      const removed = (await settledLabs.findOne(PW, deleted.labId))!;
+      const expected = { version: removed.version, removalEventId: removed.removal!.event.eventId };
+      const event = removed.markRestored({ restoredBy: 'admin', now: t });
+      expect(await settledLabs.saveRestoration(removed, event, expected)).toBe(true);
+      const restored = (await stored(deleted.id))!;
+      expect([restored.removal, restored.removedAt]).toEqual([null, null]);
+    });
+
+    it('purges exactly the settled tombstones older than `before`: not live, restored, unsettled, dead or newer records', async () => {
+      const tombstone = async (i: number, at: Date, repo = settledLabs) => {
+        const record = LabRecord.discovered(PW, snap(i), at);
+        record.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: at });
+        expect(await repo.saveDeletion(record, true)).toBe(true);
+        return record;
+      };
+      const purgeable = [await tombstone(50, old), await tombstone(51, new Date(before.getTime() - 1))];
+      const live = LabRecord.discovered(PW, snap(52), old);
+      await settledLabs.saveChanges([live], []);
+      const newer = await tombstone(53, before);
+      const unsettled = await tombstone(54, old, labs);
+      const dead = await tombstone(55, old);
+      await model.collection.updateOne({ _id: dead.id as never }, { $set: { outboxHasDead: true } });
+      const toRestore = (await settledLabs.findOne(PW, (await tombstone(56, old)).labId))!;
+      const expected = { version: toRestore.version, removalEventId: toRestore.removal!.event.eventId };
+      const event = toRestore.markRestored({ restoredBy: 'admin', now: old });
+      expect(await settledLabs.saveRestoration(toRestore, event, expected)).toBe(true);
+      expect((await stored(toRestore.id))!.outboxDue).toBeNull();
+
+      expect(await outbox.purgeTombstones(before)).toBe(2);
+      const left = (await model.find({}, { _id: 1 }).lean()).map((d) => d._id).sort();
+      expect(left).toEqual([live.id, newer.id, unsettled.id, dead.id, toRestore.id].sort());
+      expect(purgeable.map((r) => r.id).filter((id) => left.includes(id))).toEqual([]);
+    });
+
+    it("a process's first purge gives older versions' tombstones their removedAt first, then purges them", async () => {
+      const migrations = schemaMigrationModel(model);
+      await migrations.deleteMany({});
+      const record = LabRecord.discovered(PW, snap(60), old);
+      record.markDeleted({ deletedBy: 'alice', alreadyAbsentInCml: false, now: old });
+      expect(await settledLabs.saveDeletion(record, true)).toBe(true);
+      // As an older version stored it: the same tombstone without removedAt.
+      await model.collection.updateOne({ _id: record.id as never }, { $unset: { removedAt: '' } });
+      const fresh = new MongoLabEventOutbox(model);
+      expect(await fresh.purgeTombstones(before)).toBe(1);
+      expect(await stored(record.id)).toBeNull();
+      expect(await migrations.countDocuments({ _id: REMOVED_AT_BACKFILL })).toBe(1);
+    });
   });
 });

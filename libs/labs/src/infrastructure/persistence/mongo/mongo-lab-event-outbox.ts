@@ -8,6 +8,7 @@ import { LabRecordDocument } from './lab-record.schema';
 import { OutboxClaimDocument } from './outbox-claim.schema';
 import { outboxClaimModel, OutboxEntryLock } from './outbox-entry-lock';
 import { documentDueOf, entryOf, OutboxSlot, outboxSlotsOf } from './outbox-slots';
+import { RemovedAtBackfill } from './removed-at-backfill';
 
 type Doc = LabRecordDocument;
 
@@ -34,6 +35,21 @@ const BY_EVENT_ID = (eventId: string) => ({
 });
 
 /**
+ * The tombstones the purge deletes: removed before `before`, every delivery settled, none dead. The date range on
+ * an indexed top-level field is the condition FerretDB answers from an index (scripts/ferretdb-patches/0003):
+ * only tombstones have a date in `removedAt`, so it reads the tombstones, not every record of every worker.
+ */
+export function purgeableTombstones(before: Date) {
+  return {
+    removedAt: { $lt: before },
+    outboxDue: null,
+    outboxHasDead: { $ne: true },
+    // What makes a record a tombstone, checked on the rows the index gave (no index has it first: costs nothing).
+    removal: { $ne: null },
+  };
+}
+
+/**
  * The outbox kept in `lab_records`: each record's events (its tombstone's, and those of states it
  * left: see LabRecordDocument.pastEvents) with their deliveries; claims are inserts into
  * `outbox_claims`.
@@ -43,9 +59,11 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   private readonly claimModel: Model<OutboxClaimDocument>;
   private readonly lock: OutboxEntryLock;
   private readonly claims: UniqueClaims<OutboxClaimDocument>;
+  private readonly removedAtBackfill: RemovedAtBackfill;
 
   constructor(@InjectModel(LabRecordDocument.name) private readonly model: Model<LabRecordDocument>) {
     super();
+    this.removedAtBackfill = new RemovedAtBackfill(model);
     this.claimModel = outboxClaimModel(model);
     this.claims = new UniqueClaims(this.claimModel);
     this.lock = new OutboxEntryLock(this.claims);
@@ -187,14 +205,9 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   }
 
   async purgeTombstones(before: Date): Promise<number> {
-    const result = await this.model
-      .deleteMany({
-        removal: { $ne: null },
-        'removal.at': { $lt: before },
-        outboxDue: null,
-        outboxHasDead: { $ne: true },
-      })
-      .exec();
+    // Tombstones of older versions have no removedAt until this has run (once per database).
+    await this.removedAtBackfill.ensureDone();
+    const result = await this.model.deleteMany(purgeableTombstones(before)).exec();
     await this.claimModel.deleteMany({ at: { $lt: before } }).exec();
     return result.deletedCount;
   }

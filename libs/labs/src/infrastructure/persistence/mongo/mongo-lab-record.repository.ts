@@ -209,7 +209,13 @@ export class MongoLabRecordRepository extends LabRecordRepository {
       .updateOne(
         { _id: doc._id, removal: null },
         {
-          $set: { removal: doc.removal, outboxDue: doc.outboxDue, pendingOrphan: null, deleteIntent: null },
+          $set: {
+            removal: doc.removal,
+            removedAt: doc.removedAt,
+            outboxDue: doc.outboxDue,
+            pendingOrphan: null,
+            deleteIntent: null,
+          },
           $inc: { version: 1 },
         },
       )
@@ -245,7 +251,14 @@ export class MongoLabRecordRepository extends LabRecordRepository {
         { event: doc.removal.event, deliveries: doc.removal.deliveries ?? [] },
         restored,
       ].filter(isUnsettled);
-      const { _id, removal: _r, outboxDue: _d, deleteIntent: _i, ...fields } = labRecordToDocument(record);
+      const {
+        _id,
+        removal: _r,
+        removedAt: _ra,
+        outboxDue: _d,
+        deleteIntent: _i,
+        ...fields
+      } = labRecordToDocument(record);
       const filter: QueryFilter<Doc> = {
         _id,
         version: expected.version,
@@ -257,6 +270,7 @@ export class MongoLabRecordRepository extends LabRecordRepository {
           $set: {
             ...fields,
             removal: null,
+            removedAt: null,
             pendingOrphan: null,
             deleteIntent: null,
             pastEvents,
