@@ -18,7 +18,10 @@ import { type Collection, type Db, type Document, Double, Int32, Long, MongoClie
 import mongoose, { type Connection, type Schema } from 'mongoose';
 import { AuditEventSchema } from '../../../apps/audit/src/infrastructure/persistence/mongo/audit-event.schema';
 import { LabRecordSchema } from '../../labs/src/infrastructure/persistence/mongo/lab-record.schema';
-import { purgeableTombstones } from '../../labs/src/infrastructure/persistence/mongo/mongo-lab-event-outbox';
+import {
+  deadEventFilter,
+  purgeableTombstones,
+} from '../../labs/src/infrastructure/persistence/mongo/mongo-lab-event-outbox';
 import { OutboxClaimSchema } from '../../labs/src/infrastructure/persistence/mongo/outbox-claim.schema';
 import { ReconcileLeaseClaimSchema } from '../../labs/src/infrastructure/persistence/mongo/reconcile-lease-claim.schema';
 import { ReconcileLeaseSchema } from '../../labs/src/infrastructure/persistence/mongo/reconcile-lease.schema';
@@ -516,6 +519,7 @@ describe('FerretDB indexed filter pushdown (patch 0003, integration)', () => {
       ['lab_records', 'lab_outbox_due', 'outbox count/list pending (metrics)', { outboxDue: { $ne: null } }],
       ['lab_records', 'lab_outbox_dead', 'outbox count/list dead (metrics)', { outboxHasDead: true }],
       ['lab_records', 'lab_removed_at', 'outbox purgeTombstones (hourly)', purgeableTombstones(now)],
+      ['lab_records', 'lab_outbox_dead', 'outbox findByEventId, retry (a dead event)', deadEventFilter('e')],
       ['outbox_claims', '_id_', 'outbox claims: held, release', { _id: 'k' }],
       ['outbox_claims', '_id_', 'outbox claims: take over', { _id: 'k', at: now }],
       ['reconcile_leases', '_id_', 'acquire (read)', { _id: 'w' }],
@@ -559,7 +563,7 @@ describe('FerretDB indexed filter pushdown (patch 0003, integration)', () => {
     const scans: [collection: string, query: string, filter: Document][] = [
       [
         'lab_records',
-        'outbox findByEventId (retry endpoint: a dotted path)',
+        'outbox findByEventId of an event with no dead delivery (a dotted path)',
         { 'removal.event.eventId': 'e' },
       ],
       [

@@ -220,4 +220,42 @@ describe('MongoLabEventOutbox (real FerretDB)', () => {
       expect(await migrations.countDocuments({ _id: REMOVED_AT_BACKFILL })).toBe(1);
     });
   });
+
+  // Last: its records would count in the earlier tests' totals.
+  it('finds an event by its id whether a delivery of it is dead or not, and retries only the dead ones', async () => {
+    const at = new Date('2026-02-01T00:00:00Z');
+    const dead = await removed(11, at);
+    const pending = await removed(12, at);
+    const deadDelivery = {
+      sink: SINKS[1],
+      status: 'dead' as const,
+      attempts: 8,
+      replays: 0,
+      nextAttemptAt: at,
+      lastError: 'HTTP 500',
+      deliveredAt: null,
+    };
+    await outbox.recordAttempt(dead.id, 1, deadDelivery);
+    const deadEventId = dead.removal!.event.eventId;
+    const pendingEventId = pending.removal!.event.eventId;
+
+    // The dead one comes from the lookup among dead records, the pending one from the lookup among all.
+    expect((await outbox.findByEventId(deadEventId))?.recordId).toBe(dead.id);
+    expect((await outbox.findByEventId(pendingEventId))?.recordId).toBe(pending.id);
+    expect(await outbox.findByEventId('00000000-0000-4000-8000-00000000dead')).toBeNull();
+
+    const later = new Date('2026-02-02T00:00:00Z');
+    expect(await outbox.retry(deadEventId, later)).toBe(true);
+    expect((await outbox.findByRecordId(dead.id))?.deliveries[1]).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      replays: 1,
+    });
+    expect(await model.countDocuments({ _id: dead.id, outboxHasDead: true })).toBe(0);
+    // A retry of an event with nothing dead finds it and leaves its deliveries as they were.
+    const before = await outbox.findByRecordId(pending.id);
+    expect(await outbox.retry(pendingEventId, later)).toBe(true);
+    expect((await outbox.findByRecordId(pending.id))?.deliveries).toEqual(before?.deliveries);
+    expect(await outbox.retry('00000000-0000-4000-8000-00000000dead', later)).toBe(false);
+  });
 });

@@ -35,6 +35,15 @@ const BY_EVENT_ID = (eventId: string) => ({
 });
 
 /**
+ * The record of `eventId` among those with a dead delivery: what an operator retries. The indexed top-level flag
+ * comes first, so FerretDB reads the dead records only (patch 0003 pushes the first equality down; the event id is
+ * a dotted path, which it cannot); MongoDB picks an index either way.
+ */
+export function deadEventFilter(eventId: string) {
+  return { outboxHasDead: true, ...BY_EVENT_ID(eventId) };
+}
+
+/**
  * The tombstones the purge deletes: removed before `before`, every delivery settled, none dead. The date range on
  * an indexed top-level field is the condition FerretDB answers from an index (scripts/ferretdb-patches/0003):
  * only tombstones have a date in `removedAt`, so it reads the tombstones, not every record of every worker.
@@ -91,7 +100,7 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   }
 
   async findByEventId(eventId: string): Promise<OutboxEntry | null> {
-    const doc = await this.model.findOne(BY_EVENT_ID(eventId)).lean<Doc>().exec();
+    const doc = await this.recordOfEvent<Doc>(eventId);
     const slot = doc ? slotOf(doc, eventId) : undefined;
     return doc && slot ? entryOf(doc, slot) : null;
   }
@@ -180,7 +189,7 @@ export class MongoLabEventOutbox extends LabEventOutbox {
   }
 
   async retry(eventId: string, now: Date): Promise<boolean> {
-    const found = await this.model.findOne(BY_EVENT_ID(eventId), { _id: 1 }).lean<Pick<Doc, '_id'>>().exec();
+    const found = await this.recordOfEvent<Pick<Doc, '_id'>>(eventId, { _id: 1 });
     if (!found) return false;
     await this.rewrite(found._id, (doc) => {
       const slot = slotOf(doc, eventId);
@@ -202,6 +211,18 @@ export class MongoLabEventOutbox extends LabEventOutbox {
       };
     });
     return true;
+  }
+
+  /**
+   * The record holding `eventId`: first among the dead ones (an operator's retry is of a dead event, and that
+   * lookup reads only them on FerretDB), then among all, which reads the whole collection on FerretDB, for an
+   * event that is pending, settled or unknown.
+   */
+  private async recordOfEvent<T>(eventId: string, projection?: Record<string, 1>): Promise<T | null> {
+    return (
+      (await this.model.findOne(deadEventFilter(eventId), projection).lean<T>().exec()) ??
+      (await this.model.findOne(BY_EVENT_ID(eventId), projection).lean<T>().exec())
+    );
   }
 
   async purgeTombstones(before: Date): Promise<number> {
