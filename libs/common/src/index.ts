@@ -3,6 +3,8 @@ export * from './errors/not-found.error';
 export * from './errors/conflict.error';
 export * from './errors/duplicate-key';
 export * from './persistence/unique-claim';
+export * from './persistence/database-write-semantics';
+export * from './persistence/database-write-semantics.module';
 export * from './errors/forbidden.error';
 export * from './errors/invalid-input.error';
 export * from './errors/upstream-failure.error';

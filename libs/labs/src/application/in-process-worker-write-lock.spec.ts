@@ -1,8 +1,8 @@
-import { WorkerWriteLock } from './worker-write-lock';
+import { InProcessWorkerWriteLock } from './in-process-worker-write-lock';
 
-describe('WorkerWriteLock', () => {
+describe('InProcessWorkerWriteLock', () => {
   it('runs the work of one worker one at a time, in order, and other workers in parallel', async () => {
-    const lock = new WorkerWriteLock();
+    const lock = new InProcessWorkerWriteLock();
     const log: string[] = [];
     const step = (name: string, ms: number) => async () => {
       log.push(`${name}:start`);
@@ -21,7 +21,7 @@ describe('WorkerWriteLock', () => {
   });
 
   it('releases the lock when the work fails', async () => {
-    const lock = new WorkerWriteLock();
+    const lock = new InProcessWorkerWriteLock();
     await expect(lock.run('w', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(lock.run('w', async () => 'next')).resolves.toBe('next');
   });
