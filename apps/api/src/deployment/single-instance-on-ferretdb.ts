@@ -29,8 +29,8 @@ export class UnsafeDeploymentError extends Error {
  * conditional updates are not atomic under concurrency (an update's filter is not checked again when the document
  * is written back), so Phase 1's tombstone and Phase 2's version-conditional writes are serialised within one
  * process only (InProcessWorkerWriteLock; README, "FerretDB"): a second replica on the same database can erase a
- * tombstone or remove a record twice. So on that path the instance claims the database at start, keeps the claim alive with a heartbeat and frees it on
- * graceful shutdown; a crashed instance's claim goes stale. A second instance refuses to start unless
+ * tombstone or remove a record twice. So on that path the instance claims the database at start, keeps the claim
+ * alive with a heartbeat and frees it on graceful shutdown; a crashed instance's claim goes stale. A second instance refuses to start unless
  * FERRETDB_ALLOW_MULTIPLE_INSTANCES=true accepts the risk (it then warns, and takes the claim once it is free so
  * that instances without the setting still see it). On the `atomic` path (MongoDB) nothing is claimed: replicas are
  * safe there.
@@ -53,6 +53,8 @@ export class SingleInstanceOnFerretDb implements OnModuleInit, BeforeApplication
   private beating: Promise<void> | undefined;
   private heartbeatFailing = false;
   private stopped = false;
+  /** How the messages name the database (set at start, on the `unique-insert-only` path). */
+  private database: DatabaseDescription | undefined;
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
@@ -62,7 +64,7 @@ export class SingleInstanceOnFerretDb implements OnModuleInit, BeforeApplication
 
   async onModuleInit(): Promise<void> {
     if (this.semantics.conditionalWrites === 'atomic') return;
-    const database = databaseOf(this.semantics);
+    const database = (this.database = databaseOf(this.semantics));
     const allowed = this.config.database.allowMultipleInstancesOnFerretDb;
     this.claims = new InstanceClaims(this.connection, CLAIM_STALE_AFTER_MS);
     const outcome = await this.claims.claim(this.identity);
@@ -73,7 +75,7 @@ export class SingleInstanceOnFerretDb implements OnModuleInit, BeforeApplication
     if (allowed) {
       this.logger.warn(
         `FERRETDB_ALLOW_MULTIPLE_INSTANCES=true: this API instance does not insist on being the only one on this ` +
-          `${database.name} database. ${database.why}, so two ` +
+          `${database.name} database ${database.server}. ${database.why}, so two ` +
           `live instances can corrupt the removal bookkeeping (a tombstone erased, a record removed twice). ` +
           ('heldBy' in outcome
             ? `Another instance (${describe(outcome.heldBy)}) is running on it now. `
@@ -114,10 +116,10 @@ export class SingleInstanceOnFerretDb implements OnModuleInit, BeforeApplication
         this.held = null;
         if (!this.config.database.allowMultipleInstancesOnFerretDb) {
           this.logger.error(
-            `This API instance lost its claim on the ${databaseOf(this.semantics).name} database (claim ${held._id}): no heartbeat could be ` +
-              `written for over ${CLAIM_STALE_AFTER_MS / 1000} s and another instance has started on it since. ` +
-              `Two instances are now running on one ${databaseOf(this.semantics).name} database, which can corrupt the removal ` +
-              'bookkeeping: stop one of them.',
+            `This API instance lost its claim on the ${this.database?.name} database (claim ${held._id}): no ` +
+              `heartbeat could be written for over ${CLAIM_STALE_AFTER_MS / 1000} s and another instance has ` +
+              `started on it since. Two instances are now running on one ${this.database?.name} database, which ` +
+              'can corrupt the removal bookkeeping: stop one of them.',
           );
         }
       }
