@@ -94,6 +94,8 @@ step "no Secret without its values" \
   helm_refuses secrets.existingSecret= "secrets.mongodbUri is required without secrets.existingSecret"
 step "values.schema.json refuses a misspelt value" \
   helm_refuses api.replica=3 "additional properties 'replica' not allowed"
+step "values.schema.json refuses an unknown database.conditionalWrites" \
+  helm_refuses database.conditionalWrites=atomc "value must be one of 'auto', 'atomic', 'unique-insert-only'"
 step "promtool check rules" promtool check rules deploy/prometheus/cml-labs.rules.yaml
 step "promtool test rules" promtool test rules deploy/prometheus/cml-labs.rules.test.yaml
 step "dashboard shape and queries as rules" ts scripts/deploy/dashboard-queries.ts deploy/grafana/cml-labs.json \

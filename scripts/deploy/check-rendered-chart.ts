@@ -164,6 +164,10 @@ export function checkRenders(defaultFile: string, fullFile: string, ferretdbFile
     );
     ok(env.CLOUDEVENTS_SINK_TOKEN_FILE.value.endsWith('/audit-ingest-token'));
   });
+  check('default: the API tells the write path from the server (MONGODB_CONDITIONAL_WRITES=auto)', () => {
+    const env = envOf(named(byDefault, 'Deployment', '-api')!.spec.template.spec.containers[0]);
+    strictEqual(env.MONGODB_CONDITIONAL_WRITES?.value, 'auto');
+  });
 
   const full = manifests(fullFile);
   checkPods(full, (n, b) => check(`full: ${n}`, b));

@@ -9,6 +9,7 @@ import {
   AppConfig,
   AppConfigModule,
   Clock,
+  DatabaseWriteSemanticsModule,
   MetricsModule,
   pinoHttpForFormat,
   SystemClock,
@@ -84,6 +85,8 @@ export class AppModule {
         MetricsModule,
         LoggerModule.forRoot({ pinoHttp: pinoHttpForFormat(pinoHttpOptions(config), config.logFormat) }),
         MongooseModule.forRoot(config.mongodbUri, databaseConnectionOptions(config)),
+        // What the database's conditional writes guarantee, decided once: LabsModule and DeploymentCheckModule ask it.
+        DatabaseWriteSemanticsModule,
         DeploymentCheckModule,
         CqrsModule.forRoot(),
         ScheduleModule.forRoot(),

@@ -4,6 +4,8 @@ export * from './errors/conflict.error';
 export * from './errors/duplicate-key';
 export * from './persistence/unique-claim';
 export * from './persistence/update-in-batches';
+export * from './persistence/database-write-semantics';
+export * from './persistence/database-write-semantics.module';
 export * from './errors/forbidden.error';
 export * from './errors/invalid-input.error';
 export * from './errors/upstream-failure.error';

@@ -537,6 +537,12 @@ describe('FerretDB indexed filter pushdown (patch 0003, integration)', () => {
         { holder: 'h', expiresAt: { $gt: new Date(0) } },
       ],
       ['reconcile_lease_claims', '_id_', 'lease claims: held', { _id: 'w#4' }],
+      [
+        'reconcile_lease_claims',
+        'claim_worker_epoch',
+        'acquire, every 50th epoch: old claims',
+        { workerId: 'w', epoch: { $lt: 40 } },
+      ],
       ['worker_sync_states', '_id_', 'find, record, remove', { _id: 'w' }],
       ['worker_sync_states', '_id_', 'findMany', { _id: { $in: ['w1', 'w2'] } }],
       [
@@ -572,11 +578,6 @@ describe('FerretDB indexed filter pushdown (patch 0003, integration)', () => {
         { removal: { $ne: null }, removedAt: { $exists: false } },
       ],
       ['outbox_claims', 'outbox purge of claims (hourly: no index on at)', { at: { $lt: now } }],
-      [
-        'reconcile_lease_claims',
-        'acquire, every 50th epoch: old claims (no index on workerId)',
-        { workerId: 'w', epoch: { $lt: 40 } },
-      ],
       ['reconciliation_runs', 'list (no filter)', {}],
       ['audit_events', 'audit find without a filter', {}],
     ];

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { getModelToken, MongooseModule } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
 import { CmlClientModule } from '@app/cml-client';
 import { HttpCloudEventSender } from '@app/cloud-events';
-import { AppConfig } from '@app/common';
+import { AppConfig, DatabaseWriteSemantics } from '@app/common';
 import { NotificationsModule } from '@app/notifications';
 import { WorkersModule } from '@app/workers';
 import { ApproveOrphansHandler } from './application/commands/approve-orphans/approve-orphans.handler';
@@ -52,9 +53,12 @@ import {
   WorkerSyncStateSchema,
 } from './infrastructure/persistence/mongo/worker-sync-state.schema';
 import { WorkerWriteLock } from './application/worker-write-lock';
+import { InProcessWorkerWriteLock } from './application/in-process-worker-write-lock';
+import { UnserialisedWorkerWrites } from './application/unserialised-worker-writes';
 import { LabRecordDocument, LabRecordSchema } from './infrastructure/persistence/mongo/lab-record.schema';
 import { MongoLabRecordRepository } from './infrastructure/persistence/mongo/mongo-lab-record.repository';
-import { MongoReconcileLeaseRepository } from './infrastructure/persistence/mongo/mongo-reconcile-lease.repository';
+import { AtomicReconcileLeaseRepository } from './infrastructure/persistence/mongo/atomic-reconcile-lease.repository';
+import { EpochClaimReconcileLeaseRepository } from './infrastructure/persistence/mongo/epoch-claim-reconcile-lease.repository';
 import { MongoReconciliationRunRepository } from './infrastructure/persistence/mongo/mongo-reconciliation-run.repository';
 import {
   ReconcileLeaseDocument,
@@ -75,6 +79,34 @@ import {
   ReconciliationRunDocument,
   ReconciliationRunSchema,
 } from './infrastructure/persistence/mongo/reconciliation-run.schema';
+
+/**
+ * The two ways of writing safely, chosen by what the database's conditional writes guarantee (the seam:
+ * DatabaseWriteSemantics): on MongoDB (`atomic`) a lease is one conditional findOneAndUpdate and writes to a
+ * worker's records need no lock; on FerretDB (`unique-insert-only`) a lease epoch is claimed by a unique insert
+ * and writes to one worker's records are serialised. Only the chosen implementation is constructed.
+ */
+const writePathProviders = [
+  {
+    provide: ReconcileLeaseRepository,
+    inject: [DatabaseWriteSemantics, getModelToken(ReconcileLeaseDocument.name)],
+    useFactory: (
+      semantics: DatabaseWriteSemantics,
+      model: Model<ReconcileLeaseDocument>,
+    ): ReconcileLeaseRepository =>
+      semantics.conditionalWrites === 'atomic'
+        ? new AtomicReconcileLeaseRepository(model)
+        : new EpochClaimReconcileLeaseRepository(model),
+  },
+  {
+    provide: WorkerWriteLock,
+    inject: [DatabaseWriteSemantics],
+    useFactory: (semantics: DatabaseWriteSemantics): WorkerWriteLock =>
+      semantics.conditionalWrites === 'atomic'
+        ? new UnserialisedWorkerWrites()
+        : new InProcessWorkerWriteLock(),
+  },
+];
 
 /**
  * The labs context: lab records, Phase 1 and Phase 2, the outbox of lab events. It depends on the
@@ -102,7 +134,7 @@ import {
   ],
   providers: [
     { provide: LabRecordRepository, useClass: MongoLabRecordRepository },
-    { provide: ReconcileLeaseRepository, useClass: MongoReconcileLeaseRepository },
+    ...writePathProviders,
     { provide: ReconciliationRunRepository, useClass: MongoReconciliationRunRepository },
     { provide: WorkerSyncStateRepository, useClass: MongoWorkerSyncStateRepository },
     WorkerLabsCleanup,
@@ -126,7 +158,6 @@ import {
     ReconciliationWriter,
     ReconciliationEvidenceGatherer,
     ReconciliationPlanApplier,
-    WorkerWriteLock,
     ReconciliationRunner,
     LabsRefreshJob,
     DeleteLabHandler,

@@ -1,5 +1,4 @@
 import type { Connection, Model } from 'mongoose';
-import type { Db } from 'mongodb';
 import { UniqueClaims } from '@app/common';
 import { InstanceClaimDocument, InstanceClaimSchema } from './instance-claim.schema';
 
@@ -91,14 +90,4 @@ export class InstanceClaims {
   private latest(): Promise<InstanceClaim | null> {
     return this.model.findOne({}).sort({ epoch: -1 }).lean<InstanceClaim>().exec();
   }
-}
-
-/**
- * The FerretDB version when the database is FerretDB, else null. FerretDB answers `buildInfo` like MongoDB 7.0
- * (`version: 7.0.x`) and adds `ferretdbVersion` (v1.24.2: `"v1.24.2"`, with `ferretdbFeatures`); `hello` carries
- * neither.
- */
-export async function ferretDbVersionOf(db: Db): Promise<string | null> {
-  const info = await db.admin().command({ buildInfo: 1 });
-  return typeof info.ferretdbVersion === 'string' ? info.ferretdbVersion : null;
 }

@@ -3,8 +3,8 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AppConfig } from '@app/common';
-import { ferretDbVersionOf, InstanceClaim, InstanceClaims, InstanceIdentity } from './instance-claims';
+import { AppConfig, DatabaseWriteSemantics } from '@app/common';
+import { InstanceClaim, InstanceClaims, InstanceIdentity } from './instance-claims';
 
 /** How often the holder writes its heartbeat. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -24,14 +24,16 @@ export class UnsafeDeploymentError extends Error {
 }
 
 /**
- * One live API instance per FerretDB database. On FerretDB v1 conditional updates are not atomic under
- * concurrency (an update's filter is not checked again when the document is written back), so Phase 1's
- * tombstone and Phase 2's version-conditional writes are serialised within one process only (WorkerWriteLock;
- * README, "FerretDB"): a second replica on the same database can erase a tombstone or remove a record twice.
- * So on FerretDB the instance claims the database at start, keeps the claim alive with a heartbeat and frees it on
- * graceful shutdown; a crashed instance's claim goes stale. A second instance refuses to start unless
+ * One live API instance per FerretDB database (more precisely: per database whose DatabaseWriteSemantics are
+ * `unique-insert-only`, which is FerretDB, or a server MONGODB_CONDITIONAL_WRITES put on that path). On FerretDB v1
+ * conditional updates are not atomic under concurrency (an update's filter is not checked again when the document
+ * is written back), so Phase 1's tombstone and Phase 2's version-conditional writes are serialised within one
+ * process only (InProcessWorkerWriteLock; README, "FerretDB"): a second replica on the same database can erase a
+ * tombstone or remove a record twice. So on that path the instance claims the database at start, keeps the claim
+ * alive with a heartbeat and frees it on graceful shutdown; a crashed instance's claim goes stale. A second instance refuses to start unless
  * FERRETDB_ALLOW_MULTIPLE_INSTANCES=true accepts the risk (it then warns, and takes the claim once it is free so
- * that instances without the setting still see it). On MongoDB nothing is claimed: replicas are safe there.
+ * that instances without the setting still see it). On the `atomic` path (MongoDB) nothing is claimed: replicas are
+ * safe there.
  *
  * Checked in onModuleInit, before any job starts (they start on application bootstrap); the module is global, so
  * its shutdown hook runs after the feature modules' (the running reconciliation finishes first) and before the
@@ -51,28 +53,29 @@ export class SingleInstanceOnFerretDb implements OnModuleInit, BeforeApplication
   private beating: Promise<void> | undefined;
   private heartbeatFailing = false;
   private stopped = false;
+  /** How the messages name the database (set at start, on the `unique-insert-only` path). */
+  private database: DatabaseDescription | undefined;
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
     private readonly config: AppConfig,
+    private readonly semantics: DatabaseWriteSemantics,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const db = this.connection.db;
-    if (!db) throw new Error('The database connection is not open');
-    const ferretDbVersion = await ferretDbVersionOf(db);
-    if (!ferretDbVersion) return;
+    if (this.semantics.conditionalWrites === 'atomic') return;
+    const database = (this.database = databaseOf(this.semantics));
     const allowed = this.config.database.allowMultipleInstancesOnFerretDb;
     this.claims = new InstanceClaims(this.connection, CLAIM_STALE_AFTER_MS);
     const outcome = await this.claims.claim(this.identity);
     if ('heldBy' in outcome && !allowed) {
-      throw new UnsafeDeploymentError(refusal(outcome.heldBy, ferretDbVersion));
+      throw new UnsafeDeploymentError(refusal(outcome.heldBy, database));
     }
     if ('claimed' in outcome) this.held = outcome.claimed;
     if (allowed) {
       this.logger.warn(
         `FERRETDB_ALLOW_MULTIPLE_INSTANCES=true: this API instance does not insist on being the only one on this ` +
-          `FerretDB ${ferretDbVersion} database. FerretDB v1 does not apply conditional updates atomically, so two ` +
+          `${database.name} database ${database.server}. ${database.why}, so two ` +
           `live instances can corrupt the removal bookkeeping (a tombstone erased, a record removed twice). ` +
           ('heldBy' in outcome
             ? `Another instance (${describe(outcome.heldBy)}) is running on it now. `
@@ -113,10 +116,10 @@ export class SingleInstanceOnFerretDb implements OnModuleInit, BeforeApplication
         this.held = null;
         if (!this.config.database.allowMultipleInstancesOnFerretDb) {
           this.logger.error(
-            `This API instance lost its claim on the FerretDB database (claim ${held._id}): no heartbeat could be ` +
-              `written for over ${CLAIM_STALE_AFTER_MS / 1000} s and another instance has started on it since. ` +
-              'Two instances are now running on one FerretDB database, which can corrupt the removal ' +
-              'bookkeeping: stop one of them.',
+            `This API instance lost its claim on the ${this.database?.name} database (claim ${held._id}): no ` +
+              `heartbeat could be written for over ${CLAIM_STALE_AFTER_MS / 1000} s and another instance has ` +
+              `started on it since. Two instances are now running on one ${this.database?.name} database, which ` +
+              'can corrupt the removal bookkeeping: stop one of them.',
           );
         }
       }
@@ -150,10 +153,34 @@ function describe(claim: InstanceClaim): string {
   return `${claim.holder}, last heartbeat ${ago} s ago`;
 }
 
-function refusal(claim: InstanceClaim, ferretDbVersion: string): string {
+/** How the messages name the database and say why one instance: FerretDB, or a server put on its path. */
+interface DatabaseDescription {
+  /** `FerretDB` in "this FerretDB database". */
+  name: string;
+  /** `(FerretDB v1.24.2)`. */
+  server: string;
+  /** Why two instances are unsafe, as a sentence without its full stop. */
+  why: string;
+}
+
+function databaseOf(semantics: DatabaseWriteSemantics): DatabaseDescription {
+  return semantics.ferretDbVersion
+    ? {
+        name: 'FerretDB',
+        server: `(${semantics.server})`,
+        why: 'FerretDB v1 does not apply conditional updates atomically',
+      }
+    : {
+        name: 'unique-insert-only',
+        server: `(${semantics.server}, MONGODB_CONDITIONAL_WRITES=unique-insert-only)`,
+        why: 'MONGODB_CONDITIONAL_WRITES=unique-insert-only says it may not apply conditional updates atomically',
+      };
+}
+
+function refusal(claim: InstanceClaim, database: DatabaseDescription): string {
   return (
-    `Refusing to start: another API instance (${describe(claim)}) is running on this FerretDB database ` +
-    `(FerretDB ${ferretDbVersion}). FerretDB v1 does not apply conditional updates atomically, so two live ` +
+    `Refusing to start: another API instance (${describe(claim)}) is running on this ${database.name} database ` +
+    `${database.server}. ${database.why}, so two live ` +
     'instances can corrupt the removal bookkeeping (README, "FerretDB"). Stop the other instance (the claim of one ' +
     `that crashed is free ${CLAIM_STALE_AFTER_MS / 1000} s after its last heartbeat), run replicas on MongoDB, or ` +
     'set FERRETDB_ALLOW_MULTIPLE_INSTANCES=true to start anyway and accept the risk.'

@@ -274,11 +274,16 @@ describe('loadAppConfig', () => {
     expect(loadAppConfig(base).database).toEqual({
       operationTimeoutMs: 30_000,
       allowMultipleInstancesOnFerretDb: false,
+      conditionalWrites: 'auto',
     });
     expect(
       loadAppConfig({ ...base, DB_OPERATION_TIMEOUT_MS: '1500', FERRETDB_ALLOW_MULTIPLE_INSTANCES: 'true' })
         .database,
-    ).toEqual({ operationTimeoutMs: 1500, allowMultipleInstancesOnFerretDb: true });
+    ).toEqual({
+      operationTimeoutMs: 1500,
+      allowMultipleInstancesOnFerretDb: true,
+      conditionalWrites: 'auto',
+    });
     for (const wrong of ['0', '99', '600001', '1.5', 'soon']) {
       expect(() => loadAppConfig({ ...base, DB_OPERATION_TIMEOUT_MS: wrong })).toThrow(
         /DB_OPERATION_TIMEOUT_MS/,
@@ -286,6 +291,25 @@ describe('loadAppConfig', () => {
     }
     expect(() => loadAppConfig({ ...base, FERRETDB_ALLOW_MULTIPLE_INSTANCES: 'yes' })).toThrow(
       /FERRETDB_ALLOW_MULTIPLE_INSTANCES must be true or false/,
+    );
+  });
+
+  it('takes the database path from the server unless MONGODB_CONDITIONAL_WRITES says which, and names the values', () => {
+    for (const setting of ['auto', 'atomic', 'unique-insert-only'] as const) {
+      expect(loadAppConfig({ ...base, MONGODB_CONDITIONAL_WRITES: setting }).database.conditionalWrites).toBe(
+        setting,
+      );
+    }
+    for (const wrong of ['true', 'ATOMIC', 'mongodb', 'unique']) {
+      expect(() => loadAppConfig({ ...base, MONGODB_CONDITIONAL_WRITES: wrong })).toThrow(
+        'MONGODB_CONDITIONAL_WRITES must be one of auto, atomic, unique-insert-only',
+      );
+    }
+    // Reported with the other problems, in one message.
+    expect(() =>
+      loadAppConfig({ ...base, MONGODB_CONDITIONAL_WRITES: 'x', FERRETDB_ALLOW_MULTIPLE_INSTANCES: 'yes' }),
+    ).toThrow(
+      /MONGODB_CONDITIONAL_WRITES[\s\S]*FERRETDB_ALLOW_MULTIPLE_INSTANCES|FERRETDB_ALLOW_MULTIPLE_INSTANCES[\s\S]*MONGODB_CONDITIONAL_WRITES/,
     );
   });
 });

@@ -19,6 +19,10 @@ import {
   notificationSettingsShape,
 } from './notification-settings';
 import { isHttpUrlWithoutCredentials } from './url-checks';
+import {
+  CONDITIONAL_WRITES_SETTINGS,
+  ConditionalWritesSetting,
+} from '../persistence/database-write-semantics';
 
 const isSecretsKey = (v: string) => Buffer.from(v, 'base64').length === 32;
 
@@ -86,6 +90,11 @@ const envSchema = z
     LOG_FORMAT: logFormat,
     DB_OPERATION_TIMEOUT_MS: intIn(100, 600_000, 30_000),
     FERRETDB_ALLOW_MULTIPLE_INSTANCES: trueOrFalse,
+    MONGODB_CONDITIONAL_WRITES: z
+      .enum(CONDITIONAL_WRITES_SETTINGS, {
+        error: `must be one of ${CONDITIONAL_WRITES_SETTINGS.join(', ')}`,
+      })
+      .default('auto'),
     BULK_DELETE_CONCURRENCY_PER_WORKER: intIn(1, 64, 4),
     BULK_DELETE_MAX_LABS: intIn(1, 50_000, 10_000),
     BULK_DELETE_JOB_LEASE_MS: intIn(1_000, 3_600_000, 30_000),
@@ -151,6 +160,12 @@ export class AppConfig {
      * database (its conditional updates are not atomic under concurrency), with a warning.
      */
     allowMultipleInstancesOnFerretDb: boolean;
+    /**
+     * MONGODB_CONDITIONAL_WRITES: `auto` (FerretDB -> unique-insert-only, anything else -> atomic), or the path to
+     * take whatever the server says (`unique-insert-only` for a MongoDB-compatible server the detection cannot
+     * see; `atomic` on FerretDB is refused at start). See DatabaseWriteSemantics.
+     */
+    conditionalWrites: ConditionalWritesSetting;
   };
 
   readonly bulkDelete!: {
@@ -224,6 +239,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: {
       operationTimeoutMs: e.DB_OPERATION_TIMEOUT_MS,
       allowMultipleInstancesOnFerretDb: e.FERRETDB_ALLOW_MULTIPLE_INSTANCES === 'true',
+      conditionalWrites: e.MONGODB_CONDITIONAL_WRITES,
     },
     bulkDelete: {
       concurrencyPerWorker: e.BULK_DELETE_CONCURRENCY_PER_WORKER,

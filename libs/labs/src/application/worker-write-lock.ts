@@ -1,31 +1,11 @@
-import { Injectable } from '@nestjs/common';
-
 /**
- * Serialises this process's writes to one worker's lab records (Phase 1's tombstone, Phase 2's
- * bulk write). MongoDB applies a conditional update atomically, but FerretDB v1 reads the
- * document, applies the change and writes the whole document back without checking the filter
- * again, so two concurrent writers to one record can both "win" and the last one erases the
- * other's change (a tombstone, or its event). Holding this lock for the few milliseconds of each
- * write makes every conditional write see the one before it. Across replicas the per-worker
- * lease covers Phase 2; a Phase 1 on one replica racing a Phase 2 on another is exact only on
- * MongoDB.
+ * Runs a write to one worker's lab records (Phase 1's tombstone, Phase 2's bulk write, a restore) the way the
+ * database needs it: serialised per worker where conditional updates are not atomic (InProcessWorkerWriteLock,
+ * FerretDB), at once where they are (UnserialisedWorkerWrites, MongoDB). Bound by DatabaseWriteSemantics in
+ * LabsModule. Every write run through it is conditional (a version, fence or `removal: null` filter), which is
+ * what makes the MongoDB path exact without the lock: of concurrent writers one passes its filter, the others
+ * match nothing and report a lost race.
  */
-@Injectable()
-export class WorkerWriteLock {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  async run<T>(workerId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(workerId) ?? Promise.resolve();
-    let release!: () => void;
-    const turn = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => turn);
-    this.tails.set(workerId, tail);
-    await previous;
-    try {
-      return await work();
-    } finally {
-      release();
-      if (this.tails.get(workerId) === tail) this.tails.delete(workerId);
-    }
-  }
+export abstract class WorkerWriteLock {
+  abstract run<T>(workerId: string, work: () => Promise<T>): Promise<T>;
 }

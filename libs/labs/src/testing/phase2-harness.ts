@@ -22,7 +22,7 @@ import { ReconciliationWriter } from '../application/reconciliation/reconciliati
 import { WorkerReconcileGate } from '../application/reconciliation/worker-reconcile-gate';
 import { WorkerReconcileRuns } from '../application/reconciliation/worker-reconcile-run';
 import { WorkerRunExclusion } from '../application/reconciliation/worker-run-exclusion';
-import { WorkerWriteLock } from '../application/worker-write-lock';
+import { InProcessWorkerWriteLock } from '../application/in-process-worker-write-lock';
 import { InMemoryLabRecordRepository } from './in-memory-lab-record.repository';
 import { InMemoryReconcileLeaseRepository } from './in-memory-reconcile-lease.repository';
 import { InMemoryReconciliationRunRepository } from './in-memory-reconciliation-run.repository';
@@ -70,7 +70,7 @@ export function phase2Harness(
   const gate = new WorkerReconcileGate(new WorkerRunExclusion(), keeper, drain);
   const runs = new WorkerReconcileRuns(clock, syncStates, metrics, notifications);
   const reader = new CmlEvidenceReader(directory, cmlFactory, appConfig, clock);
-  const writer = new ReconciliationWriter(labs, new WorkerWriteLock(), publisher);
+  const writer = new ReconciliationWriter(labs, new InProcessWorkerWriteLock(), publisher);
   const refresh = new RefreshWorkerLabsHandler(
     directory,
     gate,

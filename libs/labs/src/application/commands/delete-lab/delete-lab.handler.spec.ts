@@ -23,7 +23,7 @@ import { LabRecord } from '../../../domain/lab-record.aggregate';
 import { InMemoryLabRecordRepository } from '../../../testing/in-memory-lab-record.repository';
 import { RecordingLabsMetrics } from '../../../testing/recording-labs-metrics';
 import { DeleteLabCommand, DeleteLabRequester } from './delete-lab.command';
-import { WorkerWriteLock } from '../../worker-write-lock';
+import { InProcessWorkerWriteLock } from '../../in-process-worker-write-lock';
 import { DeleteLabHandler } from './delete-lab.handler';
 
 const W = '11111111-1111-4111-8111-111111111111';
@@ -122,7 +122,7 @@ describe('DeleteLabHandler', () => {
       clock,
       publisher,
       metrics,
-      new WorkerWriteLock(),
+      new InProcessWorkerWriteLock(),
     );
     labs.seed(LabRecord.discovered(W, cmlLab('DEFINED_ON_CORE'), now));
   });

@@ -1,9 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
 /**
- * The claim of one epoch of one worker's lease (see MongoReconcileLeaseRepository.acquire): whoever
+ * The claim of one epoch of one worker's lease (see EpochClaimReconcileLeaseRepository.acquire): whoever
  * inserted it may write the lease at that epoch. Nothing is created ahead: the first claim creates
- * the collection.
+ * the collection, and the repository creates the index before its first cleanup.
  */
 @Schema({
   collection: 'reconcile_lease_claims',
@@ -32,3 +32,5 @@ export class ReconcileLeaseClaimDocument {
 }
 
 export const ReconcileLeaseClaimSchema = SchemaFactory.createForClass(ReconcileLeaseClaimDocument);
+// The cleanup of old claims (`{workerId, epoch: {$lt}}`, every 50th epoch of a worker).
+ReconcileLeaseClaimSchema.index({ workerId: 1, epoch: 1 }, { name: 'claim_worker_epoch' });
