@@ -44,6 +44,7 @@ import { loadNote, processCpuSeconds } from './support/proc-stats';
 import { fmtSeconds, Progress } from './support/progress';
 import { Figures, Floors, Row, figureRows, markdownTable, percentile, times } from './support/report';
 import { SimulatorProcess, simStats, startSimulatorProcess, statsDelta } from './support/simulator-process';
+import { profiled } from './support/cpu-profile';
 
 interface Options {
   workers: number;
@@ -555,7 +556,7 @@ async function main(): Promise<number> {
 
       let ours: Figures | null = null;
       try {
-        const m = await meter.measure(oursMonitor, () => syncAll(name));
+        const m = await meter.measure(oursMonitor, () => profiled(name, () => syncAll(name)));
         const durations = m.result.map((r) => r.durationMs / 1000);
         ours = {
           ...m.figures,
