@@ -22,7 +22,7 @@ import { AuditEventDocument, AuditEventSchema } from './infrastructure/persisten
 import { MongoAuditEventRepository } from './infrastructure/persistence/mongo/mongo-audit-event.repository';
 import { AuditEventFieldsBackfill } from './infrastructure/persistence/mongo/audit-event-fields.backfill';
 import {
-  AuditMaintenanceDocument,
+  AUDIT_MAINTENANCE_MODEL,
   AuditMaintenanceSchema,
 } from './infrastructure/persistence/mongo/audit-maintenance.schema';
 import { pinoHttpOptions } from './logging/pino-http.options';
@@ -48,7 +48,7 @@ export class AuditModule {
         MongooseModule.forRoot(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 }),
         MongooseModule.forFeature([
           { name: AuditEventDocument.name, schema: AuditEventSchema },
-          { name: AuditMaintenanceDocument.name, schema: AuditMaintenanceSchema },
+          { name: AUDIT_MAINTENANCE_MODEL, schema: AuditMaintenanceSchema },
         ]),
         CqrsModule.forRoot(),
         TerminusModule,

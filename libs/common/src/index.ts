@@ -4,6 +4,7 @@ export * from './errors/conflict.error';
 export * from './errors/duplicate-key';
 export * from './persistence/unique-claim';
 export * from './persistence/update-in-batches';
+export * from './persistence/one-time-migration';
 export * from './persistence/database-write-semantics';
 export * from './persistence/database-write-semantics.module';
 export * from './errors/forbidden.error';

@@ -9,7 +9,11 @@ import {
   BACKFILL_BATCH_SIZE,
 } from './audit-event-fields.backfill';
 import { AuditEventDocument, AuditEventSchema } from './audit-event.schema';
-import { AuditMaintenanceDocument, AuditMaintenanceSchema } from './audit-maintenance.schema';
+import {
+  AUDIT_MAINTENANCE_MODEL,
+  type AuditMaintenanceDocument,
+  AuditMaintenanceSchema,
+} from './audit-maintenance.schema';
 import { auditEventDocumentOf, MongoAuditEventRepository } from './mongo-audit-event.repository';
 
 const now = new Date('2026-01-01T00:00:00.000Z');
@@ -33,10 +37,7 @@ describe('AuditEventFieldsBackfill (real FerretDB)', () => {
   beforeAll(async () => {
     connection = await mongoose.createConnection(testDatabaseUri('audit_backfill')).asPromise();
     events = connection.model<AuditEventDocument>(AuditEventDocument.name, AuditEventSchema);
-    maintenance = connection.model<AuditMaintenanceDocument>(
-      AuditMaintenanceDocument.name,
-      AuditMaintenanceSchema,
-    );
+    maintenance = connection.model<AuditMaintenanceDocument>(AUDIT_MAINTENANCE_MODEL, AuditMaintenanceSchema);
     await events.init();
     await maintenance.init();
     repo = new MongoAuditEventRepository(events);

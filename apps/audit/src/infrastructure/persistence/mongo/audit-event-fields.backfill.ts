@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { Clock, UniqueClaims, updateInBatches } from '@app/common';
+import { Clock, type MigrationOutcome, OneTimeMigration, updateInBatches } from '@app/common';
 import { AuditEventDocument } from './audit-event.schema';
-import { AuditMaintenanceDocument } from './audit-maintenance.schema';
+import { AUDIT_MAINTENANCE_MODEL, type AuditMaintenanceDocument } from './audit-maintenance.schema';
 
 /** The marker of this backfill in audit_maintenance. */
 export const AUDIT_EVENT_FIELDS_BACKFILL = 'audit-events-top-level-owner-deleted-by-v1';
@@ -11,11 +11,7 @@ export const AUDIT_EVENT_FIELDS_BACKFILL = 'audit-events-top-level-owner-deleted
 /** Updates per bulk write, and so documents held at a time: bounded memory whatever the trail's size. */
 export const BACKFILL_BATCH_SIZE = 500;
 
-export interface BackfillOutcome {
-  /** True when the marker said it was done already: nothing was read. */
-  skipped: boolean;
-  updated: number;
-}
+export type BackfillOutcome = MigrationOutcome;
 
 type LegacyDocument = Pick<AuditEventDocument, '_id'> & { data?: { owner?: unknown; deletedBy?: unknown } };
 
@@ -29,14 +25,14 @@ type LegacyDocument = Pick<AuditEventDocument, '_id'> & { data?: { owner?: unkno
 @Injectable()
 export class AuditEventFieldsBackfill implements OnModuleInit {
   private readonly logger = new Logger(AuditEventFieldsBackfill.name);
-  private readonly markers: UniqueClaims<AuditMaintenanceDocument>;
+  private readonly migration: OneTimeMigration;
 
   constructor(
     @InjectModel(AuditEventDocument.name) private readonly events: Model<AuditEventDocument>,
-    @InjectModel(AuditMaintenanceDocument.name) maintenance: Model<AuditMaintenanceDocument>,
+    @InjectModel(AUDIT_MAINTENANCE_MODEL) maintenance: Model<AuditMaintenanceDocument>,
     private readonly clock: Clock,
   ) {
-    this.markers = new UniqueClaims(maintenance);
+    this.migration = new OneTimeMigration(maintenance, AUDIT_EVENT_FIELDS_BACKFILL);
   }
 
   async onModuleInit(): Promise<void> {
@@ -44,9 +40,15 @@ export class AuditEventFieldsBackfill implements OnModuleInit {
     if (!skipped) this.logger.log({ updated }, 'audit events given top-level owner and deletedBy');
   }
 
-  async run(): Promise<BackfillOutcome> {
-    if (await this.markers.held(AUDIT_EVENT_FIELDS_BACKFILL)) return { skipped: true, updated: 0 };
-    const updated = await updateInBatches<AuditEventDocument, LegacyDocument>(
+  run(): Promise<BackfillOutcome> {
+    return this.migration.runOnce(
+      () => this.backfill(),
+      () => this.clock.now(),
+    );
+  }
+
+  private backfill(): Promise<number> {
+    return updateInBatches<AuditEventDocument, LegacyDocument>(
       this.events,
       { filter: { owner: { $exists: false } }, projection: { _id: 1, 'data.owner': 1, 'data.deletedBy': 1 } },
       BACKFILL_BATCH_SIZE,
@@ -67,8 +69,5 @@ export class AuditEventFieldsBackfill implements OnModuleInit {
         };
       },
     );
-    // A second instance may have finished first: its marker stands, this one is not needed.
-    await this.markers.claim({ _id: AUDIT_EVENT_FIELDS_BACKFILL, completedAt: this.clock.now(), updated });
-    return { skipped: false, updated };
   }
 }

@@ -1,17 +1,9 @@
-import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { type MigrationMarkerDocument, migrationMarkerSchema } from '@app/common';
 
-/** A one-time data change that is done: its `_id` names it, so that no start runs it again. */
-@Schema({ collection: 'audit_maintenance', versionKey: false, _id: false })
-export class AuditMaintenanceDocument {
-  @Prop({ type: String, required: true })
-  _id!: string;
+/** The markers of the audit trail's one-time data changes (see OneTimeMigration): no start runs one again. */
+export type AuditMaintenanceDocument = MigrationMarkerDocument;
 
-  @Prop({ type: Date, required: true })
-  completedAt!: Date;
+/** The model's name (its DI token with @InjectModel). */
+export const AUDIT_MAINTENANCE_MODEL = 'AuditMaintenanceDocument';
 
-  /** Documents the change wrote, for whoever wonders what it did. */
-  @Prop({ type: Number, required: true })
-  updated!: number;
-}
-
-export const AuditMaintenanceSchema = SchemaFactory.createForClass(AuditMaintenanceDocument);
+export const AuditMaintenanceSchema = migrationMarkerSchema().set('collection', 'audit_maintenance');

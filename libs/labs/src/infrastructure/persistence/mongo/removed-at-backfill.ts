@@ -1,8 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Model } from 'mongoose';
-import { UniqueClaims, updateInBatches } from '@app/common';
+import { type MigrationOutcome, OneTimeMigration, updateInBatches } from '@app/common';
 import { LabRecordDocument } from './lab-record.schema';
-import { SchemaMigrationDocument, SchemaMigrationSchema } from './schema-migration.schema';
+import {
+  SCHEMA_MIGRATION_MODEL,
+  type SchemaMigrationDocument,
+  SchemaMigrationSchema,
+} from './schema-migration.schema';
 
 /** The marker of this backfill in schema_migrations. */
 export const REMOVED_AT_BACKFILL = 'lab_records.removedAt';
@@ -10,17 +14,13 @@ export const REMOVED_AT_BACKFILL = 'lab_records.removedAt';
 /** Updates per bulk write, and so documents held at a time: bounded memory whatever the collection's size. */
 export const REMOVED_AT_BACKFILL_BATCH_SIZE = 1_000;
 
-export interface RemovedAtBackfillOutcome {
-  /** True when the marker said it was done already: nothing was read but the marker. */
-  skipped: boolean;
-  updated: number;
-}
+export type RemovedAtBackfillOutcome = MigrationOutcome;
 
 type LegacyTombstone = Pick<LabRecordDocument, '_id'> & { removal?: { at?: unknown } | null };
 
 /** The migrations collection, on the records' connection (no module registers it). */
 export function schemaMigrationModel(records: Model<LabRecordDocument>): Model<SchemaMigrationDocument> {
-  return records.db.model<SchemaMigrationDocument>(SchemaMigrationDocument.name, SchemaMigrationSchema);
+  return records.db.model<SchemaMigrationDocument>(SCHEMA_MIGRATION_MODEL, SchemaMigrationSchema);
 }
 
 /**
@@ -38,7 +38,7 @@ export function schemaMigrationModel(records: Model<LabRecordDocument>): Model<S
  */
 export class RemovedAtBackfill {
   private readonly logger = new Logger(RemovedAtBackfill.name);
-  private readonly markers: UniqueClaims<SchemaMigrationDocument>;
+  private readonly migration: OneTimeMigration;
   private done = false;
   private running: Promise<RemovedAtBackfillOutcome> | null = null;
 
@@ -46,7 +46,7 @@ export class RemovedAtBackfill {
     private readonly records: Model<LabRecordDocument>,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.markers = new UniqueClaims(schemaMigrationModel(records));
+    this.migration = new OneTimeMigration(schemaMigrationModel(records), REMOVED_AT_BACKFILL);
   }
 
   /** Runs the backfill unless this instance has seen it done; concurrent callers share one run. */
@@ -59,11 +59,16 @@ export class RemovedAtBackfill {
   }
 
   async run(): Promise<RemovedAtBackfillOutcome> {
-    if (await this.markers.held(REMOVED_AT_BACKFILL)) {
-      this.done = true;
-      return { skipped: true, updated: 0 };
+    const outcome = await this.migration.runOnce(() => this.backfill(), this.now);
+    this.done = true;
+    if (!outcome.skipped) {
+      this.logger.log({ updated: outcome.updated }, 'legacy tombstones given a top-level removedAt');
     }
-    const updated = await updateInBatches<LabRecordDocument, LegacyTombstone>(
+    return outcome;
+  }
+
+  private backfill(): Promise<number> {
+    return updateInBatches<LabRecordDocument, LegacyTombstone>(
       this.records,
       {
         filter: { removal: { $ne: null }, removedAt: { $exists: false } },
@@ -82,10 +87,5 @@ export class RemovedAtBackfill {
         };
       },
     );
-    // Another process may have finished first: its marker stands, and this one is not needed.
-    await this.markers.claim({ _id: REMOVED_AT_BACKFILL, completedAt: this.now(), updated });
-    this.done = true;
-    this.logger.log({ updated }, 'legacy tombstones given a top-level removedAt');
-    return { skipped: false, updated };
   }
 }

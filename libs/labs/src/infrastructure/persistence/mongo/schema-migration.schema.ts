@@ -1,26 +1,13 @@
-import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { type MigrationMarkerDocument, migrationMarkerSchema } from '@app/common';
 
-/**
- * A one-time data migration that is done: its `_id` names it (e.g. `lab_records.removedAt`), so that no process
- * runs it again. Written by a unique insert once the migration has finished; nothing is created ahead.
- */
-@Schema({
-  collection: 'schema_migrations',
-  versionKey: false,
-  _id: false,
-  autoCreate: false,
-  autoIndex: false,
-})
-export class SchemaMigrationDocument {
-  @Prop({ type: String, required: true })
-  _id!: string;
+/** The markers of the lab records' one-time data migrations (see OneTimeMigration), e.g. `lab_records.removedAt`. */
+export type SchemaMigrationDocument = MigrationMarkerDocument;
 
-  @Prop({ type: Date, required: true })
-  completedAt!: Date;
+/** The model's name on the records' connection. */
+export const SCHEMA_MIGRATION_MODEL = 'SchemaMigrationDocument';
 
-  /** Documents the migration wrote, for whoever wonders what it did. */
-  @Prop({ type: Number, required: true })
-  updated!: number;
-}
-
-export const SchemaMigrationSchema = SchemaFactory.createForClass(SchemaMigrationDocument);
+/** Nothing is created ahead: the first marker creates the collection. */
+export const SchemaMigrationSchema = migrationMarkerSchema()
+  .set('collection', 'schema_migrations')
+  .set('autoCreate', false)
+  .set('autoIndex', false);
