@@ -3,7 +3,7 @@ export const CML_BLOCKED_ADDRESS_CODE = 'ECMLBLOCKEDADDRESS';
 
 /**
  * Socket-level error for a connection refused by the address policy. It carries a `code` like the
- * errors of `net`, so it travels through http and axios unchanged and the transport error mapper can
+ * errors of `net`, so it travels through http and CmlHttpTransport unchanged and the transport error mapper can
  * turn it into `CmlUnavailableError` with reason `blocked_address`.
  */
 export class CmlBlockedAddressError extends Error {

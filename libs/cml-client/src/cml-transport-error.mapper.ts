@@ -5,7 +5,7 @@ import type { CmlError } from './errors/cml.error';
 import { CmlTimeoutError } from './errors/cml-timeout.error';
 import { CmlUnavailableError, type CmlUnavailableReason } from './errors/cml-unavailable.error';
 
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED', 'ABORT_ERR']);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ABORT_ERR']);
 
 const REASONS: ReadonlyArray<[CmlUnavailableReason, string, (code: string) => boolean]> = [
   ['connection_refused', 'connection refused', (code) => code === 'ECONNREFUSED'],
@@ -67,18 +67,12 @@ export function mapCmlTransportError(ctx: CmlRequestContext, error: unknown, tim
 }
 
 function errorCode(error: unknown): string {
-  const direct = codeOf(error);
-  if (direct && direct !== 'ERR_NETWORK') {
-    return direct;
-  }
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  return codeOf(cause) ?? direct ?? '';
+  return codeOf(error) ?? '';
 }
 
+/** The transport keeps the refusal's own message (it names the host and the address). */
 function blockedMessage(error: unknown): string {
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  const source = codeOf(cause) === CML_BLOCKED_ADDRESS_CODE ? cause : error;
-  return source instanceof Error ? source.message : 'endpoint address is blocked';
+  return error instanceof Error ? error.message : 'endpoint address is blocked';
 }
 
 function codeOf(value: unknown): string | undefined {
