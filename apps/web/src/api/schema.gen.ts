@@ -328,7 +328,7 @@ export interface components {
       /** @description The owner's CML user id or username, exactly. */
       owner?: string;
       /** @enum {string} */
-      state?: 'DEFINED_ON_CORE' | 'STOPPED' | 'STARTED';
+      state?: 'DEFINED_ON_CORE' | 'STARTED' | 'STOPPED';
       /** @description The title starts with this (case-sensitive, no pattern). */
       titlePrefix?: string;
       /** @description Only labs of these workers; absent = every worker. */
@@ -344,7 +344,7 @@ export interface components {
       labId: string;
       owner: string;
       /** @enum {string} */
-      state: 'DEFINED_ON_CORE' | 'STOPPED' | 'STARTED';
+      state: 'DEFINED_ON_CORE' | 'STARTED' | 'STOPPED';
       title: string;
       workerId: string;
     };
@@ -399,7 +399,7 @@ export interface components {
        * @description running while any lab is left; then succeeded, or failed when any lab failed.
        * @enum {string}
        */
-      status: 'running' | 'succeeded' | 'failed';
+      status: 'failed' | 'running' | 'succeeded';
       total: number;
     };
     /** @description A lab of a job whose Phase 1 delete failed, with the answer it got. */
@@ -437,7 +437,7 @@ export interface components {
       /** @description Only in `?removed=true`: when the record was removed. */
       removedAt?: string;
       /** @enum {string} */
-      state: 'DEFINED_ON_CORE' | 'STOPPED' | 'STARTED';
+      state: 'DEFINED_ON_CORE' | 'STARTED' | 'STOPPED';
       title: string;
       workerId: string;
     };
@@ -463,7 +463,7 @@ export interface components {
       replays: number;
       route: string;
       /** @enum {string} */
-      status: 'pending' | 'delivered' | 'dead';
+      status: 'dead' | 'delivered' | 'pending';
       workerId: string;
     };
     NotificationItemList: {
@@ -478,7 +478,7 @@ export interface components {
       nextAttemptAt: string;
       sink: string;
       /** @enum {string} */
-      status: 'pending' | 'delivered' | 'dead';
+      status: 'dead' | 'delivered' | 'pending';
       /** @description The domain's event type, e.g. `lab.deleted`. */
       type: string;
       workerId: string;
@@ -500,7 +500,7 @@ export interface components {
     /** @description A record CML's trusted list left out, with what the reconciliation decided and why. */
     ReconcileCandidate: {
       /** @enum {string} */
-      decision: 'remove' | 'hold' | 'keep';
+      decision: 'hold' | 'keep' | 'remove';
       labId: string;
       owner: string;
       title: string;
@@ -517,7 +517,7 @@ export interface components {
        * @description `enforce` wrote what it found; `observe` (the worker's reconcileMode) and `dry-run` wrote nothing.
        * @enum {string}
        */
-      mode: 'enforce' | 'observe' | 'dry-run';
+      mode: 'dry-run' | 'enforce' | 'observe';
       /** @description Orphans held back by the delete-ratio guard, waiting for an admin's approval. */
       orphansPending: number;
       orphansRemoved: number;
@@ -528,7 +528,7 @@ export interface components {
       restored: number;
       startedAt: string;
       /** @enum {string} */
-      status: 'succeeded' | 'skipped' | 'failed';
+      status: 'failed' | 'skipped' | 'succeeded';
       /** @enum {string} */
       trigger: 'manual' | 'scheduled';
       unchanged: number;
@@ -545,7 +545,7 @@ export interface components {
        * @description `failed` when the run itself broke off; each worker's own outcome is in its summary.
        * @enum {string}
        */
-      status: 'succeeded' | 'failed' | 'running';
+      status: 'failed' | 'running' | 'succeeded';
       /** @enum {string} */
       trigger: 'manual' | 'scheduled';
       workers: components['schemas']['ReconcileSummary'][];
@@ -658,7 +658,7 @@ export interface operations {
   NotificationsController_list: {
     parameters: {
       query?: {
-        status?: 'pending' | 'dead';
+        status?: 'dead' | 'pending';
       };
       header?: never;
       path?: never;
@@ -698,7 +698,7 @@ export interface operations {
   OutboxController_list: {
     parameters: {
       query?: {
-        status?: 'pending' | 'dead';
+        status?: 'dead' | 'pending';
       };
       header?: never;
       path?: never;
@@ -912,7 +912,7 @@ export interface operations {
         owner?: string;
         /** @description `true`: the removed records instead (newest removal first, one page of `limit`, no filters). */
         removed?: boolean;
-        state?: 'DEFINED_ON_CORE' | 'STOPPED' | 'STARTED';
+        state?: 'DEFINED_ON_CORE' | 'STARTED' | 'STOPPED';
       };
       header?: never;
       path: {
